@@ -1,0 +1,172 @@
+"""Reading contacts: search, pages for the browser, one contact in full, records for JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+
+from segdesk.store.fields import CORE_FIELD_NAMES
+from segdesk.store.tables import Contact, Event, Segment, SegmentMember
+
+contact = Contact.__table__
+event = Event.__table__
+
+SEARCH_COLUMNS = ("first_name", "last_name", "email", "company", "external_id")
+LIST_COLUMNS = ("id", "first_name", "last_name", "email", "company", "city", "country", "consent")
+DETAIL_EVENT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One line of the contacts browser."""
+
+    id: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    company: str | None
+    city: str | None
+    country: str | None
+    consent: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass(frozen=True)
+class EventLine:
+    occurred_at: datetime
+    kind: str
+    amount: float | None
+    quantity: float | None
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    """Everything about one contact that the detail view and the CLI show."""
+
+    id: int
+    fields: dict[str, Any]
+    attributes: dict[str, Any]
+    events: list[EventLine]
+    event_count: int
+    order_count: int
+    order_total: float
+    segments: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        parts = (self.fields.get("first_name"), self.fields.get("last_name"))
+        return " ".join(p for p in parts if p) or self.fields.get("email") or f"#{self.id}"
+
+
+def search_condition(text: str | None) -> ColumnElement[bool] | None:
+    """Every word of ``text`` must appear in one of the name, email, company or id columns."""
+    words = (text or "").split()
+    if not words:
+        return None
+    return and_(
+        *(
+            or_(*(contact.c[col].icontains(word, autoescape=True) for col in SEARCH_COLUMNS))
+            for word in words
+        )
+    )
+
+
+def count_contacts(conn: Connection, search: str | None = None) -> int:
+    query = select(func.count()).select_from(contact)
+    condition = search_condition(search)
+    if condition is not None:
+        query = query.where(condition)
+    return conn.execute(query).scalar_one()
+
+
+def contacts_page(
+    conn: Connection, offset: int, limit: int, search: str | None = None
+) -> list[ContactRow]:
+    """Rows ``offset`` to ``offset + limit`` of the browser, in id order."""
+    query = select(*(contact.c[c] for c in LIST_COLUMNS)).order_by(contact.c.id)
+    condition = search_condition(search)
+    if condition is not None:
+        query = query.where(condition)
+    rows = conn.execute(query.offset(offset).limit(limit))
+    return [ContactRow(*row) for row in rows]
+
+
+def contact_records(
+    conn: Connection, search: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Contacts as plain objects keyed by field name (custom fields by their own names)."""
+    query = select(contact).order_by(contact.c.id)
+    condition = search_condition(search)
+    if condition is not None:
+        query = query.where(condition)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_record(row._mapping) for row in conn.execute(query)]
+
+
+def _record(row: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": row["id"]}
+    for name in CORE_FIELD_NAMES:
+        record[name] = _plain(row[name])
+    for name, value in (row["attributes"] or {}).items():
+        record.setdefault(name, value)
+    return record
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def contact_detail(conn: Connection, contact_id: int) -> ContactDetail | None:
+    row = conn.execute(select(contact).where(contact.c.id == contact_id)).first()
+    if row is None:
+        return None
+    mapping = row._mapping
+    fields = {name: mapping[name] for name in CORE_FIELD_NAMES}
+    events = [
+        EventLine(*r)
+        for r in conn.execute(
+            select(event.c.occurred_at, event.c.kind, event.c.amount, event.c.quantity, event.c.ref)
+            .where(event.c.contact_id == contact_id)
+            .order_by(event.c.occurred_at.desc(), event.c.id.desc())
+            .limit(DETAIL_EVENT_LIMIT)
+        )
+    ]
+    totals = conn.execute(
+        select(
+            func.count(),
+            func.count().filter(event.c.kind == "order"),
+            func.coalesce(func.sum(event.c.amount).filter(event.c.kind == "order"), 0.0),
+        ).where(event.c.contact_id == contact_id)
+    ).one()
+    return ContactDetail(
+        id=contact_id,
+        fields=fields,
+        attributes=dict(mapping["attributes"] or {}),
+        events=events,
+        event_count=totals[0],
+        order_count=totals[1],
+        order_total=float(totals[2]),
+        segments=_segment_names(conn, contact_id),
+    )
+
+
+def _segment_names(conn: Connection, contact_id: int) -> list[str]:
+    seg = Segment.__table__
+    member = SegmentMember.__table__
+    rows = conn.execute(
+        select(seg.c.name)
+        .join(member, member.c.segment_id == seg.c.id)
+        .where(member.c.contact_id == contact_id, seg.c.deleted_at.is_(None))
+        .order_by(seg.c.name)
+    )
+    return [r[0] for r in rows]

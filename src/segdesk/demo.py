@@ -1,0 +1,29 @@
+"""The demo database: a fresh private copy of the bundled sample.db for every `segdesk demo`."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from segdesk.errors import UserError
+from segdesk.paths import data_dir, sample_db
+from segdesk.store.engine import create_private_file
+
+
+def fresh_demo_copy(target: Path | None = None) -> Path:
+    """Copy sample.db to ``target`` (default: demo.db in the data folder), replacing it."""
+    source = sample_db()
+    if not source.is_file():
+        raise UserError(f"the sample database is missing: {source}")
+    target = target or data_dir() / "demo.db"
+    for stale in (target, *(target.with_name(target.name + s) for s in ("-wal", "-shm"))):
+        stale.unlink(missing_ok=True)
+    create_private_file(target)
+    # Read-only URI: the bundled file is never opened for writing.
+    with (
+        closing(sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)) as src,
+        closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+    return target

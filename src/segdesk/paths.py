@@ -1,0 +1,34 @@
+"""Where Segment Desk keeps its files: the user's data and config folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP_NAME = "segdesk"
+DB_ENV = "SEGDESK_DB"
+
+
+def data_dir() -> Path:
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def default_db() -> Path:
+    """The database used when neither --db nor SEGDESK_DB names one."""
+    return data_dir() / "segdesk.db"
+
+
+def resolve_db(db: str | None) -> str:
+    """--db wins, then SEGDESK_DB, then the default database in the user data folder."""
+    return db or os.environ.get(DB_ENV) or str(default_db())
+
+
+def sample_db() -> Path:
+    """The bundled demo database (never opened for writing: `segdesk demo` copies it)."""
+    return Path(__file__).resolve().parents[2] / "sample.db"

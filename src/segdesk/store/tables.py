@@ -1,0 +1,258 @@
+"""The tables of a Segment Desk database (DESIGN §4).
+
+Every capability stores its data here so that later features fill tables in rather than
+reshape them. Times are timezone-aware and stored as UTC; dates a user types stay dates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json(default: Any = None) -> Any:
+    return Field(
+        default_factory=lambda: default() if callable(default) else default,
+        sa_column=Column(JSON, nullable=True),
+    )
+
+
+class Meta(SQLModel, table=True):
+    """Key-value facts about the database itself (schema version, sample anchor date...)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class ImportBatch(SQLModel, table=True):
+    """One run of an import: what was read, how it was mapped, what it did."""
+
+    __tablename__ = "import_batch"
+    id: int | None = Field(default=None, primary_key=True)
+    target: str = Field(description="contacts or events")
+    event_kind: str | None = None
+    file_name: str
+    sha256: str
+    mapping: dict | None = _json(dict)
+    options: dict | None = _json(dict)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    status: str = Field(default="running", description="running, done, failed, undone")
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    contacts_created: int = 0
+    quality: dict | None = _json(dict)
+    undone_at: datetime | None = None
+
+
+class Contact(SQLModel, table=True):
+    """A person. Identifiers stay text: leading zeros and a leading '+' matter."""
+
+    __tablename__ = "contact"
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, unique=True)
+    email: str | None = Field(default=None, unique=True)
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+    company: str | None = None
+    job_title: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    postal_code: str | None = None
+    source: str | None = None
+    consent: str = Field(default="unknown", description="subscribed, unsubscribed, unknown")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    attributes: dict | None = _json(dict)
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+
+
+class ImportChange(SQLModel, table=True):
+    """What an import did to one contact, so that the import can be undone."""
+
+    __tablename__ = "import_change"
+    id: int | None = Field(default=None, primary_key=True)
+    import_batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    action: str = Field(description="inserted or updated")
+    before: dict | None = _json()
+
+
+class FieldDef(SQLModel, table=True):
+    """Every field a rule can name, with its type and where it comes from."""
+
+    __tablename__ = "field"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    label: str
+    type: str = Field(description="text, number, date, bool, category")
+    origin: str = Field(description="core, custom, metric, model")
+    description: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    """Something a contact did: an order, or any other kind a file brings."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        UniqueConstraint("kind", "dedup_key", name="uq_event_kind_dedup"),
+        Index("ix_event_contact_kind_time", "contact_id", "kind", "occurred_at"),
+        Index("ix_event_kind_time", "kind", "occurred_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id")
+    kind: str = "order"
+    occurred_at: datetime
+    amount: float | None = None
+    quantity: float | None = None
+    ref: str | None = None
+    dedup_key: str | None = Field(
+        default=None, description="order id, or a hash of the row and its occurrence number"
+    )
+    attributes: dict | None = _json(dict)
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+
+
+class Scheme(SQLModel, table=True):
+    """A set of mutually exclusive segments produced together (RFM, lifecycle, clusters)."""
+
+    __tablename__ = "scheme"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str = Field(description="rfm, lifecycle, cluster, manual")
+    params: dict | None = _json(dict)
+    created_at: datetime = Field(default_factory=utcnow)
+    refreshed_at: datetime | None = None
+
+
+class ModelRun(SQLModel, table=True):
+    """One computation of a scheme: its parameters and breakpoints, kept for every run."""
+
+    __tablename__ = "model_run"
+    id: int | None = Field(default=None, primary_key=True)
+    scheme_id: int = Field(foreign_key="scheme.id", index=True)
+    as_of: date
+    params: dict | None = _json(dict)
+    breakpoints: dict | None = _json(dict)
+    ran_at: datetime = Field(default_factory=utcnow)
+
+
+class Segment(SQLModel, table=True):
+    """A named group of contacts, with its definition and its playbook (DESIGN §7)."""
+
+    __tablename__ = "segment"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str = Field(description="rule, static, model")
+    definition: dict | None = _json()
+    rule_text: str | None = None
+    scheme_id: int | None = Field(default=None, foreign_key="scheme.id", index=True)
+    priority: int | None = None
+    status: str = Field(default="active", description="draft, active, retired")
+    version: int = 1
+    member_count: int | None = None
+    refreshed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+    # Playbook
+    goal: str | None = None
+    target: str | None = None
+    deadline: date | None = None
+    owner: str | None = None
+    stakeholders: list | None = _json(list)
+    data_sources: list | None = _json(list)
+    use_cases: list | None = _json(list)
+    channels: list | None = _json(list)
+    message_tone: str | None = None
+    offer: str | None = None
+    next_actions: list | None = _json(list)
+    kpis: list | None = _json(list)
+    review_cadence: str | None = None
+    next_review: date | None = None
+    playbook_status: str | None = None
+
+
+class SegmentVersion(SQLModel, table=True):
+    """Every change of a segment's definition, with when and why."""
+
+    __tablename__ = "segment_version"
+    __table_args__ = (UniqueConstraint("segment_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    segment_id: int = Field(foreign_key="segment.id", index=True)
+    version: int
+    definition: dict | None = _json()
+    rule_text: str | None = None
+    reason: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SegmentMember(SQLModel, table=True):
+    """Current membership of a segment."""
+
+    __tablename__ = "segment_member"
+    __table_args__ = (Index("ix_segment_member_contact", "contact_id"),)
+    segment_id: int = Field(foreign_key="segment.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class SegmentPin(SQLModel, table=True):
+    """A manual decision: always include or always exclude a contact."""
+
+    __tablename__ = "segment_pin"
+    segment_id: int = Field(foreign_key="segment.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    mode: str = Field(description="include or exclude")
+    note: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Snapshot(SQLModel, table=True):
+    """Membership frozen at a time: manual, automatic on refresh, or computed as of a date."""
+
+    __tablename__ = "snapshot"
+    id: int | None = Field(default=None, primary_key=True)
+    label: str | None = None
+    kind: str = Field(description="manual, auto, as_of")
+    taken_at: datetime = Field(default_factory=utcnow)
+    as_of: date | None = None
+
+
+class SnapshotMembership(SQLModel, table=True):
+    """One segment's members in one snapshot, as a serialised roaring bitmap of contact ids."""
+
+    __tablename__ = "snapshot_membership"
+    snapshot_id: int = Field(foreign_key="snapshot.id", primary_key=True)
+    segment_id: int = Field(foreign_key="segment.id", primary_key=True)
+    member_count: int
+    members: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ExportLog(SQLModel, table=True):
+    """What was exported, when, and how many contacts were left out for consent."""
+
+    __tablename__ = "export_log"
+    id: int | None = Field(default=None, primary_key=True)
+    segment_id: int | None = Field(default=None, foreign_key="segment.id", index=True)
+    what: str = Field(description="list or playbook")
+    format: str
+    path: str
+    rows: int = 0
+    excluded_unsubscribed: int = 0
+    options: dict | None = _json(dict)
+    created_at: datetime = Field(default_factory=utcnow)

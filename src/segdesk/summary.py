@@ -1,0 +1,96 @@
+"""The figures of the home screen: the state of each step of the workflow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, func, select
+
+from segdesk.store.tables import (
+    Contact,
+    Event,
+    ExportLog,
+    ImportBatch,
+    Scheme,
+    Segment,
+    Snapshot,
+)
+
+
+@dataclass(frozen=True)
+class QualityAlert:
+    """A data-quality finding worth a look, e.g. contacts without an email address."""
+
+    count: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    contacts: int
+    orders: int
+    other_events: int
+    imports: int
+    segments: int
+    schemes: int
+    documented: int
+    reviews_due: int
+    snapshots: int
+    exports: int
+    alerts: tuple[QualityAlert, ...]
+
+
+def compute_summary(conn: Connection, today: date) -> Summary:
+    c = Contact.__table__
+    e = Event.__table__
+    s = Segment.__table__
+    live = s.c.deleted_at.is_(None) & (s.c.status != "retired")
+    contacts, no_email, unsubscribed, no_consent = conn.execute(
+        select(
+            func.count(),
+            func.count().filter(c.c.email.is_(None)),
+            func.count().filter(c.c.consent == "unsubscribed"),
+            func.count().filter(c.c.consent == "unknown"),
+        ).select_from(c)
+    ).one()
+    orders, other = conn.execute(
+        select(func.count().filter(e.c.kind == "order"), func.count().filter(e.c.kind != "order"))
+    ).one()
+    segments, documented, due = conn.execute(
+        select(
+            func.count(),
+            func.count().filter(s.c.goal.is_not(None)),
+            func.count().filter(s.c.next_review <= today),
+        ).where(live)
+    ).one()
+    imports = conn.execute(select(func.count()).select_from(ImportBatch.__table__)).scalar_one()
+    schemes = conn.execute(select(func.count()).select_from(Scheme.__table__)).scalar_one()
+    snapshots = conn.execute(select(func.count()).select_from(Snapshot.__table__)).scalar_one()
+    exports = conn.execute(select(func.count()).select_from(ExportLog.__table__)).scalar_one()
+    alerts = tuple(
+        QualityAlert(n, text)
+        for n, text in (
+            (no_email, f"{no_email:,} {_people(no_email)} without email"),
+            (unsubscribed, f"{unsubscribed:,} unsubscribed"),
+            (no_consent, f"{no_consent:,} with unknown consent"),
+        )
+        if n
+    )
+    return Summary(
+        contacts=contacts,
+        orders=orders,
+        other_events=other,
+        imports=imports,
+        segments=segments,
+        schemes=schemes,
+        documented=documented,
+        reviews_due=due,
+        snapshots=snapshots,
+        exports=exports,
+        alerts=alerts,
+    )
+
+
+def _people(n: int) -> str:
+    return "contact" if n == 1 else "contacts"

@@ -1,0 +1,112 @@
+"""The Textual application: themes, the workspace, screens by key and from the palette.
+
+The first paint must not wait for the database layer: the workspace (SQLAlchemy, the schema
+check) opens in a thread after the home screen is on the terminal, and screens fill in their
+figures when `workspace` is set.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import var
+from textual.worker import Worker, WorkerState
+
+from segdesk.settings import load_settings, save_setting
+from segdesk.tui.commands import ScreensProvider
+from segdesk.tui.screens.contacts import ContactsScreen
+from segdesk.tui.screens.help import HelpScreen
+from segdesk.tui.screens.home import HomeScreen
+from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
+
+if TYPE_CHECKING:
+    from segdesk.workspace import Workspace
+
+
+class SegdeskApp(App[None]):
+    TITLE = "Segment Desk"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreensProvider}
+    MODES = {"home": HomeScreen, "contacts": ContactsScreen}
+    DEFAULT_MODE = "home"
+    BINDINGS = [
+        Binding("h", "switch_mode('home')", "Home", id="app.home"),
+        Binding("c", "switch_mode('contacts')", "Contacts", id="app.contacts"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    workspace: var[Workspace | None] = var(None, init=False)
+
+    def __init__(self, db: str, theme: str | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self._requested_theme = theme
+        self._remember_theme = False
+
+    def on_mount(self) -> None:
+        self._apply_themes()
+        self.open_workspace()
+
+    def _apply_themes(self) -> None:
+        themes, problems = load_themes(theme_folders())
+        for theme in themes:
+            self.register_theme(theme)
+        wanted = self._requested_theme or load_settings().get("theme") or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.notify(f"No theme called {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+        if self._requested_theme == wanted:
+            save_setting("theme", wanted)
+        self._remember_theme = True
+        if problems:
+            self.notify(
+                "Theme files skipped: " + "; ".join(map(str, problems)),
+                severity="warning",
+                timeout=8,
+            )
+
+    def watch_theme(self, theme: str) -> None:
+        if self._remember_theme:
+            save_setting("theme", theme)
+
+    @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
+    def open_workspace(self) -> Workspace:
+        from segdesk.workspace import Workspace
+
+        return Workspace.open(self.db)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "workspace" and worker.state == WorkerState.SUCCESS:
+            self.workspace = worker.result
+        elif worker.state == WorkerState.ERROR:
+            self._report_failure(worker)
+
+    def _report_failure(self, worker: Worker) -> None:
+        from segdesk.errors import UserError
+
+        error = worker.error
+        if worker.group == "workspace":
+            self.exit(return_code=2, message=f"segdesk: error: {error}")
+        elif isinstance(error, UserError):
+            self.notify(str(error), severity="error")
+        else:
+            self.notify(f"Something went wrong: {error!r}", severity="error", timeout=10)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_unmount(self) -> None:
+        if self.workspace is not None:
+            self.workspace.close()
+
+
+def make_app(db: str, theme: str | None = None) -> SegdeskApp:
+    """The one way the CLI and the tests build the app."""
+    return SegdeskApp(db=db, theme=theme)

@@ -1,0 +1,39 @@
+"""Command palette entries: every screen, and what can be done from anywhere."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+SCREENS = (
+    ("Home", "home", "The workflow with live figures and alerts"),
+    ("Contacts", "contacts", "Browse and search everyone"),
+)
+
+
+class ScreensProvider(Provider):
+    """Go to a screen by name."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        return [
+            (f"Go to {title}", partial(app.switch_mode, mode), help_text)
+            for title, mode, help_text in SCREENS
+        ]
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    callback,  # type: ignore[arg-type]
+                    help=help_text,
+                )

@@ -1,0 +1,139 @@
+"""One contact: fields, custom attributes, orders and other events, segment memberships."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from segdesk.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from segdesk.contacts import ContactDetail
+    from segdesk.workspace import Workspace
+
+FIELD_LABELS = {
+    "email": "Email",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "external_id": "External id",
+    "phone": "Phone",
+    "company": "Company",
+    "job_title": "Job title",
+    "city": "City",
+    "region": "Region",
+    "postal_code": "Postal code",
+    "country": "Country",
+    "source": "Source",
+    "consent": "Consent",
+    "created_at": "Created",
+    "updated_at": "Updated",
+}
+
+
+class ContactScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="contact.back"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="contact.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="contact.up"),
+    ]
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Contact")
+        with VerticalScroll(id="detail"):
+            yield Static("Loading…", id="heading", classes="section-title")
+            yield Static(id="fields", classes="pairs")
+            yield Static("Custom fields", classes="section-title")
+            yield Static(id="attributes", classes="pairs")
+            yield Static("Orders and events", classes="section-title", id="events-title")
+            yield Static(id="events")
+            yield Static("Segments", classes="section-title")
+            yield Static(id="segments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        workspace = self.app.workspace
+        if workspace is not None:
+            self._load(workspace)
+
+    @work(thread=True, exclusive=True, group="contact-detail", exit_on_error=False)
+    def _load(self, workspace: Workspace) -> None:
+        detail = workspace.contact(self.contact_id)
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, d: ContactDetail) -> None:
+        self.query_one("#heading", Static).update(d.name)
+        self.query_one("#fields", Static).update(
+            _pairs((FIELD_LABELS.get(k, k), v) for k, v in d.fields.items())
+        )
+        self.query_one("#attributes", Static).update(
+            _pairs(sorted(d.attributes.items())) if d.attributes else "None"
+        )
+        self.query_one("#events-title", Static).update(
+            f"Orders and events · {d.order_count:,} {_plural(d.order_count, 'order')}, "
+            f"{d.order_total:,.2f} in total"
+            + (
+                f" · latest {len(d.events)} of {d.event_count:,} shown"
+                if d.event_count > len(d.events)
+                else ""
+            )
+        )
+        self.query_one("#events", Static).update(_events(d) if d.events else "None yet")
+        self.query_one("#segments", Static).update(
+            ", ".join(d.segments) if d.segments else "In no segment"
+        )
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#detail", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+
+def _pairs(items: Any) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for label, value in items:
+        table.add_row(str(label), _show_value(value))
+    return table
+
+
+def _show_value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _events(d: ContactDetail) -> Table:
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
+    for title, justify in (
+        ("Date", "left"),
+        ("Kind", "left"),
+        ("Amount", "right"),
+        ("Qty", "right"),
+        ("Ref", "left"),
+    ):
+        table.add_column(title, justify=justify)  # type: ignore[arg-type]
+    for e in d.events:
+        table.add_row(
+            e.occurred_at.strftime("%Y-%m-%d"),
+            e.kind,
+            "" if e.amount is None else f"{e.amount:,.2f}",
+            "" if e.quantity is None else f"{e.quantity:g}",
+            e.ref or "",
+        )
+    return table
+
+
+def _plural(n: int, noun: str) -> str:
+    return noun if n == 1 else noun + "s"

@@ -1,0 +1,50 @@
+"""`?`: the keys of the screen underneath, with what each does."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.keys = _bindings(screen)
+        self.where = screen.__class__.__name__.removesuffix("Screen") or "Screen"
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for key, description in self.keys:
+            table.add_row(key, description)
+        help_box = Static(table, id="help")
+        help_box.border_title = f"Keys · {self.where}"
+        help_box.border_subtitle = "escape closes · ctrl+p lists every command"
+        yield help_box
+
+
+def _bindings(screen: Screen) -> list[tuple[str, str]]:
+    """Segment Desk's bindings active on ``screen`` (focused widget, screen, app).
+
+    Textual's own scrolling and editing keys are left out: they are the same everywhere.
+    """
+    seen: dict[str, tuple[str, str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.id or not binding.description or not active.enabled:
+            continue
+        shown = binding.key_display or screen.app.get_key_display(binding)
+        if binding.action in seen:
+            previous = seen[binding.action]
+            seen[binding.action] = (f"{previous[0]}, {shown}", previous[1])
+        else:
+            seen[binding.action] = (shown, binding.description)
+    return [*seen.values(), ("ctrl+p", "Command palette: every screen and command")]

@@ -1,0 +1,84 @@
+"""Home: the workflow Import → Build → Document → Review → Export with live figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from segdesk.tui.widgets.step_card import StepCard
+from segdesk.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from segdesk.summary import Summary
+    from segdesk.workspace import Workspace
+
+STEPS = (
+    ("import", "Import"),
+    ("build", "Build"),
+    ("document", "Document"),
+    ("review", "Review"),
+    ("export", "Export"),
+)
+
+
+class HomeScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Home")
+        with Horizontal(id="steps"):
+            for key, title in STEPS:
+                yield StepCard(title, id=f"step-{key}")
+        yield Static("", id="alerts")
+        yield Static("", id="next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "workspace", self._load, init=True)
+
+    def on_screen_resume(self) -> None:
+        self._load(self.app.workspace)
+
+    def _load(self, workspace: Workspace | None) -> None:
+        if workspace is not None:
+            self._compute(workspace)
+
+    @work(thread=True, exclusive=True, group="home-summary", exit_on_error=False)
+    def _compute(self, workspace: Workspace) -> None:
+        summary = workspace.summary(date.today())
+        self.app.call_from_thread(self._show, summary)
+
+    def _show(self, s: Summary) -> None:
+        cards = self.query(StepCard)
+        cards.filter("#step-import").first().show(
+            f"{_n(s.contacts)} people", f"{_n(s.orders)} orders", f"{_n(s.imports)} imports"
+        )
+        cards.filter("#step-build").first().show(
+            f"{_n(s.segments)} segments", f"{_n(s.schemes)} models"
+        )
+        cards.filter("#step-document").first().show(
+            f"{_n(s.documented)} documented", f"{_n(s.reviews_due)} reviews due"
+        )
+        cards.filter("#step-review").first().show(f"{_n(s.snapshots)} snapshots")
+        cards.filter("#step-export").first().show(f"{_n(s.exports)} exports")
+        alerts = " · ".join(a.text for a in s.alerts)
+        self.query_one("#alerts", Static).update(f"Alerts: {alerts}" if alerts else "")
+        hint = (
+            "Press [b]c[/b] to browse contacts, [b]?[/b] for help, [b]ctrl+p[/b] for all commands."
+        )
+        if not s.contacts:
+            hint = "This database is empty. " + hint
+        self.query_one("#next", Static).update(hint)
+
+
+def _n(value: int) -> str:
+    """A figure that fits a card at 80 columns: exact below 100,000, then 250k or 1.2M."""
+    if value < 100_000:
+        return f"{value:,}"
+    if value < 1_000_000:
+        return f"{value / 1000:.0f}k"
+    return f"{value / 1_000_000:.1f}M"

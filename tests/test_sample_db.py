@@ -1,0 +1,266 @@
+"""The demo database: rebuilt row for row from its seed, in step with the committed file, and
+shaped like a real small business so that demos and later features have something to show."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select
+
+from segdesk.store.tables import Contact, Event, FieldDef, Meta
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "build_sample_db.py"
+TABLES = {
+    "contact": (Contact, "id"),
+    "event": (Event, "id"),
+    "field": (FieldDef, "id"),
+    "meta": (Meta, "key"),
+}
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_sample_db", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_tables(path: Path) -> Rows:
+    """Every row of the tables the script fills, opened read-only so nothing is written."""
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        with engine.connect() as conn:
+            return {
+                name: [
+                    dict(row._mapping)
+                    for row in conn.execute(
+                        select(model.__table__).order_by(model.__table__.c[key])
+                    )
+                ]
+                for name, (model, key) in TABLES.items()
+            }
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def script() -> ModuleType:
+    return load_script()
+
+
+@pytest.fixture(scope="module")
+def built(script: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sample") / "sample.db"
+    script.build(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def rows(built: Path) -> Rows:
+    return read_tables(built)
+
+
+@pytest.fixture(scope="module")
+def anchor(script: ModuleType) -> date:
+    return script.ANCHOR
+
+
+@pytest.fixture(scope="module")
+def anchor_start(anchor: date) -> datetime:
+    """The first moment of the anchor day: the demo's history ends before it."""
+    return datetime.combine(anchor, datetime.min.time(), UTC)
+
+
+@pytest.fixture(scope="module")
+def orders(rows: Rows) -> list[dict[str, Any]]:
+    return [e for e in rows["event"] if e["kind"] == "order"]
+
+
+@pytest.fixture(scope="module")
+def orders_per_contact(orders: list[dict[str, Any]]) -> Counter[int]:
+    return Counter(o["contact_id"] for o in orders)
+
+
+def signup(contact: dict[str, Any]) -> date:
+    return date.fromisoformat(contact["attributes"]["signup_date"])
+
+
+class TestReproducible:
+    def test_rebuild_replaces_a_file_with_the_same_rows(
+        self, script: ModuleType, built: Path, rows: Rows, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "sample.db"
+        path.write_bytes(b"an older file that must be replaced")
+        script.build(path)
+        assert read_tables(path) == rows
+        assert path.read_bytes() == built.read_bytes()  # so a rebuild leaves git clean
+        assert [p.name for p in tmp_path.iterdir()] == ["sample.db"]
+
+    def test_committed_file_matches_the_script(self, rows: Rows) -> None:
+        committed = REPO / "sample.db"
+        assert committed.exists(), "sample.db is missing: run python scripts/build_sample_db.py"
+        assert read_tables(committed) == rows, (
+            "sample.db is out of date: run python scripts/build_sample_db.py"
+        )
+
+    def test_anchor_is_stored(self, rows: Rows, anchor: date) -> None:
+        meta = {r["key"]: r["value"] for r in rows["meta"]}
+        assert meta["sample_anchor"] == anchor.isoformat() == "2026-11-15"
+
+
+class TestContacts:
+    def test_about_three_thousand(self, rows: Rows) -> None:
+        assert 2_900 <= len(rows["contact"]) <= 3_100
+
+    def test_consent_mix(self, rows: Rows) -> None:
+        consent = Counter(c["consent"] for c in rows["contact"])
+        total = len(rows["contact"])
+        assert 0.65 <= consent["subscribed"] / total <= 0.85
+        assert 0.05 <= consent["unsubscribed"] / total <= 0.15
+        assert consent["unknown"] > 0
+
+    def test_some_without_email_and_the_rest_normalised(self, rows: Rows) -> None:
+        emails = [c["email"] for c in rows["contact"]]
+        missing = emails.count(None)
+        assert 0.01 <= missing / len(emails) <= 0.05
+        assert all(e == e.strip().lower() and "@" in e for e in emails if e is not None)
+
+    def test_identifiers_stay_text(self, rows: Rows) -> None:
+        contacts = rows["contact"]
+        assert contacts[0]["external_id"] == "C000001"
+        assert all(c["external_id"] == f"C{c['id']:06d}" for c in contacts)
+        us_codes = [c["postal_code"] for c in contacts if c["country"] == "US" and c["postal_code"]]
+        assert all(re.fullmatch(r"\d{5}", code) for code in us_codes)
+        assert sum(code.startswith("0") for code in us_codes) >= 20
+        phones = [c["phone"] for c in contacts if c["phone"]]
+        assert phones and all(p.startswith("+") for p in phones)
+
+    def test_gaps_and_near_duplicates_for_quality_checks(self, rows: Rows) -> None:
+        contacts = rows["contact"]
+        assert sum(c["city"] is None for c in contacts) > 10
+        names = Counter(
+            (c["first_name"].strip().lower(), c["last_name"].strip().lower()) for c in contacts
+        )
+        assert 3 <= sum(n > 1 for n in names.values()) <= 20
+
+    def test_several_countries_and_business_contacts(self, rows: Rows) -> None:
+        countries = Counter(c["country"] for c in rows["contact"])
+        assert {"US", "CA", "GB", "DE", "FR", "NL", "AU"} <= set(countries)
+        assert sum(c["company"] is not None for c in rows["contact"]) > 100
+
+    def test_created_at_is_the_signup(self, rows: Rows, anchor_start: datetime) -> None:
+        for c in rows["contact"]:
+            assert c["created_at"].date() == signup(c)
+            assert c["created_at"] <= c["updated_at"] < anchor_start
+
+
+class TestCustomFields:
+    EXPECTED = {
+        "signup_date": "date",
+        "age": "number",
+        "plan": "category",
+        "loyalty_points": "number",
+        "preferred_store": "category",
+        "trade_account": "bool",
+    }
+
+    def test_registered_with_their_types(self, rows: Rows) -> None:
+        custom = {f["name"]: f["type"] for f in rows["field"] if f["origin"] == "custom"}
+        assert custom == self.EXPECTED
+        assert all(f["created_at"].tzinfo is not None for f in rows["field"])
+
+    def test_values_match_their_types(self, rows: Rows, script: ModuleType) -> None:
+        checks = {
+            "signup_date": lambda v: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)),
+            "age": lambda v: type(v) is int and 18 <= v <= 90,
+            "plan": lambda v: v in script.PLANS,
+            "loyalty_points": lambda v: type(v) is int and v >= 0,
+            "preferred_store": lambda v: v in (*script.STORES, script.ONLINE),
+            "trade_account": lambda v: type(v) is bool,
+        }
+        seen: Counter[str] = Counter()
+        for c in rows["contact"]:
+            for name, value in c["attributes"].items():
+                assert checks[name](value), (c["id"], name, value)
+                seen[name] += 1
+        total = len(rows["contact"])
+        assert seen["signup_date"] == seen["trade_account"] == total
+        assert 0 < seen["age"] < total
+
+    def test_signups_spread_over_three_years_growing(self, rows: Rows, anchor: date) -> None:
+        ages = [(anchor - signup(c)).days for c in rows["contact"]]
+        assert all(1 <= days <= 3 * 365 for days in ages)
+        first_year = sum(days > 2 * 365 for days in ages)
+        last_year = sum(days <= 365 for days in ages)
+        assert last_year > 1.2 * first_year
+        assert sum(days <= 30 for days in ages) >= 30
+
+
+class TestOrders:
+    def test_at_least_twenty_thousand(self, orders: list[dict[str, Any]]) -> None:
+        assert len(orders) >= 20_000
+
+    def test_never_before_signup_nor_after_anchor(
+        self, rows: Rows, orders: list[dict[str, Any]], anchor_start: datetime
+    ) -> None:
+        signups = {c["id"]: signup(c) for c in rows["contact"]}
+        early = [o["ref"] for o in orders if o["occurred_at"].date() < signups[o["contact_id"]]]
+        late = [o["ref"] for o in orders if o["occurred_at"] >= anchor_start]
+        assert early == [] and late == []
+
+    def test_one_time_buyers_and_never_buyers(
+        self, rows: Rows, orders_per_contact: Counter[int]
+    ) -> None:
+        buyers = len(orders_per_contact)
+        one_time = sum(n == 1 for n in orders_per_contact.values())
+        assert 0.30 <= one_time / buyers <= 0.60
+        assert 0.10 <= 1 - buyers / len(rows["contact"]) <= 0.20
+        assert max(orders_per_contact.values()) >= 30  # a loyal core
+
+    def test_some_lapsed_customers(self, orders: list[dict[str, Any]], anchor: date) -> None:
+        last: dict[int, date] = {}
+        for o in orders:
+            last[o["contact_id"]] = max(
+                last.get(o["contact_id"], date.min), o["occurred_at"].date()
+            )
+        lapsed = [cid for cid, day in last.items() if anchor - day > timedelta(days=365)]
+        assert len(lapsed) >= 100
+
+    def test_december_peak_and_summer_dip(self, orders: list[dict[str, Any]]) -> None:
+        months = Counter((o["occurred_at"].year, o["occurred_at"].month) for o in orders)
+        for year in (2024, 2025):
+            assert months[year, 12] > 1.3 * months[year, 7]
+            assert months[year, 12] == max(months[year, m] for m in range(1, 13))
+
+    def test_amounts_refs_and_quantities(self, orders: list[dict[str, Any]]) -> None:
+        amounts = sorted(o["amount"] for o in orders)
+        assert all(a > 0 and round(a, 2) == a for a in amounts)
+        assert 15 <= amounts[len(amounts) // 2] <= 60
+        assert amounts[-1] > 1_000  # a few big trade orders
+        refs = [o["ref"] for o in orders]
+        assert len(set(refs)) == len(refs)
+        assert all(
+            re.fullmatch(r"NW-\d{6}", r) and o["dedup_key"] == r
+            for r, o in zip(refs, orders, strict=True)
+        )
+        assert all(o["quantity"] >= 1 and o["quantity"] == int(o["quantity"]) for o in orders)
+
+
+def test_other_events_for_rules_beyond_orders(rows: Rows) -> None:
+    kinds = Counter(e["kind"] for e in rows["event"])
+    assert kinds["webinar"] >= 100 and kinds["event_attended"] >= 100
+    attendees = {e["contact_id"] for e in rows["event"] if e["kind"] == "webinar"}
+    assert len(attendees) >= 100

@@ -1,0 +1,182 @@
+"""The store: file safety, SQLite settings, schema version and migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from segdesk.errors import UserError
+from segdesk.store import open_database
+from segdesk.store.fields import CORE_FIELD_NAMES
+from segdesk.store.migrations import (
+    Migration,
+    backup_path,
+    current_version,
+    ensure_schema,
+    read_version,
+)
+from segdesk.store.tables import Event
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _version(path: Path) -> str:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("select value from meta where key='schema_version'").fetchone()[0]
+
+
+class TestNewDatabase:
+    def test_file_and_folder_are_private(self, tmp_path: Path) -> None:
+        db = tmp_path / "new" / "folder" / "shop.db"
+        engine = open_database(db)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+            for sidecar in ("shop.db-wal", "shop.db-shm"):
+                assert _mode(db.with_name(sidecar)) == 0o600, sidecar
+        engine.dispose()
+        assert _mode(db) == 0o600
+        assert _mode(db.parent) == 0o700
+        assert _mode(db.parent.parent) == 0o700
+
+    def test_sqlite_settings(self, tmp_path: Path) -> None:
+        engine = open_database(tmp_path / "a.db")
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        engine.dispose()
+
+    def test_stamped_with_current_version_and_core_fields(self, tmp_path: Path) -> None:
+        engine = open_database(tmp_path / "a.db")
+        with engine.connect() as conn:
+            assert read_version(conn) == current_version()
+            names = [r[0] for r in conn.exec_driver_sql("select name from field order by id")]
+        engine.dispose()
+        assert names == list(CORE_FIELD_NAMES)
+
+    def test_foreign_keys_are_enforced(self, tmp_path: Path) -> None:
+        engine = open_database(tmp_path / "a.db")
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(
+                Event.__table__.insert(),
+                {
+                    "contact_id": 999,
+                    "kind": "order",
+                    "attributes": {},
+                    "occurred_at": datetime(2025, 1, 1, tzinfo=UTC),
+                },
+            )
+        engine.dispose()
+
+    def test_url_target(self, tmp_path: Path) -> None:
+        db = tmp_path / "by-url.db"
+        engine = open_database(f"sqlite:///{db}")
+        engine.dispose()
+        assert _version(db) == str(current_version())
+        assert _mode(db) == 0o600
+
+    def test_reopening_keeps_data(self, tmp_path: Path) -> None:
+        db = tmp_path / "a.db"
+        engine = open_database(db)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "insert into contact (email, consent, created_at, updated_at) "
+                "values ('a@b.co', 'unknown', '2025-01-01', '2025-01-01')"
+            )
+        engine.dispose()
+        engine = open_database(db)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("select email from contact").scalar() == "a@b.co"
+        engine.dispose()
+
+
+class TestBadTargets:
+    def test_not_a_database(self, tmp_path: Path) -> None:
+        notes = tmp_path / "notes.txt"
+        notes.write_text("just some text, certainly not SQLite\n" * 100)
+        with pytest.raises(UserError, match=r"notes\.txt: file is not a database"):
+            open_database(notes)
+        assert notes.read_text().startswith("just some text")
+
+    def test_folder_cannot_be_created(self, tmp_path: Path) -> None:
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        with pytest.raises(UserError, match="cannot open database"):
+            open_database(blocker / "sub" / "a.db")
+
+    def test_newer_schema_is_refused(self, tmp_path: Path) -> None:
+        db = tmp_path / "a.db"
+        open_database(db).dispose()
+        with closing(sqlite3.connect(db)) as conn:
+            conn.execute("update meta set value='99' where key='schema_version'")
+            conn.commit()
+        with pytest.raises(UserError, match="newer Segment Desk"):
+            open_database(db)
+
+
+def _add_column(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.exec_driver_sql("alter table contact add column nickname varchar")
+
+
+def _broken(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.exec_driver_sql("alter table contact add column half_done varchar")
+    conn.exec_driver_sql("this is not sql")
+
+
+class TestMigrations:
+    def _v1_with_contact(self, tmp_path: Path) -> Path:
+        db = tmp_path / "old.db"
+        engine = open_database(db)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "insert into contact (email, consent, created_at, updated_at) "
+                "values ('kept@b.co', 'unknown', '2025-01-01', '2025-01-01')"
+            )
+        engine.dispose()
+        return db
+
+    def test_backup_then_migrate(self, tmp_path: Path) -> None:
+        db = self._v1_with_contact(tmp_path)
+        migrations = (Migration(2, "add nickname", _add_column),)
+        engine = open_database(db)
+        backup = ensure_schema(engine, migrations)
+        engine.dispose()
+
+        assert backup == backup_path(db, 1)
+        assert _version(backup) == "1"
+        assert _mode(backup) == 0o600
+        with closing(sqlite3.connect(backup)) as conn:
+            assert conn.execute("select email from contact").fetchall() == [("kept@b.co",)]
+            columns = [r[1] for r in conn.execute("pragma table_info(contact)")]
+            assert "nickname" not in columns
+        assert _version(db) == "2"
+        with closing(sqlite3.connect(db)) as conn:
+            assert "nickname" in [r[1] for r in conn.execute("pragma table_info(contact)")]
+
+    def test_failed_migration_changes_nothing(self, tmp_path: Path) -> None:
+        db = self._v1_with_contact(tmp_path)
+        migrations = (Migration(2, "broken", _broken),)
+        engine = open_database(db)
+        with pytest.raises(Exception, match="syntax error"):
+            ensure_schema(engine, migrations)
+        engine.dispose()
+        assert _version(db) == "1"
+        with closing(sqlite3.connect(db)) as conn:
+            assert "half_done" not in [r[1] for r in conn.execute("pragma table_info(contact)")]
+        assert backup_path(db, 1).exists()
+
+    def test_up_to_date_database_is_not_backed_up(self, tmp_path: Path) -> None:
+        db = self._v1_with_contact(tmp_path)
+        engine = open_database(db)
+        assert ensure_schema(engine) is None
+        engine.dispose()
+        assert not backup_path(db, 1).exists()

@@ -1,0 +1,81 @@
+"""Theme files: the shipped ones load, broken ones are reported, the choice is remembered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from segdesk.settings import load_settings
+from segdesk.tui.app import make_app
+from segdesk.tui.themes import load_themes, theme_folders
+from tests.tui.helpers import settle
+
+
+def test_shipped_themes_load() -> None:
+    themes, problems = load_themes(theme_folders())
+    by_name = {t.name: t for t in themes}
+    assert problems == []
+    assert {"segdesk-dark", "segdesk-light", "segdesk-ansi"} <= set(by_name)
+    assert by_name["segdesk-dark"].dark is True
+    assert by_name["segdesk-light"].dark is False
+    assert by_name["segdesk-ansi"].ansi is True
+    assert by_name["segdesk-ansi"].variables["block-cursor-background"] == "ansi_white"
+
+
+def test_broken_files_are_collected_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "good.toml").write_text('name = "good"\nprimary = "#123456"\nmy-extra = "red"\n')
+    (tmp_path / "syntax.toml").write_text('name = "syntax"\nprimary = \n')
+    (tmp_path / "colour.toml").write_text('name = "colour"\nprimary = "not-a-colour"\n')
+    (tmp_path / "nameless.toml").write_text('primary = "#123456"\n')
+    themes, problems = load_themes([tmp_path, tmp_path / "missing-folder"])
+    assert [t.name for t in themes] == ["good"]
+    assert themes[0].variables == {"my-extra": "red"}
+    reasons = {p.path.name: p.reason for p in problems}
+    assert set(reasons) == {"syntax.toml", "colour.toml", "nameless.toml"}
+    assert reasons["colour.toml"] == "'primary' is not a colour: 'not-a-colour'"
+    assert reasons["nameless.toml"] == "'name' is required"
+    assert reasons["syntax.toml"].startswith("not valid TOML")
+
+
+async def test_theme_option_is_applied_and_remembered(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    app = make_app(db=db, theme="segdesk-light")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "segdesk-light"
+    assert load_settings()["theme"] == "segdesk-light"
+
+    app = make_app(db=db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "segdesk-light"
+        app.theme = "segdesk-ansi"
+    assert load_settings()["theme"] == "segdesk-ansi"
+
+
+async def test_default_theme_is_not_written_without_a_choice(tmp_path: Path) -> None:
+    app = make_app(db=str(tmp_path / "a.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "segdesk-dark"
+    assert load_settings() == {}
+
+
+async def test_unknown_theme_falls_back_with_a_notice(tmp_path: Path) -> None:
+    app = make_app(db=str(tmp_path / "a.db"), theme="no-such-theme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "segdesk-dark"
+        assert any("No theme called 'no-such-theme'" in str(n.message) for n in app._notifications)
+
+
+async def test_broken_user_theme_is_reported(tmp_path: Path) -> None:
+    from segdesk.paths import config_dir
+
+    folder = config_dir() / "themes"
+    folder.mkdir(parents=True)
+    (folder / "mine.toml").write_text("name = \n")
+    app = make_app(db=str(tmp_path / "a.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "segdesk-dark"
+        assert any("mine.toml: not valid TOML" in str(n.message) for n in app._notifications)

@@ -1,0 +1,187 @@
+"""The Workspace facade: summary, fields, contact search, pages and detail."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from segdesk.errors import NotFoundError
+from segdesk.workspace import Workspace
+from tests.factories import add_contacts, add_orders, add_segment
+
+PEOPLE = [
+    {
+        "email": "ana.lopez@bakery.example",
+        "first_name": "Ana",
+        "last_name": "López",
+        "company": "Sunrise Bakery",
+        "city": "Austin",
+        "country": "US",
+        "external_id": "00042",
+        "consent": "subscribed",
+        "attributes": {"plan": "pro", "age": 34},
+    },
+    {
+        "email": "ben@example.com",
+        "first_name": "Ben",
+        "last_name": "Okafor",
+        "company": "Okafor & Sons",
+        "city": "Leeds",
+        "country": "GB",
+        "external_id": "00043",
+        "consent": "unsubscribed",
+    },
+    {
+        "email": None,
+        "first_name": "Cleo",
+        "last_name": "Ana-Maria",
+        "company": "100% Coffee_Co",
+        "city": None,
+        "country": "DE",
+        "external_id": "X-7",
+    },
+    {
+        "email": "dev@sunrise.example",
+        "first_name": "Dev",
+        "last_name": "Patel",
+        "company": "Sunrise Bakery",
+        "city": "Austin",
+        "country": "US",
+        "external_id": None,
+        "consent": "subscribed",
+    },
+]
+
+
+@pytest.fixture
+def ws(tmp_path: Path):
+    workspace = Workspace.open(tmp_path / "shop.db")
+    add_contacts(workspace.engine, PEOPLE)
+    utc = UTC
+    add_orders(
+        workspace.engine,
+        1,
+        [(datetime(2025, 1, 5, tzinfo=utc), 20.0), (datetime(2025, 2, 9, tzinfo=utc), 35.5)],
+    )
+    add_orders(workspace.engine, 1, [(datetime(2025, 3, 1, tzinfo=utc), None)], kind="webinar")
+    add_orders(workspace.engine, 2, [(datetime(2024, 6, 1, tzinfo=utc), 12.25)])
+    add_segment(
+        workspace.engine,
+        "Austin bakers",
+        [1, 4],
+        goal="Grow repeat orders",
+        next_review=date(2025, 1, 1),
+    )
+    add_segment(workspace.engine, "A retired one", [1], status="retired")
+    yield workspace
+    workspace.close()
+
+
+class TestSearch:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("ana", [1, 3]),  # first name, and inside a last name
+            ("ANA", [1, 3]),  # case does not matter
+            ("sunrise", [1, 4]),  # company and email domain
+            ("00042", [1]),  # external id, leading zeros kept
+            ("ben@example.com", [2]),  # whole email
+            ("ana sunrise", [1]),  # every word must match somewhere
+            ("ana austin", []),  # the city is not searched
+            ("0%", [3]),  # % is a plain character, not a wildcard
+            ("e_c", [3]),  # _ too
+            ("zzz", []),
+            ("  ", [1, 2, 3, 4]),  # blank search shows everyone
+        ],
+    )
+    def test_search(self, ws: Workspace, text: str, expected: list[int]) -> None:
+        rows = ws.contacts_page(0, 50, text)
+        assert [r.id for r in rows] == expected
+        assert ws.count_contacts(text) == len(expected)
+
+    def test_pages(self, ws: Workspace) -> None:
+        assert [r.id for r in ws.contacts_page(0, 2)] == [1, 2]
+        assert [r.id for r in ws.contacts_page(2, 2)] == [3, 4]
+        assert ws.contacts_page(4, 2) == []
+        row = ws.contacts_page(0, 1)[0]
+        assert (row.name, row.email, row.company, row.consent) == (
+            "Ana López",
+            "ana.lopez@bakery.example",
+            "Sunrise Bakery",
+            "subscribed",
+        )
+
+
+class TestRecords:
+    def test_keyed_by_field_name_with_custom_fields(self, ws: Workspace) -> None:
+        [record] = ws.contact_records(search="lopez@")
+        assert record["email"] == "ana.lopez@bakery.example"
+        assert record["external_id"] == "00042"
+        assert record["first_name"] == "Ana"
+        assert record["last_name"] == "López"
+        assert record["consent"] == "subscribed"
+        assert record["plan"] == "pro"
+        assert record["age"] == 34
+        assert record["created_at"] == "2025-03-01T12:00:00+00:00"
+        for key in ("phone", "company", "city", "postal_code", "country", "job_title", "region"):
+            assert key in record
+
+    def test_limit(self, ws: Workspace) -> None:
+        assert [r["id"] for r in ws.contact_records(limit=3)] == [1, 2, 3]
+
+
+class TestDetail:
+    def test_contact_with_orders_events_and_segments(self, ws: Workspace) -> None:
+        d = ws.contact(1)
+        assert d.name == "Ana López"
+        assert d.fields["company"] == "Sunrise Bakery"
+        assert d.attributes == {"plan": "pro", "age": 34}
+        assert [(e.occurred_at.date().isoformat(), e.kind) for e in d.events] == [
+            ("2025-03-01", "webinar"),
+            ("2025-02-09", "order"),
+            ("2025-01-05", "order"),
+        ]
+        assert (d.event_count, d.order_count, d.order_total) == (3, 2, 55.5)
+        assert d.segments == ["A retired one", "Austin bakers"]
+
+    def test_contact_without_anything(self, ws: Workspace) -> None:
+        d = ws.contact(3)
+        assert d.name == "Cleo Ana-Maria"
+        assert (d.events, d.order_count, d.order_total, d.segments) == ([], 0, 0.0, [])
+
+    def test_missing_contact(self, ws: Workspace) -> None:
+        with pytest.raises(NotFoundError, match="no contact with id 99"):
+            ws.contact(99)
+
+
+class TestSummary:
+    def test_figures_and_alerts(self, ws: Workspace) -> None:
+        s = ws.summary(today=date(2025, 6, 1))
+        assert (s.contacts, s.orders, s.other_events) == (4, 3, 1)
+        assert (s.segments, s.documented, s.reviews_due) == (1, 1, 1)
+        assert (s.imports, s.schemes, s.snapshots, s.exports) == (0, 0, 0, 0)
+        assert [a.text for a in s.alerts] == [
+            "1 contact without email",
+            "1 unsubscribed",
+            "1 with unknown consent",
+        ]
+
+    def test_empty_database(self, tmp_path: Path) -> None:
+        with Workspace.open(tmp_path / "new.db") as ws:
+            s = ws.summary()
+            assert (s.contacts, s.orders, s.segments, s.alerts) == (0, 0, 0, ())
+            assert ws.label == "new.db"
+
+
+def test_fields_lists_core_fields(ws: Workspace) -> None:
+    fields = ws.fields()
+    assert fields[0] == {
+        "name": "email",
+        "label": "Email",
+        "type": "text",
+        "origin": "core",
+        "description": "Email address, trimmed and lower-cased",
+    }
+    assert {f["name"]: f["type"] for f in fields}["country"] == "category"

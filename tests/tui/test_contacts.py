@@ -1,0 +1,116 @@
+"""Contacts screen at 80x24: paging, cursor, search, opening a contact."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from segdesk.tui.app import make_app
+from segdesk.tui.screens.contact import ContactScreen
+from segdesk.tui.screens.contacts import ContactsScreen
+from segdesk.tui.widgets.contact_list import PAGE_SIZE, ContactList
+from segdesk.workspace import Workspace
+from tests.factories import add_contacts, add_orders, add_segment
+from tests.tui.helpers import plain, settle
+
+COUNT = PAGE_SIZE * 3 + 17
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    from datetime import datetime
+
+    db = tmp_path / "shop.db"
+    with Workspace.open(db) as ws:
+        add_contacts(
+            ws.engine,
+            [
+                {
+                    "email": f"person{i:04d}@example.com",
+                    "first_name": f"First{i:04d}",
+                    "last_name": "Baker" if i % 10 == 0 else "Smith",
+                    "attributes": {"plan": "pro"} if i == 0 else {},
+                }
+                for i in range(COUNT)
+            ],
+        )
+        add_orders(ws.engine, 1, [(datetime(2025, 5, 1, tzinfo=UTC), 42.0)])
+        add_segment(ws.engine, "Regulars", [1])
+    return db
+
+
+async def _open_contacts(app, pilot) -> ContactList:  # type: ignore[no-untyped-def]
+    await settle(app, pilot)
+    await pilot.press("c")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ContactsScreen)
+    return app.screen.query_one(ContactList)
+
+
+def _status(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#status", Static).render())
+
+
+async def test_rows_page_in_and_cursor_reaches_the_end(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _open_contacts(app, pilot)
+        assert table.total == COUNT
+        assert f"{COUNT:,} contacts" in _status(app)
+        assert table.row_at(0).email == "person0000@example.com"
+        assert table.row_at(PAGE_SIZE * 3) is None  # never fetched: only visible pages load
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert table.cursor == COUNT - 1
+        assert table.row_at(COUNT - 1).email == f"person{COUNT - 1:04d}@example.com"
+        await pilot.press("k", "k", "j")
+        assert table.cursor == COUNT - 2
+        await pilot.press("g")
+        assert table.cursor == 0
+        await pilot.press("pagedown")
+        assert table.cursor > 10
+
+
+async def test_search_narrows_and_escape_clears(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await _open_contacts(app, pilot)
+        await pilot.press("slash")
+        assert app.screen.query_one("#search", Input).has_focus
+        await pilot.press(*"baker")
+        await pilot.pause(0.4)
+        await settle(app, pilot)
+        expected = len(range(0, COUNT, 10))
+        assert table.total == expected
+        assert f"{expected} contacts matching “baker”" in _status(app)
+        assert table.row_at(1).first_name == "First0010"
+        await pilot.press("enter")
+        assert table.has_focus
+        await pilot.press("escape")  # clears the search
+        await pilot.pause(0.4)
+        await settle(app, pilot)
+        assert table.total == COUNT
+
+
+async def test_enter_opens_a_contact(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_contacts(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContactScreen)
+
+        def shown(selector: str) -> str:
+            return plain(app.screen.query_one(selector, Static))
+
+        assert shown("#heading").strip() == "First0000 Baker"
+        assert "1 order, 42.00 in total" in shown("#events-title")
+        assert "2025-05-01  order   42.00    1  order-1-0" in shown("#events")
+        assert shown("#segments").strip() == "Regulars"
+        assert "plan  pro" in shown("#attributes")
+        assert "person0000@example.com" in shown("#fields")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ContactsScreen)

@@ -1,0 +1,112 @@
+"""Home screen at 80x24: figures, alerts, keys, help and the command palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from segdesk.tui.app import make_app
+from segdesk.tui.screens.contacts import ContactsScreen
+from segdesk.tui.screens.help import HelpScreen
+from segdesk.tui.screens.home import HomeScreen
+from segdesk.tui.widgets.step_card import StepCard
+from segdesk.workspace import Workspace
+from tests.factories import add_contacts
+from tests.tui.helpers import settle
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    db = tmp_path / "shop.db"
+    with Workspace.open(db) as ws:
+        add_contacts(
+            ws.engine,
+            [
+                {
+                    "email": f"p{i}@example.com",
+                    "first_name": f"Person{i}",
+                    "last_name": "Test",
+                    "consent": "unsubscribed" if i < 3 else "subscribed",
+                }
+                for i in range(40)
+            ]
+            + [{"email": None, "first_name": "No", "last_name": "Mail"}],
+        )
+    return db
+
+
+def _text(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_home_shows_live_figures(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        cards = {card.id: _text(card) for card in app.screen.query(StepCard)}
+        assert "41 people" in cards["step-import"]
+        assert "0 orders" in cards["step-import"]
+        assert "0 segments" in cards["step-build"]
+        alerts = _text(app.screen.query_one("#alerts", Static))
+        assert "1 contact without email" in alerts
+        assert "3 unsubscribed" in alerts
+        assert "shop.db" in _text(app.screen.query_one("#title-bar", Static))
+
+
+async def test_keys_move_between_screens(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        await pilot.press("h")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("c", "escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_help_lists_this_screens_keys(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.screen.keys)
+        assert keys["c"] == "Contacts"
+        assert keys["?"] == "Help"
+        assert "ctrl+p" in keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_palette_reaches_every_screen(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"go to contacts")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContactsScreen)
+
+
+async def test_quit_from_home(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_unreadable_database_exits_with_a_message(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("not a database\n" * 100)
+    app = make_app(db=str(bogus))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+    assert app.return_code == 2

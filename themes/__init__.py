@@ -1,0 +1,1 @@
+"""Built-in colour themes: one TOML file per theme, loaded by segdesk.tui.themes."""
