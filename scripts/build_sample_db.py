@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from segdesk.store import open_database
+from segdesk.store.database import open_database
 from segdesk.store.tables import Contact, Event, FieldDef, Meta
 
 REPO = Path(__file__).resolve().parents[1]

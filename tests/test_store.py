@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from segdesk.errors import UserError
-from segdesk.store import open_database
+from segdesk.store.database import open_database
 from segdesk.store.fields import CORE_FIELD_NAMES
 from segdesk.store.migrations import (
     Migration,
@@ -180,3 +180,9 @@ class TestMigrations:
         assert ensure_schema(engine) is None
         engine.dispose()
         assert not backup_path(db, 1).exists()
+
+
+def test_schema_version_constant_matches_migrations() -> None:
+    from segdesk.store.version import SCHEMA_VERSION
+
+    assert current_version() == SCHEMA_VERSION

@@ -172,7 +172,6 @@ class TestSummary:
         with Workspace.open(tmp_path / "new.db") as ws:
             s = ws.summary()
             assert (s.contacts, s.orders, s.segments, s.alerts) == (0, 0, 0, ())
-            assert ws.label == "new.db"
 
 
 def test_fields_lists_core_fields(ws: Workspace) -> None:

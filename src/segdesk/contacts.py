@@ -2,72 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
+from segdesk.contact_values import (
+    LIST_COLUMNS,
+    SEARCH_COLUMNS,
+    ContactDetail,
+    ContactRow,
+    EventLine,
+    page_window,
+    search_words,
+)
 from segdesk.store.fields import CORE_FIELD_NAMES
 from segdesk.store.tables import Contact, Event, Segment, SegmentMember
 
 contact = Contact.__table__
 event = Event.__table__
 
-SEARCH_COLUMNS = ("first_name", "last_name", "email", "company", "external_id")
-LIST_COLUMNS = ("id", "first_name", "last_name", "email", "company", "city", "country", "consent")
 DETAIL_EVENT_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    """One line of the contacts browser."""
-
-    id: int
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    company: str | None
-    city: str | None
-    country: str | None
-    consent: str
-
-    @property
-    def name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p)
-
-
-@dataclass(frozen=True)
-class EventLine:
-    occurred_at: datetime
-    kind: str
-    amount: float | None
-    quantity: float | None
-    ref: str | None
-
-
-@dataclass(frozen=True)
-class ContactDetail:
-    """Everything about one contact that the detail view and the CLI show."""
-
-    id: int
-    fields: dict[str, Any]
-    attributes: dict[str, Any]
-    events: list[EventLine]
-    event_count: int
-    order_count: int
-    order_total: float
-    segments: list[str] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        parts = (self.fields.get("first_name"), self.fields.get("last_name"))
-        return " ".join(p for p in parts if p) or self.fields.get("email") or f"#{self.id}"
 
 
 def search_condition(text: str | None) -> ColumnElement[bool] | None:
     """Every word of ``text`` must appear in one of the name, email, company or id columns."""
-    words = (text or "").split()
+    words = search_words(text)
     if not words:
         return None
     return and_(
@@ -87,15 +47,17 @@ def count_contacts(conn: Connection, search: str | None = None) -> int:
 
 
 def contacts_page(
-    conn: Connection, offset: int, limit: int, search: str | None = None
+    conn: Connection, offset: int, limit: int, search: str | None = None, total: int | None = None
 ) -> list[ContactRow]:
-    """Rows ``offset`` to ``offset + limit`` of the browser, in id order."""
-    query = select(*(contact.c[c] for c in LIST_COLUMNS)).order_by(contact.c.id)
+    """Rows ``offset`` to ``offset + limit`` of the browser, in id order (see `page_window`)."""
+    descending, skip, take = page_window(offset, limit, total)
+    order = contact.c.id.desc() if descending else contact.c.id
+    query = select(*(contact.c[c] for c in LIST_COLUMNS)).order_by(order)
     condition = search_condition(search)
     if condition is not None:
         query = query.where(condition)
-    rows = conn.execute(query.offset(offset).limit(limit))
-    return [ContactRow(*row) for row in rows]
+    rows = [ContactRow(*row) for row in conn.execute(query.offset(skip).limit(take))]
+    return rows[::-1] if descending else rows
 
 
 def contact_records(

@@ -11,6 +11,17 @@ APP_NAME = "segdesk"
 DB_ENV = "SEGDESK_DB"
 
 
+def is_url(target: str | os.PathLike[str]) -> bool:
+    """A database URL (``postgresql://...``) rather than a file path."""
+    return "://" in str(target)
+
+
+def db_label(target: str | os.PathLike[str]) -> str:
+    """A short name for the title bar: the file name, or the URL's database name."""
+    text = str(target)
+    return text.rsplit("/", 1)[-1] or text if is_url(text) else Path(text).name
+
+
 def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 

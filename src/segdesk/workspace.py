@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from segdesk import contacts as contact_queries
+from segdesk.contact_values import ContactDetail, ContactRow
 from segdesk.errors import NotFoundError
-from segdesk.store import open_database
-from segdesk.store.engine import sqlite_path
+from segdesk.store.database import open_database
 from segdesk.store.tables import FieldDef
 from segdesk.summary import Summary, compute_summary
 
@@ -37,16 +36,6 @@ class Workspace:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    @property
-    def path(self) -> Path | None:
-        return sqlite_path(self.engine)
-
-    @property
-    def label(self) -> str:
-        """A short name for headers: the file name, or the URL without its password."""
-        path = self.path
-        return path.name if path else self.engine.url.render_as_string(hide_password=True)
-
     def summary(self, today: date | None = None) -> Summary:
         with self.engine.connect() as conn:
             return compute_summary(conn, today or date.today())
@@ -67,10 +56,11 @@ class Workspace:
             return contact_queries.count_contacts(conn, search)
 
     def contacts_page(
-        self, offset: int, limit: int, search: str | None = None
-    ) -> list[contact_queries.ContactRow]:
+        self, offset: int, limit: int, search: str | None = None, total: int | None = None
+    ) -> list[ContactRow]:
+        """Rows of the contacts list; ``total`` (the count) lets pages near the end load fast."""
         with self.engine.connect() as conn:
-            return contact_queries.contacts_page(conn, offset, limit, search)
+            return contact_queries.contacts_page(conn, offset, limit, search, total)
 
     def contact_records(
         self, search: str | None = None, limit: int | None = None
@@ -78,7 +68,7 @@ class Workspace:
         with self.engine.connect() as conn:
             return contact_queries.contact_records(conn, search, limit)
 
-    def contact(self, contact_id: int) -> contact_queries.ContactDetail:
+    def contact(self, contact_id: int) -> ContactDetail:
         with self.engine.connect() as conn:
             detail = contact_queries.contact_detail(conn, contact_id)
         if detail is None:

@@ -1,36 +1,4 @@
-"""The local store: tables, the engine factory and schema migrations."""
+"""The local store: tables, the engine factory, schema migrations, and a quick reader.
 
-from __future__ import annotations
-
-import os
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError, DatabaseError
-
-from segdesk.errors import UserError
-from segdesk.store.engine import make_engine
-from segdesk.store.migrations import ensure_schema
-
-
-def open_database(target: str | os.PathLike[str]) -> Engine:
-    """An engine on ``target`` (path or URL) with the schema created or migrated."""
-    try:
-        engine = make_engine(target)
-    except (ArgumentError, OSError) as exc:
-        raise UserError(f"cannot open database {target}: {_reason(exc)}") from exc
-    try:
-        ensure_schema(engine)
-    except DatabaseError as exc:
-        engine.dispose()
-        raise UserError(f"cannot open database {target}: {_reason(exc)}") from exc
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
-
-
-def _reason(exc: Exception) -> str:
-    orig = getattr(exc, "orig", None)
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return str(orig or exc).splitlines()[0]
+Kept free of imports so that `segdesk.store.quick_read` loads without SQLAlchemy.
+"""

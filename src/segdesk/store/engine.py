@@ -14,13 +14,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from segdesk.paths import is_url
+
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "segdesk_write"
 """Execution option that makes a SQLite transaction take the write lock when it begins."""
-
-
-def is_url(target: str | os.PathLike[str]) -> bool:
-    return "://" in str(target)
 
 
 def sqlite_path(engine: Engine) -> Path | None:

@@ -32,7 +32,7 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
-# Append new migrations here, in order; the last one's version is the current schema version.
+# Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
 MIGRATIONS: tuple[Migration, ...] = ()
 BASE_VERSION = 1
 

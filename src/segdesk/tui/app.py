@@ -7,7 +7,7 @@ figures when `workspace` is set.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from textual import work
 from textual.app import App
@@ -15,7 +15,9 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
+from segdesk.paths import db_label, is_url
 from segdesk.settings import load_settings, save_setting
+from segdesk.store.quick_read import QuickReader
 from segdesk.tui.commands import ScreensProvider
 from segdesk.tui.screens.contacts import ContactsScreen
 from segdesk.tui.screens.help import HelpScreen
@@ -23,7 +25,18 @@ from segdesk.tui.screens.home import HomeScreen
 from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
 
 if TYPE_CHECKING:
+    from segdesk.contact_values import ContactRow
     from segdesk.workspace import Workspace
+
+
+class ContactSource(Protocol):
+    """What the contacts list reads: the quick reader, or the workspace."""
+
+    def count_contacts(self, search: str | None = None) -> int: ...
+
+    def contacts_page(
+        self, offset: int, limit: int, search: str | None = None, total: int | None = None
+    ) -> list[ContactRow]: ...
 
 
 class SegdeskApp(App[None]):
@@ -44,12 +57,21 @@ class SegdeskApp(App[None]):
     def __init__(self, db: str, theme: str | None = None) -> None:
         super().__init__()
         self.db = db
+        self.db_label = db_label(db)
+        self.reader: QuickReader | None = None
         self._requested_theme = theme
         self._remember_theme = False
 
     def on_mount(self) -> None:
         self._apply_themes()
+        if not is_url(self.db):
+            self.reader = QuickReader.open(self.db)
         self.open_workspace()
+
+    @property
+    def contact_source(self) -> ContactSource | None:
+        """The quickest ready reader of the contacts list, or None while none is."""
+        return self.reader or self.workspace
 
     def _apply_themes(self) -> None:
         themes, problems = load_themes(theme_folders())

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from segdesk.contacts import ContactDetail
+    from segdesk.contact_values import ContactDetail
     from segdesk.workspace import Workspace
 
 FIELD_LABELS = {

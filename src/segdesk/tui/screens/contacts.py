@@ -17,7 +17,8 @@ from segdesk.tui.widgets.contact_list import ContactList, PageFetcher
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from segdesk.contacts import ContactRow
+    from segdesk.contact_values import ContactRow
+    from segdesk.tui.app import ContactSource
     from segdesk.workspace import Workspace
 
 SEARCH_DELAY = 0.25
@@ -45,15 +46,15 @@ class ContactsScreen(Screen[None]):
         self.query_one(ContactList).focus()
         self.watch(self.app, "workspace", self._reload, init=True)
 
-    def _reload(self, workspace: Workspace | None = None) -> None:
-        workspace = workspace or self.app.workspace
-        if workspace is not None:
-            self._count(workspace, self._search)
+    def _reload(self, _workspace: Workspace | None = None) -> None:
+        source = self.app.contact_source
+        if source is not None:
+            self._count(source, self._search)
 
     @work(thread=True, exclusive=True, group="contact-count", exit_on_error=False)
-    def _count(self, workspace: Workspace, search: str) -> None:
-        total = workspace.count_contacts(search)
-        fetch = partial(_page, workspace, search)
+    def _count(self, source: ContactSource, search: str) -> None:
+        total = source.count_contacts(search)
+        fetch = partial(_page, source, search, total)
         self.app.call_from_thread(self._show, fetch, total, search)
 
     def _show(self, fetch: PageFetcher, total: int, search: str) -> None:
@@ -101,5 +102,7 @@ class ContactsScreen(Screen[None]):
             self.app.switch_mode("home")
 
 
-def _page(workspace: Workspace, search: str, offset: int, limit: int) -> list[ContactRow]:
-    return workspace.contacts_page(offset, limit, search or None)
+def _page(
+    source: ContactSource, search: str, total: int, offset: int, limit: int
+) -> list[ContactRow]:
+    return source.contacts_page(offset, limit, search or None, total)

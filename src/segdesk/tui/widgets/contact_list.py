@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 if TYPE_CHECKING:
-    from segdesk.contacts import ContactRow
+    from segdesk.contact_values import ContactRow
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50

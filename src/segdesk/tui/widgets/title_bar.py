@@ -11,10 +11,4 @@ class TitleBar(Static):
         self.where = where
 
     def on_mount(self) -> None:
-        self.update(self._text())
-        self.watch(self.app, "workspace", lambda _ws: self.update(self._text()), init=False)
-
-    def _text(self) -> str:
-        workspace = getattr(self.app, "workspace", None)
-        db = workspace.label if workspace is not None else "opening…"
-        return f"[b]Segment Desk[/b] · {db} · {self.where}"
+        self.update(f"[b]Segment Desk[/b] · {self.app.db_label} · {self.where}")

@@ -1,0 +1,76 @@
+"""Contact values shared by every reader: rows of the browser, one contact in full, paging.
+
+Free of database imports, so that the app can show contacts before SQLAlchemy has loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+SEARCH_COLUMNS = ("first_name", "last_name", "email", "company", "external_id")
+LIST_COLUMNS = ("id", "first_name", "last_name", "email", "company", "city", "country", "consent")
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One line of the contacts browser."""
+
+    id: int
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    company: str | None
+    city: str | None
+    country: str | None
+    consent: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass(frozen=True)
+class EventLine:
+    occurred_at: datetime
+    kind: str
+    amount: float | None
+    quantity: float | None
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    """Everything about one contact that the detail view and the CLI show."""
+
+    id: int
+    fields: dict[str, Any]
+    attributes: dict[str, Any]
+    events: list[EventLine]
+    event_count: int
+    order_count: int
+    order_total: float
+    segments: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        parts = (self.fields.get("first_name"), self.fields.get("last_name"))
+        return " ".join(p for p in parts if p) or self.fields.get("email") or f"#{self.id}"
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a search: each must appear in one of the searched columns."""
+    return (text or "").split()
+
+
+def page_window(offset: int, limit: int, total: int | None) -> tuple[bool, int, int]:
+    """How to fetch rows ``offset`` to ``offset + limit``: (descending, skip, take).
+
+    Databases skip rows one by one, so a page near the end of a million rows is read from the
+    end instead: descending order, skipping only the rows after the page.
+    """
+    if total is None or offset <= total // 2:
+        return False, offset, limit
+    end = min(offset + limit, total)
+    return True, total - end, max(0, end - offset)
