@@ -193,7 +193,6 @@ def test_bad_values_are_problems_naming_the_column():
         "Spent: 'zwölf' is not a number",
         "Newsletter: 'vielleicht' is not a consent value (expected e.g. yes/no or "
         "subscribed/unsubscribed)",
-        "neither an email address nor an external id",
     )
 
 

@@ -20,11 +20,12 @@ from segdesk.ingest.encoding import EncodingChoice, choose_encoding, decoded_blo
 from segdesk.ingest.text_tables import (
     DELIMITER_NAMES,
     DelimiterChoice,
+    RawRecord,
     TextRecord,
     TextTableError,
     aligned_records,
     aligned_starts,
-    csv_records,
+    csv_raw_records,
     sniff,
     split_lines,
 )
@@ -39,6 +40,7 @@ TEXT_FORMATS = ("csv", "aligned")
 SHEET_FORMATS = ("xlsx", "xls", "ods")
 
 Records = Generator[TextRecord, None, None]
+RawRecords = Generator[RawRecord, None, None]
 
 Progress = Callable[[int, int], None]
 """Called with (done, total): bytes for text files, rows for workbooks."""
@@ -184,28 +186,12 @@ def iter_rows(
     shape: FileShape, *, stats: ReadStats | None = None, progress: Progress | None = None
 ) -> Iterator[SourceRow]:
     """Every data row of the file, read with the decisions in ``shape``, in bounded memory."""
-    stats = stats if stats is not None else ReadStats()
-    records = _records(shape, progress)
-    header_seen = not shape.has_header
-    expected = tuple(_clean_name(f) for f in shape.raw_header)
+    chunks = _row_chunks(shape, 1, stats, progress)
     try:
-        for record in records:
-            if not any(f.strip() for f in record.fields):
-                stats.skipped_lines += 1
-                continue
-            if not header_seen:
-                header_seen = True
-                found = tuple(_clean_name(f) for f in record.fields[: len(expected)])
-                if found != expected:
-                    raise UserError(f"{shape.path.name} has changed since it was inspected")
-                continue
-            row = _source_row(record, shape.width)
-            stats.rows += 1
-            if row.problem:
-                stats.problem_rows += 1
-            yield row
+        for chunk in chunks:
+            yield chunk[0]
     finally:
-        records.close()  # closes the file, also when the caller stops early
+        chunks.close()  # closes the file, also when the caller stops early
 
 
 def iter_chunks(
@@ -216,14 +202,54 @@ def iter_chunks(
     progress: Progress | None = None,
 ) -> Iterator[list[SourceRow]]:
     """``iter_rows`` in lists of at most ``size`` rows, for batched database writes."""
+    chunks = _row_chunks(shape, size, stats, progress)
+    try:
+        yield from chunks
+    finally:
+        chunks.close()
+
+
+def _row_chunks(
+    shape: FileShape, size: int, stats: ReadStats | None, progress: Progress | None
+) -> Generator[list[SourceRow], None, None]:
+    """The rows of ``iter_rows`` in lists of at most ``size``, each as soon as it is full.
+
+    This is the loop an import runs once per row of its file, so it takes records as plain
+    tuples and makes each row directly; ``iter_rows`` is the same loop with lists of one.
+    """
+    stats = stats if stats is not None else ReadStats()
+    records = _raw_records(shape, progress)
+    width = shape.width
+    header_seen = not shape.has_header
+    expected = tuple(_clean_name(f) for f in shape.raw_header)
     chunk: list[SourceRow] = []
-    for row in iter_rows(shape, stats=stats, progress=progress):
-        chunk.append(row)
-        if len(chunk) >= size:
+    try:
+        for line, fields, problem in records:
+            # Blank when no field has more than whitespace; the first field usually shows it.
+            if not fields or not (fields[0].strip() or "".join(fields).strip()):
+                stats.skipped_lines += 1
+                continue
+            if not header_seen:
+                header_seen = True
+                found = tuple(_clean_name(f) for f in fields[: len(expected)])
+                if found != expected:
+                    raise UserError(f"{shape.path.name} has changed since it was inspected")
+                continue
+            if len(fields) == width:
+                row = SourceRow(line, tuple(fields), problem)
+            else:
+                row = _source_row(line, fields, problem, width)
+            stats.rows += 1
+            if row.problem:
+                stats.problem_rows += 1
+            chunk.append(row)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
             yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    finally:
+        records.close()  # closes the file, also when the caller stops early
 
 
 # --- text files ---------------------------------------------------------------------------
@@ -290,7 +316,7 @@ def _delimiter_choice(path: Path, sample: str, whole: bool, wanted: str | None) 
     return DelimiterChoice(delimiter, "chosen by you")
 
 
-def _text_records(shape: FileShape, progress: Progress | None) -> Records:
+def _text_records(shape: FileShape, progress: Progress | None) -> RawRecords:
     encoding = shape.encoding
     assert encoding is not None
     total = shape.size_bytes
@@ -303,11 +329,12 @@ def _text_records(shape: FileShape, progress: Progress | None) -> Records:
 
     lines = split_lines(blocks())
     if shape.format == "aligned":
-        yield from aligned_records(lines, shape.aligned_starts)
+        for record in aligned_records(lines, shape.aligned_starts):
+            yield record.line, record.fields, record.problem
         return
     assert shape.delimiter is not None
     try:
-        yield from csv_records(lines, shape.delimiter)
+        yield from csv_raw_records(lines, shape.delimiter)
     except TextTableError as exc:
         raise UserError(f"{shape.path.name}, line {exc.line}: {exc}") from None
 
@@ -354,7 +381,7 @@ def _inspect_workbook(
     return _finish_shape(partial, sample_rows, notes)
 
 
-def _sheet_records(shape: FileShape, progress: Progress | None) -> Records:
+def _sheet_records(shape: FileShape, progress: Progress | None) -> RawRecords:
     assert shape.sheet is not None
     book = spreadsheets.open_workbook(shape.path)
     try:
@@ -362,7 +389,7 @@ def _sheet_records(shape: FileShape, progress: Progress | None) -> Records:
         for number, cells in spreadsheets.sheet_rows(book, shape.sheet):
             if progress is not None and number % 1000 == 0:
                 progress(number, total)
-            yield TextRecord(number, cells)
+            yield number, cells, None
         if progress is not None:
             progress(total, total)
     finally:
@@ -373,6 +400,15 @@ def _sheet_records(shape: FileShape, progress: Progress | None) -> Records:
 
 
 def _records(shape: FileShape, progress: Progress | None = None) -> Records:
+    raw = _raw_records(shape, progress)
+    try:
+        for line, fields, problem in raw:
+            yield TextRecord(line, fields, problem)
+    finally:
+        raw.close()
+
+
+def _raw_records(shape: FileShape, progress: Progress | None = None) -> RawRecords:
     if shape.is_spreadsheet:
         return _sheet_records(shape, progress)
     return _text_records(shape, progress)
@@ -408,7 +444,7 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
         raw = [""] * max((len(r.fields) for r in records), default=0)
         header_line = 0
     names, width = clean_header(raw, [r.fields for r in records], notes)
-    sample = tuple(_source_row(r, width) for r in records)
+    sample = tuple(_source_row(r.line, r.fields, r.problem, width) for r in records)
     return FileShape(
         path=partial.path,
         format=partial.format,
@@ -471,9 +507,7 @@ def _clean_name(text: str) -> str:
     return " ".join(text.strip().strip(_INVISIBLE).split())
 
 
-def _source_row(record: TextRecord, width: int) -> SourceRow:
-    fields = record.fields
-    problem = record.problem
+def _source_row(line: int, fields: list[str], problem: str | None, width: int) -> SourceRow:
     if len(fields) > width:
         last = len(fields)
         while last > width and not fields[last - 1].strip():
@@ -482,11 +516,11 @@ def _source_row(record: TextRecord, width: int) -> SourceRow:
             problem = problem or (
                 f"this row has {last} values but the header names only {width} columns"
             )
-            return SourceRow(record.line, tuple(fields[:last]), problem)
+            return SourceRow(line, tuple(fields[:last]), problem)
         fields = fields[:width]
     elif len(fields) < width:
         fields = [*fields, *([""] * (width - len(fields)))]
-    return SourceRow(record.line, tuple(fields), problem)
+    return SourceRow(line, tuple(fields), problem)
 
 
 _NUMBER_OR_DATE = re.compile(
