@@ -64,19 +64,30 @@ def compute_summary(conn: Connection, today: date) -> Summary:
             func.count().filter(s.c.next_review <= today),
         ).where(live)
     ).one()
-    imports = conn.execute(select(func.count()).select_from(ImportBatch.__table__)).scalar_one()
+    batch = ImportBatch.__table__
+    imports = conn.execute(
+        select(func.count()).select_from(batch).where(batch.c.status == "done")
+    ).scalar_one()
+    last = conn.execute(
+        select(batch.c.file_name, batch.c.rejected, batch.c.quality)
+        .where(batch.c.status == "done")
+        .order_by(batch.c.id.desc())
+        .limit(1)
+    ).first()
     schemes = conn.execute(select(func.count()).select_from(Scheme.__table__)).scalar_one()
     snapshots = conn.execute(select(func.count()).select_from(Snapshot.__table__)).scalar_one()
     exports = conn.execute(select(func.count()).select_from(ExportLog.__table__)).scalar_one()
-    alerts = tuple(
-        QualityAlert(n, text)
-        for n, text in (
-            (no_email, f"{no_email:,} {_people(no_email)} without email"),
-            (unsubscribed, f"{unsubscribed:,} unsubscribed"),
-            (no_consent, f"{no_consent:,} with unknown consent"),
-        )
-        if n
-    )
+    findings = [
+        (no_email, f"{no_email:,} {_people(no_email)} without email"),
+        (unsubscribed, f"{unsubscribed:,} unsubscribed"),
+        (no_consent, f"{no_consent:,} with unknown consent"),
+    ]
+    if last is not None:
+        file_name, rejected, quality = last
+        invalid = (quality or {}).get("invalid_emails", 0)
+        findings.append((rejected, f"{rejected:,} rows rejected by the last import ({file_name})"))
+        findings.append((invalid, f"{invalid:,} invalid emails in {file_name}"))
+    alerts = tuple(QualityAlert(n, text) for n, text in findings if n)
     return Summary(
         contacts=contacts,
         orders=orders,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -11,6 +12,12 @@ from sqlalchemy import Engine, select
 from segdesk import contacts as contact_queries
 from segdesk.contact_values import ContactDetail, ContactRow
 from segdesk.errors import NotFoundError
+from segdesk.ingest import history
+from segdesk.ingest.importer import Cancelled, ImportOptions, Progress, run_import
+from segdesk.ingest.mapping import Mapping, Target, suggest_for_shape
+from segdesk.ingest.report import ImportReport
+from segdesk.ingest.sources import FileShape, ReadOptions, inspect_file
+from segdesk.paths import data_dir
 from segdesk.store.database import open_database
 from segdesk.store.tables import FieldDef
 from segdesk.summary import Summary, compute_summary
@@ -74,3 +81,51 @@ class Workspace:
         if detail is None:
             raise NotFoundError(f"no contact with id {contact_id}")
         return detail
+
+    # Import ----------------------------------------------------------------------------
+
+    def inspect_import(self, path: str | Path, read: ReadOptions | None = None) -> FileShape:
+        """Decide how to read a file and read its header and first rows."""
+        return inspect_file(path, read)
+
+    def suggest_mapping(self, shape: FileShape, target: Target) -> Mapping:
+        """The mapping used last time for a file of this shape, else one from its headers."""
+        with self.engine.connect() as conn:
+            remembered = history.remembered_mapping(conn, shape.signature, target)
+        if remembered is not None and remembered.sources == shape.header:
+            return remembered
+        return suggest_for_shape(shape, target, custom_fields=self.custom_fields())
+
+    def custom_fields(self) -> dict[str, str]:
+        """Custom field name → type."""
+        return {f["name"]: f["type"] for f in self.fields() if f["origin"] == "custom"}
+
+    def run_import(
+        self,
+        shape: FileShape,
+        mapping: Mapping,
+        options: ImportOptions,
+        *,
+        rejects: Path | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ImportReport:
+        """Import a file in one transaction; rejected rows go to ``rejects`` (or a default)."""
+        keep = rejects is not None or not options.dry_run
+        return run_import(
+            self.engine, shape, mapping, options, rejects or default_rejects_path(shape.path),
+            progress=progress, cancelled=cancelled, keep_rejects=keep,
+        )  # fmt: skip
+
+    def imports(self, limit: int | None = None) -> list[history.ImportRun]:
+        with self.engine.connect() as conn:
+            return history.list_runs(conn, limit)
+
+    def undo_import(self, batch_id: int) -> history.UndoReport:
+        return history.undo(self.engine, batch_id)
+
+
+def default_rejects_path(source: Path) -> Path:
+    """Where rejected rows go unless the user names a file: the data folder's rejects/."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return data_dir() / "rejects" / f"{source.stem}-{stamp}-rejects.csv"

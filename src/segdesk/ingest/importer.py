@@ -1,0 +1,204 @@
+"""Running an import: one transaction, chunk by chunk, with progress, cancel and dry run.
+
+The whole run is one write transaction: it lands whole or not at all, also when the process
+is killed (SQLite discards an uncommitted transaction), cancelled, or fails. A dry run does
+all the work and then rolls back, so its report is exactly what the import would do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import Connection, Engine, select
+
+from segdesk.errors import UserError
+from segdesk.ingest.contact_writer import ContactWriter
+from segdesk.ingest.event_writer import EventWriter
+from segdesk.ingest.mapping import Mapping
+from segdesk.ingest.records import RecordBuilder
+from segdesk.ingest.report import ImportReport, RejectsWriter
+from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
+from segdesk.store.engine import WRITE_OPTION
+from segdesk.store.tables import FieldDef, ImportBatch
+
+CHUNK_ROWS = 5000
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class ImportCancelled(Exception):
+    """The user stopped the import; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user decides besides the column mapping."""
+
+    target: Literal["contacts", "events"] = "contacts"
+    key: Literal["email", "external_id"] | None = None
+    on_existing: Literal["update", "fill", "skip"] = "update"
+    create_missing: bool = True
+    kind: str = "order"
+    mark_unsubscribed: bool = False
+    dry_run: bool = False
+
+    def key_for(self, mapping: Mapping) -> str:
+        """The chosen key, else email when a column gives it, else the external id."""
+        if self.key:
+            return self.key
+        return "email" if "email" in mapping.fields() else "external_id"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_import(
+    engine: Engine,
+    shape: FileShape,
+    mapping: Mapping,
+    options: ImportOptions,
+    rejects_path: Path,
+    *,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    keep_rejects: bool = True,
+) -> ImportReport:
+    """Import ``shape``'s file with ``mapping``; rejected rows go to ``rejects_path``."""
+    if mapping.target != options.target:
+        raise UserError(f"the mapping is for {mapping.target}, not {options.target}")
+    key = options.key_for(mapping)
+    builder = RecordBuilder(mapping, shape.header, key)
+    report = ImportReport(options.target, shape.path.name, options.dry_run)
+    report.decisions = _decisions(shape, mapping, key)
+    rejects = RejectsWriter(rejects_path, shape.header)
+    now = dt.datetime.now(dt.UTC)
+    sha = file_sha256(shape.path)
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+        transaction = conn.begin()
+        try:
+            batch_id = conn.execute(
+                ImportBatch.__table__.insert(),
+                {
+                    "target": options.target,
+                    "event_kind": options.kind if options.target == "events" else None,
+                    "file_name": shape.path.name,
+                    "sha256": sha,
+                    "mapping": mapping.to_json(),
+                    "options": {
+                        **asdict(options),
+                        "key": key,
+                        "signature": shape.signature,
+                        "path": str(shape.path),
+                    },
+                    "started_at": now,
+                    "status": "running",
+                    "quality": {},
+                },
+            ).inserted_primary_key[0]
+            report.batch_id = batch_id
+            _register_custom_fields(conn, mapping, now)
+            if options.target == "contacts":
+                email = mapping.fields().get("email")
+                writer: ContactWriter | EventWriter = ContactWriter(
+                    conn, batch_id, key, options.on_existing, report, now,
+                    email_column=email.source if email else None,
+                    mark_unsubscribed=options.mark_unsubscribed,
+                )  # fmt: skip
+            else:
+                writer = EventWriter(
+                    conn, batch_id, key, options.kind, options.create_missing, report, now
+                )
+            stats = ReadStats()
+            for chunk in iter_chunks(shape, CHUNK_ROWS, stats=stats, progress=progress):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled
+                writer.write(builder.build_many(chunk), rejects)
+            if isinstance(writer, EventWriter):
+                writer.close()
+            if not report.balanced:
+                raise AssertionError(f"import counts do not add up: {report.to_json()}")
+            conn.execute(
+                ImportBatch.__table__.update()
+                .where(ImportBatch.__table__.c.id == batch_id)
+                .values(
+                    finished_at=dt.datetime.now(dt.UTC),
+                    status="done",
+                    read=report.read,
+                    inserted=report.inserted,
+                    updated=report.updated,
+                    unchanged=report.unchanged,
+                    rejected=report.rejected,
+                    contacts_created=report.contacts_created,
+                    quality=report.quality.to_json(),
+                )
+            )
+            if options.dry_run:
+                transaction.rollback()
+                report.batch_id = None
+            else:
+                transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            rejects.discard()
+            raise
+    report.rejects_preview = rejects.preview
+    if keep_rejects:
+        report.rejects_file = rejects.finish()
+    else:
+        rejects.discard()
+    return report
+
+
+def _register_custom_fields(conn: Connection, mapping: Mapping, now: dt.datetime) -> None:
+    """New custom fields join the field list, typed as the mapping typed them."""
+    if mapping.target != "contacts":
+        return
+    table = FieldDef.__table__
+    wanted = mapping.custom_fields()
+    if not wanted:
+        return
+    known = set(conn.execute(select(table.c.name).where(table.c.name.in_(wanted))).scalars())
+    rows = [
+        {"name": name, "label": column.source, "type": column.type.kind, "origin": "custom",
+         "description": f"from column {column.source!r}", "created_at": now}
+        for name, column in wanted.items()
+        if name not in known
+    ]  # fmt: skip
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+_WRITTEN_DATE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def _decisions(shape: FileShape, mapping: Mapping, key: str) -> list[str]:
+    """What was decided about the file and its columns, for the user to check."""
+    out = [f"read as {shape.layout}"]
+    if shape.encoding is not None:
+        out.append(f"encoding {shape.encoding.label}")
+    out.append(f"contacts matched by {key.replace('_', ' ')}")
+    for position, column in enumerate(mapping.columns):
+        kind = column.type
+        unsure = " (not certain: please check)" if column.ambiguous else ""
+        values = shape.column_values(position) if position < shape.width else []
+        if kind.date_order and any(_WRITTEN_DATE.match(v) for v in values):
+            first = "day" if kind.date_order == "dmy" else "month"
+            out.append(f"{column.source!r}: dates read {first} first{unsure}")
+        if kind.decimal == "," or (kind.decimal and column.ambiguous):
+            mark = "comma" if kind.decimal == "," else "point"
+            out.append(f"{column.source!r}: decimal {mark}{unsure}")
+    out.extend(shape.notes)
+    out.extend(mapping.notes)
+    return out

@@ -1,0 +1,166 @@
+"""What an import did: counts that add up, rejected rows with their lines, data quality.
+
+Every row read is counted exactly once: read = inserted + updated + unchanged + rejected.
+Rejected rows go to a CSV file (line, reason, then the row as it was read), so nothing a user
+imports disappears without a trace.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+REJECTS_PREVIEW = 200
+"""Rejected rows kept in memory for the app to show; all of them go to the rejects file."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MISSING_SHOWN = 5
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading ``'`` (the importer drops it)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int
+    reason: str
+    values: tuple[str, ...]
+
+
+@dataclass
+class Quality:
+    """Data-quality findings of one import, in figures a shop owner can act on."""
+
+    missing: Counter[str] = field(default_factory=Counter)
+    invalid_emails: int = 0
+    duplicates_merged: int = 0
+    repeated_refs: int = 0
+    warnings: Counter[str] = field(default_factory=Counter)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "missing": dict(sorted(self.missing.items())),
+            "invalid_emails": self.invalid_emails,
+            "duplicates_merged": self.duplicates_merged,
+            "repeated_refs": self.repeated_refs,
+            "warnings": dict(sorted(self.warnings.items())),
+        }
+
+    def lines(self) -> list[str]:
+        """The findings as short sentences, most important first."""
+        out: list[str] = []
+        if self.invalid_emails:
+            out.append(f"{self.invalid_emails:,} invalid email addresses (rejected)")
+        if self.duplicates_merged:
+            out.append(
+                f"{self.duplicates_merged:,} rows repeated a contact of this file and were "
+                "merged into it (later non-empty values win)"
+            )
+        if self.repeated_refs:
+            out.append(
+                f"{self.repeated_refs:,} rows repeated an order id of this file; the first was kept"
+            )
+        out.extend(f"{n:,} {text}" for text, n in self.warnings.most_common())
+        missing = self.missing.most_common()
+        if missing:
+            shown = ", ".join(f"{name} {n:,}" for name, n in missing[:MISSING_SHOWN])
+            more = (
+                f" and {len(missing) - MISSING_SHOWN} more fields"
+                if len(missing) > MISSING_SHOWN
+                else ""
+            )
+            out.append(f"rows without a value: {shown}{more}")
+        return out
+
+
+@dataclass
+class ImportReport:
+    target: str
+    file_name: str
+    dry_run: bool
+    batch_id: int | None = None
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    contacts_created: int = 0
+    rejects_file: Path | None = None
+    rejects_preview: list[Reject] = field(default_factory=list)
+    quality: Quality = field(default_factory=Quality)
+    decisions: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.inserted + self.updated + self.unchanged + self.rejected
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "target": self.target,
+            "file": self.file_name,
+            "dry_run": self.dry_run,
+            "batch_id": self.batch_id,
+            "read": self.read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+        if self.target == "events":
+            data["contacts_created"] = self.contacts_created
+        data["rejects_file"] = str(self.rejects_file) if self.rejects_file else None
+        data["quality"] = self.quality.to_json()
+        data["decisions"] = list(self.decisions)
+        return data
+
+
+class RejectsWriter:
+    """Writes rejected rows to a private CSV as they come; nothing is kept but a preview.
+
+    The file is written beside its final name and renamed when the import ends, so a reader
+    never sees half a file. With no rejected rows, no file is left behind.
+    """
+
+    def __init__(self, target: Path, header: Sequence[str]) -> None:
+        self.target = target
+        self.header = tuple(header)
+        self.count = 0
+        self.preview: list[Reject] = []
+        self._tmp = target.with_name(f".{target.name}.partial")
+        self._handle: IO[str] | None = None
+        self._writer: Any = None
+
+    def add(self, line: int, reason: str, values: Sequence[str]) -> None:
+        self.count += 1
+        if len(self.preview) < REJECTS_PREVIEW:
+            self.preview.append(Reject(line, reason, tuple(values)))
+        if self._writer is None:
+            self._open()
+        self._writer.writerow([line, reason, *(neutralise(v) for v in values)])
+
+    def _open(self) -> None:
+        self.target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self._tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        self._handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self._writer = csv.writer(self._handle)
+        self._writer.writerow(["line", "reason", *self.header])
+
+    def finish(self) -> Path | None:
+        """Put the file in place; the path, or None when no row was rejected."""
+        if self._handle is None:
+            return None
+        self._handle.close()
+        os.replace(self._tmp, self.target)
+        return self.target
+
+    def discard(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._tmp.unlink(missing_ok=True)

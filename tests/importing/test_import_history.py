@@ -1,0 +1,78 @@
+"""Import history and undo: created rows removed, changed rows restored, refusals explained."""
+
+from __future__ import annotations
+
+import pytest
+
+from segdesk.errors import NotFoundError, UserError
+from tests.factories import add_contacts
+from tests.importing.conftest import contacts, events
+
+
+def test_history_lists_runs_newest_first(ws, write, run) -> None:
+    run(write("a.csv", "email\na@example.com\n"))
+    run(write("b.csv", "email\nb@example.com\nbad\n"))
+    [second, first] = ws.imports()
+    assert (second.file_name, second.read, second.inserted, second.rejected) == ("b.csv", 2, 1, 1)
+    assert (first.id, first.status, first.target) == (1, "done", "contacts")
+
+
+def test_undo_contacts_import_restores_everything(ws, write, run) -> None:
+    add_contacts(
+        ws.engine,
+        [
+            {
+                "email": "kept@example.com",
+                "city": "Leeds",
+                "consent": "subscribed",
+                "attributes": {"plan": "pro"},
+            }
+        ],
+    )
+    before = contacts(ws)
+    report = run(write("c.csv", "email,city,plan,consent\n"
+                                "kept@example.com,York,team,unsubscribed\n"
+                                "new@example.com,Hull,free,subscribed\n"))  # fmt: skip
+    assert (report.inserted, report.updated) == (1, 1)
+    result = ws.undo_import(report.batch_id)
+    assert (result.contacts_removed, result.contacts_restored, result.events_removed) == (1, 1, 0)
+    assert contacts(ws) == before
+    assert ws.imports()[0].status == "undone"
+    with pytest.raises(UserError, match="cannot be undone: it is undone"):
+        ws.undo_import(report.batch_id)
+
+
+def test_undo_events_import_removes_events_and_created_contacts(ws, write, run) -> None:
+    add_contacts(ws.engine, [{"email": "fay@example.com"}])
+    report = run(write("o.csv", "email,date,amount\nfay@example.com,2024-01-02,5\n"
+                                "new@example.com,2024-01-03,6\n"),
+                 "events", maps=("date=occurred_at",))  # fmt: skip
+    assert (report.inserted, report.contacts_created) == (2, 1)
+    result = ws.undo_import(report.batch_id)
+    assert (result.events_removed, result.contacts_removed) == (2, 1)
+    assert events(ws) == []
+    assert [c["email"] for c in contacts(ws)] == ["fay@example.com"]
+
+
+def test_undo_refused_when_a_later_import_depends_on_it(ws, write, run) -> None:
+    first = run(write("c.csv", "email\nnew@example.com\n"))
+    later = run(write("o.csv", "email,date,amount\nnew@example.com,2024-01-03,6\n"),
+                "events", maps=("date=occurred_at",))  # fmt: skip
+    with pytest.raises(UserError, match=f"import {later.batch_id} added events to"):
+        ws.undo_import(first.batch_id)
+    ws.undo_import(later.batch_id)
+    ws.undo_import(first.batch_id)
+    assert contacts(ws) == []
+
+
+def test_undo_unknown_import(ws) -> None:
+    with pytest.raises(NotFoundError, match="no import with id 42"):
+        ws.undo_import(42)
+
+
+def test_home_alerts_come_from_the_last_import(ws, write, run) -> None:
+    run(write("b.csv", "email,name\nb@example.com,B\nnot an email,N\n,Nobody\n"))
+    texts = [a.text for a in ws.summary().alerts]
+    assert "2 rows rejected by the last import (b.csv)" in texts
+    assert "1 invalid emails in b.csv" in texts
+    assert ws.summary().imports == 1
