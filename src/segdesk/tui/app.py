@@ -19,9 +19,11 @@ from segdesk.paths import db_label, is_url
 from segdesk.settings import load_settings, save_setting
 from segdesk.store.quick_read import QuickReader
 from segdesk.tui.commands import ScreensProvider
+from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.contacts import ContactsScreen
 from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.screens.home import HomeScreen
+from segdesk.tui.screens.import_file import ImportScreen
 from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
 
 if TYPE_CHECKING:
@@ -43,16 +45,19 @@ class SegdeskApp(App[None]):
     TITLE = "Segment Desk"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreensProvider}
-    MODES = {"home": HomeScreen, "contacts": ContactsScreen}
+    MODES = {"home": HomeScreen, "contacts": ContactsScreen, "import": ImportScreen}
     DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("h", "switch_mode('home')", "Home", id="app.home"),
         Binding("c", "switch_mode('contacts')", "Contacts", id="app.contacts"),
+        Binding("i", "switch_mode('import')", "Import", id="app.import"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
     workspace: var[Workspace | None] = var(None, init=False)
+    data_version: var[int] = var(0, init=False)
+    """Counts changes of the data (imports, undos); screens reload when it moved."""
 
     def __init__(self, db: str, theme: str | None = None) -> None:
         super().__init__()
@@ -119,6 +124,13 @@ class SegdeskApp(App[None]):
             self.notify(str(error), severity="error")
         else:
             self.notify(f"Something went wrong: {error!r}", severity="error", timeout=10)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The key of the screen the user is on does nothing there: keep it out of the footer.
+        return not (action == "switch_mode" and parameters == (self.current_mode,))
+
+    def on_data_changed(self, _message: DataChanged) -> None:
+        self.data_version += 1
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

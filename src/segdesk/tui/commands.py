@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 SCREENS = (
     ("Home", "home", "The workflow with live figures and alerts"),
     ("Contacts", "contacts", "Browse and search everyone"),
+    ("Import", "import", "Import contacts or orders from a file; the import history and undo"),
 )
 
 

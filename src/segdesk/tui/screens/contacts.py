@@ -34,6 +34,7 @@ class ContactsScreen(Screen[None]):
         super().__init__()
         self._search_timer: Timer | None = None
         self._search = ""
+        self._data_version = 0
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Contacts")
@@ -46,7 +47,12 @@ class ContactsScreen(Screen[None]):
         self.query_one(ContactList).focus()
         self.watch(self.app, "workspace", self._reload, init=True)
 
+    def on_screen_resume(self) -> None:
+        if self._data_version != self.app.data_version:
+            self._reload()
+
     def _reload(self, _workspace: Workspace | None = None) -> None:
+        self._data_version = self.app.data_version
         source = self.app.contact_source
         if source is not None:
             self._count(source, self._search)

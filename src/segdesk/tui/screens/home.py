@@ -55,7 +55,9 @@ class HomeScreen(Screen[None]):
     def _show(self, s: Summary) -> None:
         cards = self.query(StepCard)
         cards.filter("#step-import").first().show(
-            f"{_n(s.contacts)} people", f"{_n(s.orders)} orders", f"{_n(s.imports)} imports"
+            f"{_n(s.contacts)} people",
+            f"{_n(s.orders)} orders",
+            f"{_n(s.imports)} import{'' if s.imports == 1 else 's'}",
         )
         cards.filter("#step-build").first().show(
             f"{_n(s.segments)} segments", f"{_n(s.schemes)} models"
@@ -71,7 +73,7 @@ class HomeScreen(Screen[None]):
             "Press [b]c[/b] to browse contacts, [b]?[/b] for help, [b]ctrl+p[/b] for all commands."
         )
         if not s.contacts:
-            hint = "This database is empty. " + hint
+            hint = "This database is empty: press [b]i[/b] to import contacts from a file."
         self.query_one("#next", Static).update(hint)
 
 

@@ -1,0 +1,192 @@
+"""Every import so far, newest first; `u` undoes one after asking."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from segdesk.tui.importing import count, shorten
+from segdesk.tui.messages import DataChanged
+from segdesk.tui.screens.confirm import ConfirmScreen
+from segdesk.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from segdesk.ingest.history import ImportRun, UndoReport
+    from segdesk.workspace import Workspace
+
+COLUMNS = (("Id", 4), ("When", 16), ("File", 22), ("What", 8), ("Status", 7), ("Read", 7))
+
+
+def what(run: ImportRun, n: int = 2) -> str:
+    """``contacts``, or the kind of events: ``orders`` (``order`` when ``n`` is 1)."""
+    noun = "contact" if run.target == "contacts" else run.event_kind or "event"
+    return noun if n == 1 else noun + "s"
+
+
+def describe(run: ImportRun) -> str:
+    """The counts of one import in a sentence."""
+    if run.target == "contacts":
+        counts = (
+            f"{run.inserted:,} new, {run.updated:,} updated, {run.unchanged:,} unchanged, "
+            f"{run.rejected:,} rejected"
+        )
+    else:
+        counts = (
+            f"{run.inserted:,} new {what(run, run.inserted)}, {run.unchanged:,} already there, "
+            f"{run.rejected:,} rejected, {count(run.contacts_created, 'new contact')}"
+        )
+    return f"{count(run.read, 'row')} read: {counts}"
+
+
+def undo_question(run: ImportRun) -> str:
+    if run.target == "contacts":
+        effect = f"It removes the {count(run.inserted, 'contact')} it added"
+        if run.updated:
+            effect += (
+                f" and gives the {count(run.updated, 'contact')} it changed their "
+                "previous values back"
+            )
+    else:
+        effect = f"It removes the {run.inserted:,} {what(run, run.inserted)} it added"
+        if run.contacts_created:
+            effect += f" and the {count(run.contacts_created, 'contact')} it created"
+    return f"Undo import {run.id} of {escape(run.file_name)}?\n{effect}."
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("u", "undo", "Undo import", id="history.undo"),
+        Binding("escape", "app.pop_screen", "Back", id="history.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[ImportRun] = []
+        self.undoing = False
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Import history")
+        yield DataTable(id="history", cursor_type="row")
+        yield Static(id="run-detail")
+        yield Static(id="undo-result")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for title, width in COLUMNS:
+            table.add_column(title, width=width)
+        table.focus()
+        self._reload()
+
+    def _reload(self) -> None:
+        workspace = self.app.workspace
+        if workspace is not None:
+            self._load(workspace)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import-history")
+    def _load(self, workspace: Workspace) -> None:
+        runs = workspace.imports()
+        self.app.call_from_thread(self._show, runs)
+
+    def _show(self, runs: list[ImportRun]) -> None:
+        self.runs = runs
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for run in runs:
+            table.add_row(
+                Text(str(run.id), justify="right"),
+                run.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                Text(shorten(run.file_name, COLUMNS[2][1])),
+                what(run),
+                run.status,
+                Text(f"{run.read:,}", justify="right"),
+            )
+        if runs:
+            table.move_cursor(row=min(row, len(runs) - 1), animate=False)
+        else:
+            self.query_one("#run-detail", Static).update("No imports yet.")
+        self._detail()
+        self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted)
+    def _detail(self) -> None:
+        run = self._current()
+        if run is not None:
+            self.query_one("#run-detail", Static).update(
+                f"[b]Import {run.id}[/b] · {escape(run.file_name)} · {run.status}\n{describe(run)}"
+            )
+        self.refresh_bindings()
+
+    def _current(self) -> ImportRun | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.runs[row] if 0 <= row < len(self.runs) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            run = self._current()
+            return not self.undoing and run is not None and run.status == "done"
+        return True
+
+    def action_undo(self) -> None:
+        run = self._current()
+        if run is None or self.app.workspace is None:
+            return
+        self.app.push_screen(
+            ConfirmScreen("Undo import", undo_question(run), "Undo import"),
+            lambda yes: self._confirmed(run, yes),
+        )
+
+    def _confirmed(self, run: ImportRun, yes: bool | None) -> None:
+        workspace = self.app.workspace
+        if yes and workspace is not None:
+            self.undoing = True
+            self.refresh_bindings()
+            self._result(f"Undoing import {run.id}…")
+            self._undo(workspace, run.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import-undo")
+    def _undo(self, workspace: Workspace, batch_id: int) -> None:
+        from segdesk.errors import UserError
+
+        try:
+            result = workspace.undo_import(batch_id)
+        except UserError as exc:
+            self.app.call_from_thread(self._refused, batch_id, str(exc))
+            return
+        self.app.call_from_thread(self._undone, result)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "import-undo" and event.state == WorkerState.ERROR:
+            self.undoing = False  # the app tells the user what went wrong
+            self._result("")
+            self.refresh_bindings()
+
+    def _undone(self, result: UndoReport) -> None:
+        self.undoing = False
+        message = (
+            f"Undid import {result.batch_id}: removed {count(result.contacts_removed, 'contact')} "
+            f"and {count(result.events_removed, 'event')}, restored "
+            f"{count(result.contacts_restored, 'contact')}."
+        )
+        self._result(message)
+        self.notify(message)
+        self.app.post_message(DataChanged())
+        self._reload()
+
+    def _refused(self, batch_id: int, reason: str) -> None:
+        self.undoing = False
+        self.refresh_bindings()
+        self._result(f"[$error]Import {batch_id} was not undone: {escape(reason)}[/]")
+        self.notify(reason, severity="error", timeout=8)
+
+    def _result(self, text: str) -> None:
+        self.query_one("#undo-result", Static).update(text)

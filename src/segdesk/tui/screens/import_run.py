@@ -1,0 +1,181 @@
+"""Import, steps 5 and 6: the dry run, then the import itself, each with progress and cancel.
+
+Both run the whole import in one transaction in a thread; the dry run rolls it back. Cancel
+sets a flag the engine checks between chunks of rows; the engine then rolls back and raises
+`ImportCancelled`, and only then does the screen say "cancelled".
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from segdesk.tui.importing import ImportDraft
+from segdesk.tui.messages import DataChanged
+from segdesk.tui.screens.import_history import HistoryScreen
+from segdesk.tui.screens.rejects import RejectsScreen
+from segdesk.tui.widgets.import_report import ImportReportView
+from segdesk.tui.widgets.title_bar import TitleBar
+from segdesk.tui.widgets.wizard_steps import WizardSteps
+
+if TYPE_CHECKING:
+    from segdesk.ingest.report import ImportReport
+    from segdesk.workspace import Workspace
+
+PROGRESS_EVERY = 0.1
+"""Seconds between progress updates sent from the import thread."""
+
+
+class ImportRunScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+n", "import", "Import", id="run.import"),
+        Binding("r", "rejects", "Rejected rows", id="run.rejects"),
+        Binding("y", "history", "History", id="run.history"),
+        Binding("escape", "cancel", "Cancel", id="run.cancel"),
+        Binding("escape", "done", "Done", id="run.done"),
+        Binding("escape", "app.pop_screen", "Back", id="run.back"),
+        Binding("q", "running_quit", "Quit", show=False, id="run.quit"),
+    ]
+
+    def __init__(self, draft: ImportDraft, *, dry_run: bool) -> None:
+        super().__init__()
+        self.draft = draft
+        self.dry_run = dry_run
+        self.report: ImportReport | None = None
+        self.state = "running"
+        self._cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Import")
+        yield WizardSteps(5 if self.dry_run else 6, self.draft.file_name)
+        yield Static(id="run-status")
+        yield ProgressBar(total=None, show_eta=False, id="progress")
+        yield ImportReportView(id="report")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        name = escape(self.draft.file_name)
+        what = f"Dry run of {name}" if self.dry_run else f"Importing {name}"
+        self._status(f"{what}: reading every row… escape cancels.")
+        self.query_one(ImportReportView).display = False
+        workspace = self.app.workspace
+        if workspace is None:
+            self._finished("failed", "the database is not open yet")
+        else:
+            self._run(workspace)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        done = self.state == "done"
+        allowed = {
+            "cancel": self.state == "running",
+            "running_quit": self.state == "running",
+            "import": self.dry_run and done,
+            "rejects": done and self.report is not None and bool(self.report.rejects_preview),
+            "history": done and not self.dry_run,
+            "done": done and not self.dry_run,
+            "app.pop_screen": self.state != "running" and not (done and not self.dry_run),
+        }
+        return allowed.get(action, True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import-run")
+    def _run(self, workspace: Workspace) -> None:
+        from segdesk.errors import UserError
+        from segdesk.ingest.importer import ImportCancelled
+
+        try:
+            report = workspace.run_import(
+                self.draft.shape,
+                self.draft.mapping,
+                self.draft.import_options(dry_run=self.dry_run),
+                progress=self._progress_reporter(),
+                cancelled=self._cancel.is_set,
+            )
+        except ImportCancelled:
+            self.app.call_from_thread(self._finished, "cancelled", None)
+        except UserError as exc:
+            self.app.call_from_thread(self._finished, "failed", str(exc))
+        else:
+            self.app.call_from_thread(self._show_report, report)
+
+    def _progress_reporter(self) -> Callable[[int, int], None]:
+        last = 0.0
+
+        def report(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_EVERY or done >= total:
+                last = now
+                self.app.call_from_thread(self._progress, done, total)
+
+        return report
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "import-run" and event.state == WorkerState.ERROR:
+            self._finished("failed", "an unexpected error (see the notice)")
+
+    def _finished(self, state: str, message: str | None) -> None:
+        self.state = state
+        self.query_one(ProgressBar).display = False
+        what = "dry run" if self.dry_run else "import"
+        if state == "cancelled":
+            self._status(f"The {what} was cancelled: nothing was changed. escape goes back.")
+        else:
+            self._status(
+                f"[$error]The {what} failed: {escape(message or '')}[/]\n"
+                "Nothing was changed. escape goes back."
+            )
+        self.refresh_bindings()
+
+    def _show_report(self, report: ImportReport) -> None:
+        self.report = report
+        self.state = "done"
+        self.query_one(ProgressBar).display = False
+        if self.dry_run:
+            self._status("[b]ctrl+n[/b] imports; escape goes back to change the mapping or options")
+        else:
+            self._status("")
+            self.app.post_message(DataChanged())
+        self.query_one("#run-status").display = self.dry_run
+        view = self.query_one(ImportReportView)
+        view.display = True
+        view.show(report)
+        view.focus()
+        self.refresh_bindings()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#run-status", Static).update(text)
+
+    def action_cancel(self) -> None:
+        self._cancel.set()
+        self._status("Cancelling… the rows read so far are being rolled back.")
+
+    def action_running_quit(self) -> None:
+        self.notify("An import is running: escape cancels it first.", severity="warning")
+
+    def action_import(self) -> None:
+        self.app.push_screen(ImportRunScreen(self.draft, dry_run=False))
+
+    def action_rejects(self) -> None:
+        if self.report is not None:
+            self.app.push_screen(RejectsScreen(self.report))
+
+    def action_history(self) -> None:
+        self.app.push_screen(HistoryScreen())
+
+    def action_done(self) -> None:
+        """Back to the first step, for the next file."""
+        while len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
