@@ -1,0 +1,293 @@
+"""Text → rule tree: ``parse(text, catalog)``.
+
+The grammar (``grammar.lark``) only knows the shape of a rule; the catalog then types every
+field, so that ``age contains "x"`` fails with the field, its type and the column, and a
+misspelt field comes with close matches. Values are data: a string is whatever sits between
+its quotes, and nothing in it is ever read as part of the rule or of SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedInput
+
+from segdesk.rules.catalog import FieldCatalog
+from segdesk.rules.errors import RuleError
+from segdesk.rules.ops import (
+    A_OR_AN,
+    KIND_OF_TYPE,
+    MAX_DAYS,
+    MODEL_OPS,
+    measure_kind,
+    op_problem,
+    scalar_problem,
+)
+from segdesk.rules.syntax import scan, syntax_error
+from segdesk.rules.tree import (
+    DAY_OPS,
+    MEASURES,
+    MORE_THAN_AGO,
+    ORDER_KIND,
+    WITHIN_LAST,
+    And,
+    Compare,
+    InModel,
+    InSegment,
+    Metric,
+    MetricCompare,
+    Not,
+    Or,
+    Rule,
+    Scalar,
+    Value,
+)
+
+_OPS_BY_RULE = {
+    "one_of": "in", "none_of": "not in", "contains": "contains", "starts_with": "starts with",
+    "ends_with": "ends with", "is_empty": "is empty", "is_not_empty": "is not empty",
+    "is_true": "is true", "is_false": "is false", "between": "between", "before": "before",
+    "after": "after", "within_last": WITHIN_LAST, "more_than_ago": MORE_THAN_AGO,
+}  # fmt: skip
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+MAX_DEPTH = 50
+"""Deeper nesting is surely not meant, and would strain every recursive walk of the tree."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    grammar = files("segdesk.rules").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False)
+
+
+def parse(text: str, catalog: FieldCatalog) -> Rule:
+    """The rule tree of ``text``, typed by ``catalog``; a :class:`RuleError` says what is
+    wrong and at which column (1-based) otherwise."""
+    if not text.strip():
+        raise RuleError("the rule is empty", hint='write a condition such as country = "US"')
+    scan(text)
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as exc:
+        raise syntax_error(text, exc, catalog) from None
+    return _Builder(catalog).rule(tree)
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    op: str
+    at: Token
+    values: tuple[Token, ...]
+    is_list: bool = False
+
+
+def _column(token: Token) -> int:
+    return (token.start_pos or 0) + 1
+
+
+class _Builder:
+    """Walks lark's tree into rule nodes, typing each comparison by its subject."""
+
+    def __init__(self, catalog: FieldCatalog) -> None:
+        self.catalog = catalog
+        self.depth = 0
+
+    def rule(self, tree: Tree | Token) -> Rule:
+        self.depth += 1
+        try:
+            return self._rule(tree)
+        finally:
+            self.depth -= 1
+
+    def _rule(self, tree: Tree | Token) -> Rule:
+        assert isinstance(tree, Tree)
+        if self.depth > MAX_DEPTH:
+            raise RuleError(f"the rule nests more than {MAX_DEPTH} levels deep")
+        kind = tree.data
+        subtrees = [c for c in tree.children if isinstance(c, Tree)]
+        if kind == "or_expr":
+            return Or(tuple(self.rule(c) for c in subtrees))
+        if kind == "and_expr":
+            return And(tuple(self.rule(c) for c in subtrees))
+        if kind == "negation":
+            return Not(self.rule(subtrees[0]))
+        if kind == "group":
+            return self.rule(subtrees[0])
+        if kind == "in_segment":
+            return InSegment(_string(tree.children[2]))
+        if kind == "field_condition":
+            return self.field_condition(subtrees[0], _comparison(subtrees[1]))
+        if kind == "metric_condition":
+            return self.metric_condition(subtrees[0], None, _comparison(subtrees[1]))
+        if kind == "windowed_metric_condition":
+            window = subtrees[1].children[2]
+            return self.metric_condition(subtrees[0], window, _comparison(subtrees[2]))
+        raise AssertionError(f"unexpected rule {kind}")
+
+    # -- fields and models -------------------------------------------------------------
+
+    def field_condition(self, name_tree: Tree, cmp: _Comparison) -> Rule:
+        token = name_tree.children[0]
+        assert isinstance(token, Token)
+        name = token.value[1:-1] if token.type == "QUOTED_NAME" else token.value
+        field = self.catalog.field(name)
+        if field is None:
+            model = self.catalog.model(name)
+            if model is not None:
+                return self.model_condition(model, cmp)
+            raise _unknown_field(name, token, self.catalog)
+        kind = KIND_OF_TYPE[field.type]
+        if kind == "bool":
+            cmp = _bool_comparison(field.name, cmp)
+        return Compare(field.name, *self.typed(field.name, kind, cmp))
+
+    def model_condition(self, model: str, cmp: _Comparison) -> InModel:
+        if cmp.op not in MODEL_OPS:
+            raise RuleError(f'"{cmp.op}" does not apply to the model {model}', _column(cmp.at),
+                            hint=f'use {model} = "name" or {model} in ("name", ...)')  # fmt: skip
+        names = tuple(_text_value(model, "a model", t) for t in cmp.values)
+        return InModel(model, names)
+
+    # -- metrics -----------------------------------------------------------------------
+
+    def metric_condition(self, tree: Tree, window: Token | None, cmp: _Comparison) -> Rule:
+        tokens = [c for c in tree.children if isinstance(c, Token)]
+        head, measure_token = tokens[0], tokens[-1]
+        measure = measure_token.value.lower()
+        if tree.data == "orders_metric":
+            kind, subject = ORDER_KIND, f"orders.{measure}"
+            if head.value.lower() != "orders":
+                raise RuleError(f'unknown metric "{head.value}.{measure_token.value}"',
+                                _column(head), hint=_METRIC_HINT)  # fmt: skip
+        else:
+            kind = _string(tokens[2])
+            subject = f"events({tokens[2].value}).{measure}"
+            if head.value.lower() != "events":
+                raise RuleError(f'unknown metric "{head.value}(...)"', _column(head),
+                                hint=_METRIC_HINT)  # fmt: skip
+        if measure not in MEASURES:
+            raise RuleError(f'unknown measure "{measure_token.value}"', _column(measure_token),
+                            hint="use count, total, avg, first or last")  # fmt: skip
+        days = None if window is None else _days(window)
+        op, value = self.typed(subject, measure_kind(measure), cmp)
+        return MetricCompare(Metric(kind, measure, days), op, value)
+
+    # -- values ------------------------------------------------------------------------
+
+    def typed(self, subject: str, kind: str, cmp: _Comparison) -> tuple[str, Value]:
+        """The operator and value, checked against the kind of the subject."""
+        error = op_problem(subject, kind, cmp.op)
+        if error is not None:
+            raise RuleError(error.problem, _column(cmp.at), error.hint)
+        if cmp.op in DAY_OPS:
+            return cmp.op, _days(cmp.values[0])
+        values = tuple(_typed_value(subject, kind, t) for t in cmp.values)
+        if cmp.op == "between" and values[0] > values[1]:  # type: ignore[operator]
+            raise RuleError(
+                f"{subject} between {cmp.values[0].value} and {cmp.values[1].value}: the first "
+                "value must not be larger than the second",
+                _column(cmp.values[0]),
+            )
+        if cmp.is_list or cmp.op == "between":
+            return cmp.op, values
+        return cmp.op, (values[0] if values else None)
+
+
+_METRIC_HINT = (
+    'use orders.count, orders.total, orders.avg, orders.first, orders.last or events("kind").count'
+)
+
+
+def _comparison(tree: Tree) -> _Comparison:
+    tokens = [c for c in tree.children if isinstance(c, Token)]
+    values: list[Token] = []
+    is_list = False
+    for child in tree.children:
+        if isinstance(child, Tree) and child.data == "value":
+            values.append(child.children[0])  # type: ignore[arg-type]
+        elif isinstance(child, Tree) and child.data == "value_list":
+            is_list = True
+            values.extend(v.children[0] for v in child.children if isinstance(v, Tree))  # type: ignore[misc]
+    if tree.data in ("within_last", "more_than_ago"):
+        values = [t for t in tokens if t.type == "NUMBER"]
+    op = tokens[0].value if tree.data == "symbol" else _OPS_BY_RULE[tree.data]
+    return _Comparison(op, tokens[0], tuple(values), is_list)
+
+
+def _bool_comparison(name: str, cmp: _Comparison) -> _Comparison:
+    """``= true`` / ``!= false`` read as ``is true``; the tree keeps one spelling."""
+    if cmp.op not in ("=", "!="):
+        return cmp
+    token = cmp.values[0]
+    if token.type not in ("TRUE", "FALSE"):
+        raise RuleError(f"{name} is yes or no: expected true or false, not {token.value}",
+                        _column(token))  # fmt: skip
+    truth = (token.type == "TRUE") == (cmp.op == "=")
+    return _Comparison("is true" if truth else "is false", cmp.at, ())
+
+
+def _typed_value(subject: str, kind: str, token: Token) -> Scalar:
+    if kind == "text":
+        return _text_value(subject, "text", token)
+    if kind == "date" and token.type in ("DATE", "STRING"):
+        text = token.value if token.type == "DATE" else _string(token)
+        if token.type == "DATE" or _ISO_DATE.fullmatch(text):
+            return _date(text, token)
+    if kind == "number" and token.type == "NUMBER":
+        number = _number(token)
+        if scalar_problem("number", number) is None:
+            return number
+        raise RuleError(f"{token.value} is too large a number", _column(token))
+    raise RuleError(
+        f"{subject} is {A_OR_AN[kind]}: {scalar_problem(kind, None)}, not {token.value}",
+        _column(token),
+    )
+
+
+def _text_value(subject: str, what: str, token: Token) -> str:
+    if token.type == "STRING":
+        return _string(token)
+    raise RuleError(f"{subject} is {what}: text goes in quotes, not {token.value}",
+                    _column(token), hint=f'write "{token.value}"')  # fmt: skip
+
+
+def _string(token: Token | Tree) -> str:
+    assert isinstance(token, Token)
+    body = token.value[1:-1]
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body, flags=re.S)
+
+
+def _number(token: Token) -> int | float:
+    text = token.value
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return float(text)
+
+
+def _date(text: str, token: Token) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RuleError(f"{text} is not a real date", _column(token),
+                        hint="write dates as YYYY-MM-DD") from None  # fmt: skip
+
+
+def _days(token: Token) -> int:
+    if re.fullmatch(r"\d+", token.value) and int(token.value) <= MAX_DAYS:
+        return int(token.value)
+    raise RuleError(f"{token.value} is not a number of days", _column(token),
+                    hint=f"use a whole number from 0 to {MAX_DAYS}")  # fmt: skip
+
+
+def _unknown_field(name: str, token: Token, catalog: FieldCatalog) -> RuleError:
+    close = catalog.suggestions(name)
+    hint = None
+    if close:
+        hint = "did you mean " + " or ".join(f'"{c}"' for c in close) + "?"
+    return RuleError(f'unknown field "{name}"', _column(token), hint)

@@ -1,0 +1,81 @@
+"""A small random world in an in-memory SQLite database with the real schema, and the two
+ways of asking it who matches a rule: the compiled SQL and the reference evaluator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete
+from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel
+
+from segdesk.rules import DatabaseSegments, FieldCatalog, Rule, compile_rule, matches
+from segdesk.store.tables import Contact, Event, Scheme, Segment, SegmentMember
+
+WHEN = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+SEGMENT_IDS = {"A": 1, "B": 2, "rfm: Champions": 3, "rfm: At Risk": 4}
+
+
+def memory_engine() -> Engine:
+    """One in-memory database (one shared connection) with every table of the schema."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(Scheme.__table__.insert(), {"id": 1, "name": "rfm", "kind": "rfm",
+                                                  "params": {}, "created_at": WHEN})  # fmt: skip
+        conn.execute(
+            Segment.__table__.insert(),
+            [
+                _segment(1, "A", None, None),
+                _segment(2, "B", None, None),
+                _segment(3, "Champions", 1, "Champions"),
+                # Renamed to make way for a user's segment; the model still calls it "At Risk".
+                _segment(4, "At Risk (rfm)", 1, "At Risk"),
+            ],
+        )
+    return engine
+
+
+def _segment(sid: int, name: str, scheme_id: int | None, model_name: str | None) -> dict:
+    definition = {"model": "rfm", "model_segment": model_name} if model_name else None
+    return {"id": sid, "name": name, "kind": "model" if scheme_id else "static",
+            "definition": definition, "scheme_id": scheme_id, "status": "active",
+            "version": 1, "created_at": WHEN, "updated_at": WHEN}  # fmt: skip
+
+
+def load(engine: Engine, world: dict[str, Any]) -> None:
+    """Replace the contacts, events and memberships with the world's."""
+    with engine.begin() as conn:
+        for table in (SegmentMember, Event, Contact):
+            conn.execute(delete(table.__table__))
+        conn.execute(
+            Contact.__table__.insert(),
+            [{"consent": "unknown", "updated_at": WHEN, **c} for c in world["contacts"]],
+        )
+        if world["events"]:
+            conn.execute(Event.__table__.insert(), world["events"])
+        rows = [
+            {"segment_id": SEGMENT_IDS[name], "contact_id": cid, "joined_at": WHEN}
+            for name, ids in world["memberships"].items()
+            for cid in ids
+        ]
+        if rows:
+            conn.execute(SegmentMember.__table__.insert(), rows)
+
+
+def sql_ids(engine: Engine, rule: Rule, catalog: FieldCatalog, today: dt.date) -> set[int]:
+    with engine.connect() as conn:
+        query = compile_rule(rule, catalog, today, DatabaseSegments(conn))
+        return set(conn.execute(query).scalars())
+
+
+def reference_ids(world: dict[str, Any], rule: Rule, today: dt.date) -> set[int]:
+    by_contact: dict[int, list[dict[str, Any]]] = {}
+    for e in world["events"]:
+        by_contact.setdefault(e["contact_id"], []).append(e)
+    return {
+        c["id"]
+        for c in world["contacts"]
+        if matches(rule, c, by_contact.get(c["id"], []), today, world["memberships"])
+    }
