@@ -1,0 +1,61 @@
+"""What every command shares: the parser class, common options, exit codes, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_FAULT, EXIT_USER = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports mistakes in one line (exit 2) instead of the whole usage."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USER, f"segdesk: error: {message} (see `{self.prog} --help`)\n")
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every command accepts, before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file or URL (default: $SEGDESK_DB, else segdesk.db in the data folder)",
+    )
+    return common
+
+
+def theme_option() -> argparse.ArgumentParser:
+    theme = argparse.ArgumentParser(add_help=False)
+    theme.add_argument(
+        "--theme",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="colour theme, remembered for next time",
+    )
+    return theme
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def db_target(args: argparse.Namespace) -> str:
+    from segdesk.paths import resolve_db
+
+    return resolve_db(getattr(args, "db", None))
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,165 @@
+"""`segdesk import contacts|events FILE` and `segdesk imports [undo ID]`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from segdesk.cli.common import EXIT_OK, Parser, db_target, positive_int, print_json
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    importing = commands.add_parser(
+        "import", parents=[common], help="import contacts or events (orders) from a file"
+    )
+    kinds = importing.add_subparsers(
+        title="what to import", metavar="WHAT", parser_class=Parser, required=True
+    )
+    for target in ("contacts", "events"):
+        sub = kinds.add_parser(
+            target, parents=[common],
+            help="contacts from a CSV, TSV, text or Excel file" if target == "contacts"
+            else "orders or other events, each naming its contact by email or external id",
+        )  # fmt: skip
+        sub.add_argument("file", metavar="FILE", help="the file to import")
+        sub.add_argument(
+            "--map", metavar="SOURCE=FIELD", action="append", default=[],
+            help="map a column to a field (see `segdesk fields`), 'skip', or custom:NAME; "
+            "options after a colon: dmy, mdy, comma, point, inverted, or a type",
+        )  # fmt: skip
+        sub.add_argument(
+            "--key",
+            choices=("email", "external_id"),
+            help="what identifies a contact (default: email when mapped)",
+        )
+        sub.add_argument("--encoding", help="the file's encoding (default: detected)")
+        sub.add_argument("--delimiter", help="comma, semicolon, tab, pipe or whitespace")
+        sub.add_argument("--sheet", help="the sheet of a workbook (default: the first)")
+        sub.add_argument(
+            "--dry-run", action="store_true", help="report what the import would do; change nothing"
+        )
+        sub.add_argument("--rejects", metavar="FILE", help="write rejected rows here")
+        sub.add_argument("--json", action="store_true", help="print the report as JSON")
+        if target == "contacts":
+            sub.add_argument(
+                "--on-existing",
+                choices=("update", "fill", "skip"),
+                default="update",
+                help="for contacts already stored: update them, only fill their "
+                "empty fields, or skip them (default: update)",
+            )
+            sub.add_argument(
+                "--unsubscribed",
+                action="store_true",
+                help="the file is an unsubscribe export: mark everyone in it unsubscribed",
+            )
+        else:
+            sub.add_argument("--kind", default="order", help="kind of event (default: order)")
+            missing = sub.add_mutually_exclusive_group()
+            missing.add_argument(
+                "--create-missing",
+                dest="create_missing",
+                action="store_true",
+                default=True,
+                help="create unknown contacts from their key (default)",
+            )
+            missing.add_argument(
+                "--reject-missing",
+                dest="create_missing",
+                action="store_false",
+                help="reject events whose contact is unknown",
+            )
+        sub.set_defaults(handler=cmd_import, target=target)
+
+    imports = commands.add_parser(
+        "imports", parents=[common], help="the import history; `imports undo ID` undoes one"
+    )
+    imports.add_argument("--json", action="store_true", help="print JSON")
+    imports.set_defaults(handler=cmd_imports)
+    actions = imports.add_subparsers(metavar="ACTION", parser_class=Parser)
+    undo = actions.add_parser("undo", parents=[common], help="undo an import by its id")
+    undo.add_argument("id", type=positive_int, metavar="ID")
+    undo.add_argument("--json", action="store_true", help="print JSON")
+    undo.set_defaults(handler=cmd_undo_import)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from segdesk.ingest.importer import ImportOptions
+    from segdesk.ingest.sources import ReadOptions
+    from segdesk.workspace import Workspace
+
+    read = ReadOptions(encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet)
+    options = ImportOptions(
+        target=args.target,
+        key=args.key,
+        on_existing=getattr(args, "on_existing", "update"),
+        create_missing=getattr(args, "create_missing", True),
+        kind=getattr(args, "kind", "order"),
+        mark_unsubscribed=getattr(args, "unsubscribed", False),
+        dry_run=args.dry_run,
+    )
+    with Workspace.open(db_target(args)) as ws:
+        shape = ws.inspect_import(args.file, read)
+        mapping = ws.suggest_mapping(shape, args.target)
+        if args.map:
+            mapping = mapping.with_overrides(
+                args.map,
+                samples={name: shape.column_values(i) for i, name in enumerate(shape.header)},
+                custom_fields=ws.custom_fields(),
+            )
+        rejects = Path(args.rejects) if args.rejects else None
+        if args.json:
+            report = ws.run_import(shape, mapping, options, rejects=rejects)
+        else:
+            from segdesk.output import progress_bar
+
+            with progress_bar(f"Importing {shape.path.name}") as advance:
+                report = ws.run_import(shape, mapping, options, rejects=rejects,
+                                       progress=advance)  # fmt: skip
+    if args.json:
+        print_json(report.to_json())
+    else:
+        from segdesk.output import print_import_report
+
+        print_import_report(report)
+    return EXIT_OK
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    from segdesk.workspace import Workspace
+
+    with Workspace.open(db_target(args)) as ws:
+        runs = ws.imports()
+    if args.json:
+        print_json([run.to_json() for run in runs])
+        return EXIT_OK
+    from segdesk.output import print_table
+
+    print_table(
+        "Imports",
+        ["id", "when", "file", "what", "status", "read", "new", "updated", "same", "rejected"],
+        [
+            [r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.file_name,
+             r.target if r.target == "contacts" else f"events ({r.event_kind})", r.status,
+             f"{r.read:,}", f"{r.inserted:,}", f"{r.updated:,}", f"{r.unchanged:,}",
+             f"{r.rejected:,}"]
+            for r in runs
+        ],
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_undo_import(args: argparse.Namespace) -> int:
+    from segdesk.workspace import Workspace
+
+    with Workspace.open(db_target(args)) as ws:
+        result = ws.undo_import(args.id)
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print(
+            f"Undid import {result.batch_id}: removed {result.contacts_removed:,} contacts and "
+            f"{result.events_removed:,} events, restored {result.contacts_restored:,} contacts."
+        )
+    return EXIT_OK

@@ -1,0 +1,141 @@
+"""The parser and the commands that open the app or read contacts and fields."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from segdesk import __version__
+from segdesk.cli import importing
+from segdesk.cli.common import (
+    EXIT_OK,
+    EXIT_USER,
+    Parser,
+    common_options,
+    db_target,
+    positive_int,
+    print_json,
+    theme_option,
+)
+from segdesk.errors import UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common, theme = common_options(), theme_option()
+    parser = Parser(
+        prog="segdesk",
+        description="Segment Desk: a keyboard-driven workbench for customer segments. "
+        "Without a command, opens the app.",
+        parents=[common, theme],
+    )
+    parser.add_argument("--version", action="version", version=f"segdesk {__version__}")
+    parser.set_defaults(handler=cmd_app)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+
+    demo = commands.add_parser(
+        "demo", parents=[common, theme], help="open the app on a fresh copy of the sample database"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    fields = commands.add_parser(
+        "fields", parents=[common], help="list the fields rules and mappings can name"
+    )
+    fields.add_argument("--json", action="store_true", help="print JSON")
+    fields.set_defaults(handler=cmd_fields)
+
+    contacts = commands.add_parser("contacts", parents=[common], help="list or search contacts")
+    contacts.add_argument("--search", metavar="TEXT", help="words in name, email, company or id")
+    contacts.add_argument(
+        "--limit",
+        metavar="N",
+        type=positive_int,
+        default=None,
+        help="at most N contacts (default: 50 in a table, all with --json)",
+    )
+    contacts.add_argument("--json", action="store_true", help="print a JSON list of contacts")
+    contacts.set_defaults(handler=cmd_contacts)
+
+    importing.add_commands(commands, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"segdesk: error: {exc}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("segdesk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    return _run_app(db_target(args), getattr(args, "theme", None))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from segdesk.demo import fresh_demo_copy
+
+    return _run_app(str(fresh_demo_copy()), getattr(args, "theme", None))
+
+
+def _run_app(db: str, theme: str | None) -> int:
+    from segdesk.tui.app import make_app
+
+    app = make_app(db=db, theme=theme)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def cmd_fields(args: argparse.Namespace) -> int:
+    from segdesk.workspace import Workspace
+
+    with Workspace.open(db_target(args)) as ws:
+        fields = ws.fields()
+    if args.json:
+        print_json(fields)
+        return EXIT_OK
+    from segdesk.output import print_table
+
+    print_table(
+        "Fields",
+        ["name", "type", "origin", "description"],
+        [[f["name"], f["type"], f["origin"], f["description"] or ""] for f in fields],
+    )
+    return EXIT_OK
+
+
+def cmd_contacts(args: argparse.Namespace) -> int:
+    from segdesk.workspace import Workspace
+
+    limit = args.limit if args.limit is not None or args.json else 50
+    with Workspace.open(db_target(args)) as ws:
+        records = ws.contact_records(search=args.search, limit=limit)
+        total = None if args.json else ws.count_contacts(args.search)
+    if args.json:
+        print_json(records)
+        return EXIT_OK
+    from segdesk.output import print_table
+
+    print_table(
+        f"Contacts ({len(records):,} of {total:,})",
+        ["email", "name", "company", "city", "country", "consent"],
+        [
+            [
+                r["email"] or "",
+                " ".join(filter(None, [r["first_name"], r["last_name"]])),
+                r["company"] or "",
+                r["city"] or "",
+                r["country"] or "",
+                r["consent"],
+            ]
+            for r in records
+        ],
+    )
+    return EXIT_OK
