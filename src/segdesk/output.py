@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
+    from segdesk.ingest.mapping import Mapping
     from segdesk.ingest.report import ImportReport
+
+REJECTS_SHOWN = 5
+_FIGURE = re.compile(r"-?[\d,]+(\.\d+)?%?")
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(str(cell) for cell in row))
+    """A table that stays readable in 80 columns: figures are right-aligned and never broken
+    (nor their headers); text wraps at spaces, and folds only where it must."""
+    cells = [[str(cell) for cell in row] for row in rows]
+    table = Table(
+        title=title, title_justify="left", title_style="bold", header_style="bold underline",
+        box=None, padding=(0, 1, 0, 0),
+    )  # fmt: skip
+    for i, column in enumerate(columns):
+        values = [row[i] for row in cells if i < len(row)]
+        numeric = bool(values) and all(_FIGURE.fullmatch(v) for v in values)
+        table.add_column(
+            column,
+            justify="right" if numeric else "left",
+            no_wrap=numeric,
+            min_width=len(column) if numeric else None,
+            overflow="fold",
+        )
+    for row in cells:
+        table.add_row(*row)
     Console().print(table)
 
 
@@ -38,30 +59,73 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         yield advance
 
 
-def print_import_report(report: ImportReport) -> None:
+def print_import_report(report: ImportReport, columns: Sequence[str] = ()) -> None:
+    """The report of an import; ``columns`` (from ``column_lines``) say what each became."""
     console = Console()
     title = "Dry run, nothing written" if report.dry_run else f"Import {report.batch_id}"
     console.print(f"[bold]{title}[/bold]: {report.file_name}", highlight=False)
     table = Table(show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
-    rows = [("read", report.read), ("inserted", report.inserted), ("updated", report.updated),
+    rows = [("read", report.read), ("new", report.inserted), ("updated", report.updated),
             ("unchanged", report.unchanged), ("rejected", report.rejected)]  # fmt: skip
     if report.target == "events":
-        rows.append(("contacts created", report.contacts_created))
+        rows.append(("new contacts", report.contacts_created))
     for label, value in rows:
         table.add_row(label, f"{value:,}")
     console.print(table)
-    for line in report.decisions:
-        console.print(f"  · {line}", highlight=False)
+    console.print(_bullets(report.decisions))
+    if columns:
+        console.print("[bold]Columns[/bold]")
+        console.print(_bullets(columns))
     quality = report.quality.lines()
     if quality:
         console.print("[bold]Data quality[/bold]")
-        for line in quality:
-            console.print(f"  · {line}", highlight=False)
+        console.print(_bullets(quality))
+    if report.rejected:
+        console.print(f"[bold]Rejected rows[/bold] ({report.rejected:,})")
+        shown = report.rejects_preview[:REJECTS_SHOWN]
+        lines = [f"line {reject.line}: {reject.reason}" for reject in shown]
+        if report.rejected > len(shown):
+            lines.append(f"and {report.rejected - len(shown):,} more")
+        console.print(_bullets(lines))
     if report.rejects_file:
-        console.print(f"Rejected rows with their line and reason: {report.rejects_file}")
-    elif report.rejected:
-        first = report.rejects_preview[:5]
-        for reject in first:
-            console.print(f"  line {reject.line}: {reject.reason}", highlight=False)
+        console.print("All rejected rows, with their line and reason, are in:")
+        console.print(f"  {report.rejects_file}", highlight=False, soft_wrap=True)
+    if report.dry_run:
+        console.print(
+            "To import, run the same command without --dry-run; "
+            '--map "COLUMN=FIELD" changes what a column becomes.',
+            highlight=False,
+        )
+
+
+def _bullets(lines: Sequence[str]) -> Table:
+    """Lines with a bullet each; a long line wraps under its own text, not under the bullet."""
+    table = Table.grid(padding=(0, 1, 0, 0))
+    table.add_column(no_wrap=True)
+    table.add_column()
+    for line in lines:
+        table.add_row("  ·", Text(line))
+    return table
+
+
+def column_lines(mapping: Mapping, samples: MappingABC[str, Sequence[str]]) -> list[str]:
+    """What each column becomes, ``samples`` (column → values) telling how its dates are written:
+    ``'E-Mail' → email, text``, ``'Joined' → custom field joined, date (ISO)``."""
+    from segdesk.ingest.mapping import describe_type
+
+    out: list[str] = []
+    for column in mapping.columns:
+        if column.action == "skip":
+            out.append(f"{column.source!r} is skipped")
+            continue
+        what = column.field or ""
+        if column.action == "custom":
+            what = f"custom field {what}"
+        if column.field == "consent" and column.inverted:
+            what += " (yes means unsubscribed)"
+        unsure = " (not certain: please check)" if column.ambiguous else ""
+        kind = describe_type(column.type, samples.get(column.source, ()))
+        out.append(f"{column.source!r} → {what}, {kind}{unsure}")
+    return out

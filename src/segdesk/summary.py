@@ -16,6 +16,7 @@ from segdesk.store.tables import (
     Segment,
     Snapshot,
 )
+from segdesk.wording import count
 
 
 @dataclass(frozen=True)
@@ -78,15 +79,17 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     snapshots = conn.execute(select(func.count()).select_from(Snapshot.__table__)).scalar_one()
     exports = conn.execute(select(func.count()).select_from(ExportLog.__table__)).scalar_one()
     findings = [
-        (no_email, f"{no_email:,} {_people(no_email)} without email"),
+        (no_email, f"{count(no_email, 'contact')} without email"),
         (unsubscribed, f"{unsubscribed:,} unsubscribed"),
         (no_consent, f"{no_consent:,} with unknown consent"),
     ]
     if last is not None:
         file_name, rejected, quality = last
         invalid = (quality or {}).get("invalid_emails", 0)
-        findings.append((rejected, f"{rejected:,} rows rejected by the last import ({file_name})"))
-        findings.append((invalid, f"{invalid:,} invalid emails in {file_name}"))
+        findings.append(
+            (rejected, f"{count(rejected, 'row')} rejected by the last import ({file_name})")
+        )
+        findings.append((invalid, f"{count(invalid, 'invalid email')} in {file_name}"))
     alerts = tuple(QualityAlert(n, text) for n, text in findings if n)
     return Summary(
         contacts=contacts,
@@ -101,7 +104,3 @@ def compute_summary(conn: Connection, today: date) -> Summary:
         exports=exports,
         alerts=alerts,
     )
-
-
-def _people(n: int) -> str:
-    return "contact" if n == 1 else "contacts"

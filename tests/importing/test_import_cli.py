@@ -67,7 +67,8 @@ def test_human_report_and_dry_run(db, write, capsys) -> None:
     code, out, _ = _run(capsys, "import", "contacts", str(people), "--db", db, "--dry-run")
     assert code == 0
     assert "Dry run, nothing written: people.csv" in out
-    assert "inserted" in out
+    assert "new " in out
+    assert "'email' → email, text" in out
     code, out, _ = _run(capsys, "contacts", "--db", db, "--json")
     assert json.loads(out) == []
 

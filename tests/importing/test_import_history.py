@@ -74,5 +74,5 @@ def test_home_alerts_come_from_the_last_import(ws, write, run) -> None:
     run(write("b.csv", "email,name\nb@example.com,B\nnot an email,N\n,Nobody\n"))
     texts = [a.text for a in ws.summary().alerts]
     assert "2 rows rejected by the last import (b.csv)" in texts
-    assert "1 invalid emails in b.csv" in texts
+    assert "1 invalid email in b.csv" in texts
     assert ws.summary().imports == 1

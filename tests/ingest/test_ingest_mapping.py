@@ -384,16 +384,15 @@ def test_ambiguous_source_name():
 
 def test_problems():
     no_key = suggest_mapping(["First Name", "City"])
-    assert no_key.problems() == [
-        "no column gives the contact's email address or external id; map one with "
-        "--map COLUMN=email or --map COLUMN=external_id"
-    ]
+    assert no_key.problems() == ["no column gives the contact's email address or external id"]
+    assert no_key.missing_fields() == ("email",)
     with pytest.raises(UserError, match="the column mapping cannot be used: no column gives"):
         no_key.require_usable()
+    with pytest.raises(UserError, match=r"external id\. Choose one\.$"):
+        no_key.require_usable(hint="Choose one.")
     events = suggest_mapping(["Email", "Total"], "events")
-    assert events.problems() == [
-        "no column gives the date of each event; map one with --map COLUMN=occurred_at"
-    ]
+    assert events.problems() == ["no column gives the date of each event"]
+    assert events.missing_fields() == ("occurred_at",)
     both = suggest_mapping(["Email", "Full Name", "First Name"]).with_overrides(
         ["Full Name=full_name"]
     )

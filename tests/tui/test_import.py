@@ -157,7 +157,7 @@ async def test_whole_wizard_imports_the_file_and_undo_takes_it_back(
         table = app.screen.query_one(DataTable)
         becomes = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
         assert becomes == ["email", "first_name", "last_name", "custom: nickname", "custom: signup"]
-        assert str(table.get_row_at(4)[2]) == "date, dd/mm"
+        assert str(table.get_row_at(4)[2]) == "date (dd/mm)"
 
         # Nickname → company, by keyboard: down to the row, Enter, choose, Enter.
         await pilot.press("down", "down", "down", "enter")
@@ -216,7 +216,9 @@ async def test_whole_wizard_imports_the_file_and_undo_takes_it_back(
         await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen, HistoryScreen)
-        assert "Undid import 1: removed 1 contact and 0 events" in _text(app, "#undo-result")
+        assert _text(app, "#undo-result") == (
+            "Undid import 1: removed 1 contact, and gave 1 contact their previous values back."
+        )
         assert str(app.screen.query_one(DataTable).get_row_at(0)[4]) == "undone"
         stored = _contacts(shop)
         assert set(stored) == {"ana@example.com"}
@@ -232,6 +234,7 @@ async def test_next_waits_until_the_mapping_names_the_contact(tmp_path: Path, sh
         problems = _text(app, "#problems")
         assert "no column gives the contact's email address or external id" in problems
         assert "--map" not in problems
+        assert "Press Enter on a column to choose its field" in problems
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, MappingScreen)  # blocked
 

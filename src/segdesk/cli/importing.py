@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,12 +103,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Workspace.open(db_target(args)) as ws:
         shape = ws.inspect_import(args.file, read)
         mapping = ws.suggest_mapping(shape, args.target)
+        samples = {name: shape.column_values(i) for i, name in enumerate(shape.header)}
         if args.map:
             mapping = mapping.with_overrides(
-                args.map,
-                samples={name: shape.column_values(i) for i, name in enumerate(shape.header)},
-                custom_fields=ws.custom_fields(),
+                args.map, samples=samples, custom_fields=ws.custom_fields()
             )
+        mapping.require_usable(hint=_map_hint(mapping.missing_fields(), shape.header))
         rejects = Path(args.rejects) if args.rejects else None
         if args.json:
             report = ws.run_import(shape, mapping, options, rejects=rejects)
@@ -120,10 +121,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_json())
     else:
-        from segdesk.output import print_import_report
+        from segdesk.output import column_lines, print_import_report
 
-        print_import_report(report)
+        print_import_report(report, column_lines(mapping, samples) if args.dry_run else ())
     return EXIT_OK
+
+
+def _map_hint(missing: Sequence[str], header: Sequence[str]) -> str:
+    fields = {"email": "email (or external_id)", "occurred_at": "occurred_at"}
+    wanted = " and ".join(fields[f] for f in missing) or "a field from `segdesk fields`"
+    columns = ", ".join(repr(name) for name in header[:20]) + (" ..." if len(header) > 20 else "")
+    return (
+        f'Choose columns with --map "COLUMN=FIELD", FIELD being {wanted}; the columns: {columns}.'
+    )
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
@@ -138,7 +148,8 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
     print_table(
         "Imports",
-        ["id", "when", "file", "what", "status", "read", "new", "updated", "same", "rejected"],
+        ["id", "when", "file", "what", "status", "read", "new", "updated", "unchanged",
+         "rejected"],
         [
             [r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.file_name,
              r.target if r.target == "contacts" else f"events ({r.event_kind})", r.status,
@@ -158,8 +169,7 @@ def cmd_undo_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
     else:
-        print(
-            f"Undid import {result.batch_id}: removed {result.contacts_removed:,} contacts and "
-            f"{result.events_removed:,} events, restored {result.contacts_restored:,} contacts."
-        )
+        from segdesk.wording import undo_summary
+
+        print(undo_summary(result))
     return EXIT_OK

@@ -17,16 +17,21 @@ Every contact an import changes has its previous values kept in ``import_change`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from pyroaring import BitMap
 from sqlalchemy import Connection, bindparam, select
 
+from segdesk.ingest.attributes import StoredAttributes, stored_value
 from segdesk.ingest.records import Record
-from segdesk.ingest.report import ImportReport, RejectsWriter
-from segdesk.store.bulk import insert_many
+from segdesk.ingest.report import ImportReport, RejectsWriter, add_counts
+from segdesk.store.bulk import JsonTexts, insert_columns
+from segdesk.store.membership import listed
 from segdesk.store.tables import Contact, ImportChange
 
 contact = Contact.__table__
@@ -38,41 +43,36 @@ STORED_FIELDS = (
 )  # fmt: skip
 """Contact columns an import can fill."""
 
+
 MISSPELT_DOMAINS = frozenset(
     {"gmial.com", "gmai.com", "gamil.com", "gmail.co", "hotmial.com", "hotmal.com",
      "yahooo.com", "yaho.com", "outlok.com", "iclod.com"}
 )  # fmt: skip
 
 
-def stored_value(value: Any) -> Any:
-    """A typed value as kept in JSON attributes: dates as ISO text, the rest as is."""
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
 @dataclass
 class _Pending:
-    """One contact as this chunk leaves it: new, or existing with its values before."""
+    """One contact as this chunk leaves it: new, or existing with its values before.
+
+    A new contact that no later row of its chunk touches stays the ``Record`` that brought it
+    (see ``ContactWriter.write``); this is the state of all others.
+    """
 
     id: int | None
     fields: dict[str, Any]
     attributes: dict[str, Any]
     before: dict[str, Any] | None = None
     changed: bool = False
-    claimed: set[str] = field(default_factory=set)
 
 
-def _incoming(record: Record) -> tuple[dict[str, Any], dict[str, Any]]:
-    fields = {
+def _incoming_fields(record: Record) -> dict[str, Any]:
+    return {
         name: value
         for name, value in record.fields.items()
         if name in STORED_FIELDS
         and value is not None
         and not (name == "consent" and value == "unknown")
     }
-    attributes = {n: stored_value(v) for n, v in record.custom.items() if v is not None}
-    return fields, attributes
 
 
 def _merge(target: dict[str, Any], incoming: dict[str, Any], only_empty: bool) -> bool:
@@ -87,8 +87,23 @@ def _merge(target: dict[str, Any], incoming: dict[str, Any], only_empty: bool) -
     return changed
 
 
+KNOWN_LIMIT = 4_000_000
+"""Identifiers ``ContactWriter`` remembers having written into an empty table (about 260 MB
+at the limit); past it, every chunk looks its identifiers up in the database again."""
+
+
 class ContactWriter:
-    """Applies one import's contact records, chunk by chunk, inside the import's transaction."""
+    """Applies one import's contact records, chunk by chunk, inside the import's transaction.
+
+    Most rows of most files bring a new contact, and a new contact's row goes from its record
+    straight to the insert. The other rows (a key seen before, an identifier another contact
+    owns) go through ``_apply``, which carries out the rules above.
+
+    A chunk's keys and other identifiers are looked up in the database before its rows are
+    applied. When the import began with no contacts at all (a first import), the only stored
+    identifiers are those this import wrote; their hashes are remembered, and a chunk none of
+    whose identifiers hashes like one of them needs no look-up.
+    """
 
     def __init__(
         self,
@@ -100,6 +115,7 @@ class ContactWriter:
         now: dt.datetime,
         email_column: str | None = None,
         mark_unsubscribed: bool = False,
+        date_fields: Collection[str] = (),
     ) -> None:
         self.conn = conn
         self.mark_unsubscribed = mark_unsubscribed
@@ -111,23 +127,56 @@ class ContactWriter:
         self.report = report
         self.now = now
         self.updated_ids = BitMap()
+        self.stored_attributes = StoredAttributes(date_fields)
+        empty = conn.execute(select(contact.c.id).limit(1)).first() is None
+        self.written: set[int] | None = set() if empty else None
 
     def write(self, records: Iterable[Record], rejects: RejectsWriter) -> None:
-        valid: list[Record] = []
-        for record in records:
-            self.report.read += 1
-            if record.ok:
-                valid.append(record)
-            else:
-                self._reject(record, record.reason, rejects)
+        records = list(records)
+        self.report.read += len(records)
+        valid = [record for record in records if not record.problems]
+        if len(valid) < len(records):
+            for record in records:
+                if record.problems:
+                    self._reject(record, record.reason, rejects)
         if not valid:
             return
-        existing = self._lookup(self.key, {r.fields[self.key] for r in valid})
-        owners = self._owners({r.fields.get(self.other) for r in valid} - {None})
-        pending: dict[str, _Pending] = {}
-        for record in valid:
-            self._apply(record, existing, owners, pending, rejects)
-        self._flush(pending)
+        columns = _Columns(valid)
+        keys, others = columns.field(self.key), columns.field(self.other)
+        key_set, other_set = set(keys), set(others) - {None}
+        existing = self._lookup(self.key, key_set)
+        owners = self._owners(other_set)
+        self._remember(keys, others)
+        all_new = (
+            not existing
+            and not owners
+            and len(key_set) == len(keys)
+            and len(other_set) == len(others) - others.count(None)
+        )
+        if all_new:  # every row a new contact, as the loop below would find row by row
+            pending: dict[Any, Record | _Pending] = dict(zip(keys, valid, strict=True))
+            accepted = valid
+            created = len(valid)
+        else:
+            pending, accepted, created = {}, [], 0
+            for record, key_value, other_value in zip(valid, keys, others, strict=True):
+                owner = owners.get(other_value)
+                if key_value in pending or key_value in existing or owner is not None:
+                    if not self._apply(record, existing, owners, pending, rejects):
+                        continue
+                else:  # a new contact, kept as its record until a later row merges into it
+                    pending[key_value] = record
+                    created += 1
+                    if other_value is not None:
+                        owners[other_value] = key_value
+                accepted.append(record)
+        self.report.inserted += created
+        if len(accepted) < len(valid):
+            if not accepted:
+                return
+            columns = _Columns(accepted)
+        self._check_quality(columns)
+        self._flush(pending, columns)
 
     # --- per row -----------------------------------------------------------------------
 
@@ -136,9 +185,10 @@ class ContactWriter:
         record: Record,
         existing: dict[Any, dict[str, Any]],
         owners: dict[Any, Any],
-        pending: dict[str, _Pending],
+        pending: dict[Any, Record | _Pending],
         rejects: RejectsWriter,
-    ) -> None:
+    ) -> bool:
+        """Apply one row by the full rules; False when it is rejected."""
         key_value = record.fields[self.key]
         other_value = record.fields.get(self.other)
         if other_value is not None:
@@ -151,12 +201,12 @@ class ContactWriter:
                     f"{self.key.replace('_', ' ')} {owner!r}",
                     rejects,
                 )
-                return
-        fields, attributes = _incoming(record)
-        if self.mark_unsubscribed:
-            fields["consent"] = "unsubscribed"
-        self._check_quality(record, fields)
+                return False
+        fields = self._incoming(record)
+        attributes = self.stored_attributes(record.custom)
         state = pending.get(key_value)
+        if isinstance(state, Record):
+            state = pending[key_value] = self._new_state(state)
         if state is not None:
             self.report.quality.duplicates_merged += 1
             changed = self._merge_into(state, fields, attributes, only_empty=False)
@@ -181,6 +231,19 @@ class ContactWriter:
             self._count(changed)
         if other_value is not None:
             owners[other_value] = key_value
+        return True
+
+    def _incoming(self, record: Record) -> dict[str, Any]:
+        """The row's non-empty stored fields."""
+        fields = _incoming_fields(record)
+        if self.mark_unsubscribed:
+            fields["consent"] = "unsubscribed"
+        return fields
+
+    def _new_state(self, record: Record) -> _Pending:
+        """The state of a new contact kept as its record, for a later row to merge into."""
+        attributes = self.stored_attributes(record.custom)
+        return _Pending(None, self._incoming(record), attributes, changed=True)
 
     def _merge_into(
         self, state: _Pending, fields: dict[str, Any], attributes: dict[str, Any], only_empty: bool
@@ -202,35 +265,64 @@ class ContactWriter:
             self.report.quality.invalid_emails += 1
         rejects.add(record.line, reason, record.raw)
 
-    def _check_quality(self, record: Record, fields: dict[str, Any]) -> None:
-        email = fields.get("email")
-        if email and email.rsplit("@", 1)[-1] in MISSPELT_DOMAINS:
-            self.report.quality.warnings["emails at a misspelt domain (e.g. gmial.com)"] += 1
-        for name, value in record.fields.items():
-            if value is None and name in STORED_FIELDS:
-                self.report.quality.missing[name] += 1
-        for name, value in record.custom.items():
-            if value is None:
-                self.report.quality.missing[name] += 1
+    def _check_quality(self, accepted: _Columns) -> None:
+        """Misspelt email domains and empty values of the rows a chunk keeps."""
+        quality = self.report.quality
+        misspelt = sum(
+            1
+            for email in accepted.field("email")
+            if email and email[email.rfind("@") + 1 :] in MISSPELT_DOMAINS
+        )
+        if misspelt:
+            quality.warnings["emails at a misspelt domain (e.g. gmial.com)"] += misspelt
+        names = [name for name in accepted.field_names if name in STORED_FIELDS]
+        columns = [accepted.field(name) for name in names]
+        names.extend(accepted.custom_names)
+        columns.extend(accepted.custom(name) for name in accepted.custom_names)
+        add_counts(
+            quality.missing,
+            [
+                (column.index(None), name, column.count(None))
+                for name, column in zip(names, columns, strict=True)
+                if None in column
+            ],
+        )
 
     # --- database ------------------------------------------------------------------------
 
+    def _remember(self, keys: list[Any], others: list[Any]) -> None:
+        """Note identifiers the chunk may write (see the class); forget all past the limit."""
+        if self.written is None:
+            return
+        self.written.update(map(hash, keys))
+        self.written.update(map(hash, others))
+        if len(self.written) > KNOWN_LIMIT:
+            self.written = None
+
+    def _may_be_stored(self, values: set[Any]) -> bool:
+        """False when no contact can have any of ``values`` (text identifiers)."""
+        return self.written is None or not self.written.isdisjoint(map(hash, values))
+
     def _lookup(self, column: str, values: set[Any]) -> dict[Any, dict[str, Any]]:
-        if not values:
+        if not values or not self._may_be_stored(values):
             return {}
-        rows = self.conn.execute(select(contact).where(contact.c[column].in_(values)))
+        keys = listed(self.conn, values)
+        rows = self.conn.execute(
+            select(contact).select_from(keys.join(contact, contact.c[column] == keys.c.value))
+        )
         return {row._mapping[column]: dict(row._mapping) for row in rows}
 
     def _owners(self, values: set[Any]) -> dict[Any, Any]:
         """Other-identifier value → the key value of the contact that has it."""
-        if not values:
+        if not values or not self._may_be_stored(values):
             return {}
+        keys = listed(self.conn, values)
         rows = self.conn.execute(
-            select(contact.c[self.other], contact.c[self.key]).where(
-                contact.c[self.other].in_(values)
+            select(contact.c[self.other], contact.c[self.key]).select_from(
+                keys.join(contact, contact.c[self.other] == keys.c.value)
             )
         )
-        return {row[0]: row[1] for row in rows}
+        return dict(rows.all())
 
     @staticmethod
     def _from_row(row: dict[str, Any]) -> _Pending:
@@ -240,24 +332,18 @@ class ContactWriter:
             attributes=dict(row["attributes"] or {}),
         )
 
-    def _flush(self, pending: dict[str, _Pending]) -> None:
-        new_rows: list[dict[str, Any]] = []
+    def _flush(self, pending: dict[Any, Record | _Pending], accepted: _Columns) -> None:
+        """Insert the new contacts, update the changed ones, keep what they were for undo."""
+        new: list[Record | _Pending] = []
         updates: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
-        blank = dict.fromkeys(STORED_FIELDS)
+        fresh = 0
         for state in pending.values():
-            if state.id is None:
-                new_rows.append(
-                    {
-                        **blank,
-                        **state.fields,
-                        "consent": state.fields.get("consent") or "unknown",
-                        "attributes": state.attributes,
-                        "created_at": self.now,
-                        "updated_at": self.now,
-                        "import_batch_id": self.batch_id,
-                    }
-                )
+            if isinstance(state, Record):
+                new.append(state)
+                fresh += 1
+            elif state.id is None:
+                new.append(state)
             elif state.changed:
                 updates.append(
                     {
@@ -277,12 +363,76 @@ class ContactWriter:
                         }
                     )
                     self.updated_ids.add(state.id)
-        if new_rows:
-            insert_many(self.conn, contact, new_rows)
+        if fresh == accepted.count:  # each row kept brought its own new contact, in order
+            insert_columns(self.conn, contact, self._new_columns(accepted))
+        elif new:
+            insert_columns(self.conn, contact, self._new_columns(_Columns(new)))
         if updates:
             self.conn.execute(_UPDATE, updates)
         if changes:
             self.conn.execute(change.insert(), changes)
+
+    def _new_columns(self, new: _Columns) -> dict[str, Sequence[Any]]:
+        """The new contacts' rows, a column at a time.
+
+        A record's fields hold every stored field (empty ones as None) and a state's the
+        non-empty ones, so a missing field is empty either way. Consent is "unknown" unless
+        given, and "unsubscribed" for every contact of an unsubscribe export.
+        """
+        columns = {name: new.field(name) for name in STORED_FIELDS if name != "consent"}
+        count = new.count
+        if self.mark_unsubscribed:
+            columns["consent"] = ["unsubscribed"] * count
+        else:
+            columns["consent"] = [consent or "unknown" for consent in new.field("consent")]
+        stored = self.stored_attributes
+        if new.records_only:
+            names = new.custom_names
+            texts = stored.column_texts(names, [new.custom(name) for name in names], count)
+            columns["attributes"] = JsonTexts(texts)
+        else:
+            made = iter(stored.texts([s.custom for s in new.states if isinstance(s, Record)]))
+            columns["attributes"] = JsonTexts(
+                next(made) if isinstance(state, Record) else json.dumps(state.attributes)
+                for state in new.states
+            )
+        columns["created_at"] = columns["updated_at"] = [self.now] * count
+        columns["import_batch_id"] = [self.batch_id] * count
+        return columns
+
+
+class _Columns:
+    """Values of some of a chunk's contacts (valid, kept or new) a field at a time, made once.
+
+    The records of one import all have the same field and custom names (a ``RecordBuilder``
+    gives each record every mapped field), so the first one names them.
+    """
+
+    def __init__(self, states: Sequence[Record | _Pending]) -> None:
+        self.states = states
+        self.count = len(states)
+        self.records_only = all(isinstance(state, Record) for state in states)
+        first = states[0]
+        self.field_names = list(first.fields)
+        self.custom_names = list(first.custom) if isinstance(first, Record) else []
+        self._fields = [state.fields for state in states]
+        self._customs = [s.custom for s in states if isinstance(s, Record)]
+        self._made: dict[str, list[Any]] = {}
+        self._custom: dict[str, list[Any]] = {}
+
+    def field(self, name: str) -> list[Any]:
+        """The field's value in each row, None where it is empty or not given."""
+        column = self._made.get(name)
+        if column is None:
+            column = self._made[name] = list(map(dict.get, self._fields, repeat(name)))
+        return column
+
+    def custom(self, name: str) -> list[Any]:
+        """The custom field's value in each row (rows that are all records)."""
+        column = self._custom.get(name)
+        if column is None:
+            column = self._custom[name] = list(map(itemgetter(name), self._customs))
+        return column
 
 
 _UPDATE = (

@@ -16,15 +16,26 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, bindparam, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    select,
+)
 
-from segdesk.ingest.contact_writer import stored_value
+from segdesk.ingest.attributes import StoredAttributes, stored_value
 from segdesk.ingest.records import Record
-from segdesk.ingest.report import ImportReport, RejectsWriter
-from segdesk.store.bulk import insert_many
+from segdesk.ingest.report import ImportReport, RejectsWriter, add_counts
+from segdesk.store.bulk import JsonTexts, insert_columns
+from segdesk.store.membership import listed
 from segdesk.store.tables import Contact, Event
 
 contact = Contact.__table__
@@ -41,6 +52,9 @@ _seen_rows = Table(
 
 EARLIEST_PLAUSIBLE = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 
+MEMO_LIMIT = 50_000
+"""Distinct times ``EventWriter`` remembers in UTC; past that it starts over."""
+
 
 def as_utc(value: dt.date | dt.datetime) -> dt.datetime:
     """Dates become midnight UTC; times without a zone are taken as UTC."""
@@ -50,6 +64,12 @@ def as_utc(value: dt.date | dt.datetime) -> dt.datetime:
 
 
 class EventWriter:
+    """Stores one import's event records, chunk by chunk, inside the import's transaction.
+
+    A chunk is handled a column at a time (times, amounts, refs), so that the work per row is
+    little more than the insert's own.
+    """
+
     def __init__(
         self,
         conn: Connection,
@@ -59,6 +79,7 @@ class EventWriter:
         create_missing: bool,
         report: ImportReport,
         now: dt.datetime,
+        date_fields: Collection[str] = (),
     ) -> None:
         self.conn = conn
         self.batch_id = batch_id
@@ -67,82 +88,129 @@ class EventWriter:
         self.create_missing = create_missing
         self.report = report
         self.now = now
+        self.stored_attributes = StoredAttributes(date_fields)
+        self._utc = _UtcTimes()
         _seen_rows.create(conn)
 
     def close(self) -> None:
         _seen_rows.drop(self.conn)
 
     def write(self, records: Iterable[Record], rejects: RejectsWriter) -> None:
-        valid: list[Record] = []
-        for record in records:
-            self.report.read += 1
-            if record.ok:
-                valid.append(record)
-            else:
-                self._reject(record, record.reason, rejects)
+        records = list(records)
+        self.report.read += len(records)
+        valid = [record for record in records if not record.problems]
+        if len(valid) < len(records):
+            for record in records:
+                if record.problems:
+                    self._reject(record, record.reason, rejects)
         if not valid:
             return
-        contact_ids = self._contact_ids({r.fields[self.key] for r in valid})
+        keys = [record.fields[self.key] for record in valid]
+        contact_ids = self._contact_ids(set(keys))
         if self.create_missing:
-            self._create_contacts(valid, contact_ids)
-        rows: list[dict[str, Any]] = []
-        for record in valid:
-            contact_id = contact_ids.get(record.fields[self.key])
-            if contact_id is None:
-                shown = self.key.replace("_", " ")
-                self._reject(record, f"no contact with {shown} {record.fields[self.key]!r}",
-                             rejects)  # fmt: skip
-                continue
-            rows.append(self._row(record, contact_id))
-        self._assign_keys(rows)
-        self._store(rows)
+            self._create_contacts(keys, contact_ids)
+        ids = list(map(contact_ids.get, keys))
+        if None in ids:
+            shown = self.key.replace("_", " ")
+            for record, key_value, contact_id in zip(valid, keys, ids, strict=True):
+                if contact_id is None:
+                    self._reject(record, f"no contact with {shown} {key_value!r}", rejects)
+            valid = [r for r, contact_id in zip(valid, ids, strict=True) if contact_id is not None]
+            ids = [contact_id for contact_id in ids if contact_id is not None]
+        if valid:
+            self._store(self._rows(valid, ids))
 
-    def _row(self, record: Record, contact_id: int) -> dict[str, Any]:
-        fields = record.fields
-        occurred = as_utc(fields["occurred_at"])
-        amount = fields.get("amount")
-        if amount is not None and amount < 0:
-            self.report.quality.warnings["amounts below zero (refunds?)"] += 1
-        if occurred > self.now:
-            self.report.quality.warnings["dates in the future"] += 1
-        elif occurred < EARLIEST_PLAUSIBLE:
-            self.report.quality.warnings["dates before 1990"] += 1
-        for name in ("amount", "quantity", "ref"):
-            if name in fields and fields[name] is None:
-                self.report.quality.missing[name] += 1
+    def _rows(self, records: list[Record], ids: list[int]) -> dict[str, list[Any]]:
+        """The chunk's events, a column at a time, with their dedup keys; counts findings."""
+        fields = [record.fields for record in records]
+        occurred = list(map(self._utc.__getitem__, map(dict.get, fields, repeat("occurred_at"))))
+        amounts = _floats(list(map(dict.get, fields, repeat("amount"))))
+        quantities = _floats(list(map(dict.get, fields, repeat("quantity"))))
+        refs = list(map(dict.get, fields, repeat("ref")))
+        self._check_quality(fields[0].keys(), occurred, amounts, quantities, refs)
+        attributes = JsonTexts(self.stored_attributes.texts([r.custom for r in records]))
+        count = len(records)
         return {
-            "contact_id": contact_id,
-            "kind": self.kind,
+            "contact_id": ids,
+            "kind": [self.kind] * count,
             "occurred_at": occurred,
-            "amount": None if amount is None else float(amount),
-            "quantity": None if fields.get("quantity") is None else float(fields["quantity"]),
-            "ref": fields.get("ref"),
-            "attributes": {n: stored_value(v) for n, v in record.custom.items() if v is not None},
-            "import_batch_id": self.batch_id,
-            "_content": (fields[self.key], record.custom),
+            "amount": amounts,
+            "quantity": quantities,
+            "ref": refs,
+            "dedup_key": self._dedup_keys(records, occurred, amounts, quantities, refs),
+            "attributes": attributes,
+            "import_batch_id": [self.batch_id] * count,
         }
 
-    def _assign_keys(self, rows: list[dict[str, Any]]) -> None:
+    def _check_quality(
+        self,
+        names: Collection[str],
+        occurred: list[dt.datetime],
+        amounts: list[float | None],
+        quantities: list[float | None],
+        refs: list[str | None],
+    ) -> None:
+        """Refunds, implausible dates and empty values, counted as row by row."""
+        now = self.now
+        below_zero = [i for i, amount in enumerate(amounts) if amount is not None and amount < 0]
+        future = [i for i, moment in enumerate(occurred) if moment > now]
+        early = [i for i, moment in enumerate(occurred) if moment < EARLIEST_PLAUSIBLE]
+        quality = self.report.quality
+        add_counts(
+            quality.warnings,
+            [
+                (found[0], text, len(found))
+                for text, found in (
+                    ("amounts below zero (refunds?)", below_zero),
+                    ("dates in the future", future),
+                    ("dates before 1990", early),
+                )
+                if found
+            ],
+        )
+        columns = {"amount": amounts, "quantity": quantities, "ref": refs}
+        add_counts(
+            quality.missing,
+            [
+                (column.index(None), name, column.count(None))
+                for name, column in columns.items()
+                if name in names and None in column
+            ],
+        )
+
+    def _dedup_keys(
+        self,
+        records: list[Record],
+        occurred: list[dt.datetime],
+        amounts: list[float | None],
+        quantities: list[float | None],
+        refs: list[str | None],
+    ) -> list[str]:
         """The ref, or the content hash with its occurrence number in the file."""
+        if None not in refs:
+            return ["ref:" + ref for ref in refs]  # type: ignore[operator]
         hashes: list[str | None] = []
-        for row in rows:
-            if row["ref"] is not None:
+        for record, moment, amount, quantity, ref in zip(
+            records, occurred, amounts, quantities, refs, strict=True
+        ):
+            if ref is not None:
                 hashes.append(None)
-                row["dedup_key"] = f"ref:{row['ref']}"
                 continue
-            key_value, custom = row["_content"]
             text = json.dumps(
-                [str(key_value), row["occurred_at"].isoformat(), row["amount"], row["quantity"],
-                 {n: stored_value(v) for n, v in sorted(custom.items())}],
+                [str(record.fields[self.key]), moment.isoformat(), amount, quantity,
+                 {n: stored_value(v) for n, v in sorted(record.custom.items())}],
                 default=str, sort_keys=True,
             )  # fmt: skip
             hashes.append(hashlib.sha256(text.encode()).hexdigest()[:32])
         counts = self._occurrences([h for h in hashes if h is not None])
-        for row, digest in zip(rows, hashes, strict=True):
-            del row["_content"]
-            if digest is not None:
+        keys: list[str] = []
+        for ref, digest in zip(refs, hashes, strict=True):
+            if digest is None:
+                keys.append(f"ref:{ref}")
+            else:
                 counts[digest] += 1
-                row["dedup_key"] = f"row:{digest}#{counts[digest]}"
+                keys.append(f"row:{digest}#{counts[digest]}")
+        return keys
 
     def _occurrences(self, digests: list[str]) -> Counter[str]:
         """How often each digest occurred in earlier chunks; records this chunk's counts."""
@@ -150,8 +218,9 @@ class EventWriter:
         unique = set(digests)
         if not unique:
             return earlier
+        listed_digests = select(listed(self.conn, unique).c.value)
         for digest, n in self.conn.execute(
-            select(_seen_rows.c.hash, _seen_rows.c.n).where(_seen_rows.c.hash.in_(unique))
+            select(_seen_rows.c.hash, _seen_rows.c.n).where(_seen_rows.c.hash.in_(listed_digests))
         ):
             earlier[digest] = n
         now = Counter(digests)
@@ -166,45 +235,49 @@ class EventWriter:
             self.conn.execute(_seen_rows.insert(), fresh)
         return earlier
 
-    def _store(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
+    def _store(self, columns: dict[str, list[Any]]) -> None:
+        """Insert the events whose dedup key is new: not stored, not earlier in the chunk."""
+        keys = columns["dedup_key"]
+        unique = set(keys)
+        # IN, not a join: a join could be planned as a scan of the kind's events
+        listed_keys = select(listed(self.conn, unique).c.value)
         taken: dict[str, int | None] = dict(
             self.conn.execute(
                 select(event.c.dedup_key, event.c.import_batch_id).where(
-                    event.c.kind == self.kind,
-                    event.c.dedup_key.in_({r["dedup_key"] for r in rows}),
+                    event.c.kind == self.kind, event.c.dedup_key.in_(listed_keys)
                 )
             ).all()
         )
-        fresh: list[dict[str, Any]] = []
-        for row in rows:
-            key = row["dedup_key"]
-            if key in taken:
-                if taken[key] == self.batch_id:
-                    self.report.quality.repeated_refs += 1
-                self.report.unchanged += 1
-                continue
-            taken[key] = self.batch_id
-            fresh.append(row)
-        if fresh:
-            insert_many(self.conn, event, fresh)
-            self.report.inserted += len(fresh)
+        if taken or len(unique) < len(keys):
+            fresh: list[int] = []
+            for index, key in enumerate(keys):
+                if key in taken:
+                    if taken[key] == self.batch_id:
+                        self.report.quality.repeated_refs += 1
+                    continue
+                taken[key] = self.batch_id
+                fresh.append(index)
+            self.report.unchanged += len(keys) - len(fresh)
+            columns = {name: type(values)(map(values.__getitem__, fresh))
+                       for name, values in columns.items()}  # fmt: skip
+        insert_columns(self.conn, event, columns)
+        self.report.inserted += len(columns["dedup_key"])
 
     def _reject(self, record: Record, reason: str, rejects: RejectsWriter) -> None:
         self.report.rejected += 1
         rejects.add(record.line, reason, record.raw)
 
     def _contact_ids(self, values: set[Any]) -> dict[Any, int]:
+        keys = listed(self.conn, values)
         rows = self.conn.execute(
-            select(contact.c[self.key], contact.c.id).where(contact.c[self.key].in_(values))
+            select(contact.c[self.key], contact.c.id).select_from(
+                keys.join(contact, contact.c[self.key] == keys.c.value)
+            )
         )
-        return {row[0]: row[1] for row in rows}
+        return dict(rows.all())
 
-    def _create_contacts(self, records: list[Record], known: dict[Any, int]) -> None:
-        missing = list(dict.fromkeys(
-            r.fields[self.key] for r in records if r.fields[self.key] not in known
-        ))  # fmt: skip
+    def _create_contacts(self, keys: Sequence[Any], known: dict[Any, int]) -> None:
+        missing = list(dict.fromkeys(value for value in keys if value not in known))
         if not missing:
             return
         self.conn.execute(
@@ -218,3 +291,19 @@ class EventWriter:
         )  # fmt: skip
         self.report.contacts_created += len(missing)
         known.update(self._contact_ids(set(missing)))
+
+
+def _floats(values: list[Any]) -> list[float | None]:
+    if None in values:
+        return [None if value is None else float(value) for value in values]
+    return list(map(float, values))
+
+
+class _UtcTimes(dict[Any, dt.datetime]):
+    """``as_utc`` of each time, worked out once: an export's dates repeat row after row."""
+
+    def __missing__(self, value: dt.date | dt.datetime) -> dt.datetime:
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
+        moment = self[value] = as_utc(value)
+        return moment

@@ -8,10 +8,13 @@ all the work and then rolls back, so its report is exactly what the import would
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from itertools import count
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +31,8 @@ from segdesk.store.engine import WRITE_OPTION
 from segdesk.store.tables import FieldDef, ImportBatch
 
 CHUNK_ROWS = 5000
+COLLECT_EVERY = 16
+"""Chunks between two collections of reference cycles (see ``_collection_per_chunk``)."""
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -109,22 +114,26 @@ def run_import(
             ).inserted_primary_key[0]
             report.batch_id = batch_id
             _register_custom_fields(conn, mapping, now)
+            dates = [n for n, c in mapping.custom_fields().items() if c.type.kind == "date"]
             if options.target == "contacts":
                 email = mapping.fields().get("email")
                 writer: ContactWriter | EventWriter = ContactWriter(
                     conn, batch_id, key, options.on_existing, report, now,
                     email_column=email.source if email else None,
-                    mark_unsubscribed=options.mark_unsubscribed,
+                    mark_unsubscribed=options.mark_unsubscribed, date_fields=dates,
                 )  # fmt: skip
             else:
                 writer = EventWriter(
-                    conn, batch_id, key, options.kind, options.create_missing, report, now
-                )
+                    conn, batch_id, key, options.kind, options.create_missing, report, now,
+                    date_fields=dates,
+                )  # fmt: skip
             stats = ReadStats()
-            for chunk in iter_chunks(shape, CHUNK_ROWS, stats=stats, progress=progress):
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled
-                writer.write(builder.build_many(chunk), rejects)
+            with _collection_per_chunk() as chunk_done:
+                for chunk in iter_chunks(shape, CHUNK_ROWS, stats=stats, progress=progress):
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled
+                    writer.write(builder.build_many(chunk), rejects)
+                    chunk_done()
             if isinstance(writer, EventWriter):
                 writer.close()
             if not report.balanced:
@@ -159,6 +168,32 @@ def run_import(
     else:
         rejects.discard()
     return report
+
+
+@contextmanager
+def _collection_per_chunk() -> Iterator[Callable[[], None]]:
+    """No automatic garbage collection while the rows go in; a function to call per chunk.
+
+    An import makes millions of short-lived objects (a record, its dicts, its values) and
+    almost no reference cycles, so the collector's automatic passes over them find nothing
+    and cost about a sixth of the run; reference counting frees them. The few cycles a chunk
+    makes (in the statements it runs) are collected every ``COLLECT_EVERY`` chunks, between
+    two chunks, when the youngest generation holds little else: memory stays flat however
+    long the file.
+    """
+    enabled = gc.isenabled()
+    done = count(1)
+
+    def chunk_done() -> None:
+        if next(done) % COLLECT_EVERY == 0:
+            gc.collect(0)
+
+    gc.disable()
+    try:
+        yield chunk_done
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _register_custom_fields(conn: Connection, mapping: Mapping, now: dt.datetime) -> None:

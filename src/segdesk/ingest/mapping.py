@@ -321,16 +321,12 @@ class Mapping:
                 found.append(f"columns {seen[key]!r} and {c.source!r} both fill {c.field!r}")
             seen[key] = c.source
         mapped = self.fields()
-        if "email" not in mapped and "external_id" not in mapped:
+        missing = self.missing_fields()
+        if "email" in missing:
             what = "contact" if self.target == "contacts" else "event's contact"
-            found.append(
-                f"no column gives the {what}'s email address or external id; "
-                "map one with --map COLUMN=email or --map COLUMN=external_id"
-            )
-        if self.target == "events" and "occurred_at" not in mapped:
-            found.append(
-                "no column gives the date of each event; map one with --map COLUMN=occurred_at"
-            )
+            found.append(f"no column gives the {what}'s email address or external id")
+        if "occurred_at" in missing:
+            found.append("no column gives the date of each event")
         if "full_name" in mapped and ("first_name" in mapped or "last_name" in mapped):
             found.append(
                 "full_name is only split when there are no first and last name columns; "
@@ -338,11 +334,27 @@ class Mapping:
             )
         return found
 
-    def require_usable(self) -> None:
-        """Raise a ``UserError`` listing every problem, if there are any."""
+    def missing_fields(self) -> tuple[str, ...]:
+        """Fields an import needs that no column fills.
+
+        ``email`` stands for "email or external id"; events also need ``occurred_at``.
+        """
+        mapped = self.fields()
+        missing = [] if "email" in mapped or "external_id" in mapped else ["email"]
+        if self.target == "events" and "occurred_at" not in mapped:
+            missing.append("occurred_at")
+        return tuple(missing)
+
+    def require_usable(self, hint: str = "") -> None:
+        """Raise a ``UserError`` listing every problem, if there are any, then ``hint``.
+
+        The problems name columns and fields only; how to change the mapping depends on where
+        it is changed, so the caller says it in ``hint``.
+        """
         found = self.problems()
         if found:
-            raise UserError("the column mapping cannot be used: " + "; ".join(found))
+            text = "the column mapping cannot be used: " + "; ".join(found)
+            raise UserError(f"{text}. {hint}" if hint else text)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -530,6 +542,69 @@ def apply_overrides(
                     columns[i] = _demote(other, columns, custom_fields)
         columns[pos] = new
     return replace(mapping, columns=tuple(columns))
+
+
+DateWriting = Literal["day_month", "year_first", "compact"]
+
+_DAY_MONTH_TEXT = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
+_YEAR_FIRST_TEXT = re.compile(r"^\s*\d{4}[./-]\d{1,2}[./-]\d{1,2}")
+_COMPACT_TEXT = re.compile(r"^\s*\d{8}\s*$")
+
+
+def date_writing(values: Iterable[str]) -> DateWriting | None:
+    """How a column writes its dates: with day and month first (``31/12/2024``, where their
+    order matters), year first (ISO ``2024-12-31``), as ``20241231``, or none of these."""
+    year_first = compact = False
+    for value in values:
+        if _DAY_MONTH_TEXT.match(value):
+            return "day_month"
+        year_first = year_first or bool(_YEAR_FIRST_TEXT.match(value))
+        compact = compact or bool(_COMPACT_TEXT.match(value))
+    if year_first:
+        return "year_first"
+    return "compact" if compact else None
+
+
+def describe_type(ctype: ColumnType, values: Sequence[str] = (), *, detailed: bool = False) -> str:
+    """A column's type with what was decided about it, read from its sampled ``values``.
+
+    Short, for a table cell: ``date (ISO)``, ``date (YYYYMMDD)``, ``date (dd/mm)``,
+    ``number (1,50)``, ``text``. Detailed, with the column's first date as read:
+    ``date, day first: 04/05/2024 is 4 May 2024``.
+    """
+    if ctype.kind == "number" and ctype.decimal:
+        mark = "comma" if ctype.decimal == "," else "point"
+        example = f"1{ctype.decimal}50"
+        return f"number, decimal {mark}: {example}" if detailed else f"number ({example})"
+    if ctype.kind != "date":
+        return ctype.kind
+    writing = date_writing(values)
+    if ctype.serials:
+        how, short = "Excel date serials", "Excel"
+    elif writing == "day_month":
+        day_first = ctype.date_order != "mdy"
+        how, short = ("day first", "dd/mm") if day_first else ("month first", "mm/dd")
+    elif writing == "year_first":
+        how, short = "year first (ISO)", "ISO"
+    elif writing == "compact":
+        how, short = "written YYYYMMDD", "YYYYMMDD"
+    else:
+        return "date"
+    if not detailed:
+        return f"date ({short})"
+    return f"date, {how}" + _date_example(ctype, values)
+
+
+def _date_example(ctype: ColumnType, values: Sequence[str]) -> str:
+    """``: 04/05/2024 is 4 May 2024``, from the first value that reads as a date."""
+    for value in values:
+        try:
+            moment = ctype.parse(value)
+        except ValueProblem:
+            continue
+        if moment is not None:
+            return f": {value.strip()} is {moment.day} {moment:%B %Y}"
+    return ""
 
 
 def custom_field_name(header: str, position: int = 0) -> str:

@@ -27,6 +27,7 @@ from segdesk.ingest.values import (
     is_plain_identifier,
     normalise_consent,
     normalise_email,
+    plain_email_flags,
     split_full_name,
     unneutralise,
 )
@@ -408,10 +409,14 @@ def _optional_identifier(text: str) -> str | None:
 
 
 def _email_column(texts: Sequence[str]) -> list[str | None]:
-    """``_optional_email`` over a column: nearly always one check for the whole column."""
+    """``_optional_email`` over a column: nearly always one check for the whole column, else
+    one check per value and the full rules for the values it does not pass."""
     if are_plain_emails(texts):
         return [text or None for text in texts]
-    return list(map(_optional_email, texts))
+    return [
+        text if plain else _optional_email(text)
+        for text, plain in zip(texts, plain_email_flags(texts), strict=True)
+    ]
 
 
 def _identifier_column(texts: Sequence[str]) -> list[str | None]:

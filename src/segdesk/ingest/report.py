@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import os
+import re
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,10 +24,25 @@ REJECTS_PREVIEW = 200
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MISSING_SHOWN = 5
 
+PARTIAL_SUFFIX = ".partial"
+_PARTIAL_NAME = re.compile(r"\..+\.([0-9]+)\.partial")
+_HEADER_START = b"line,reason"
+
 
 def neutralise(text: str) -> str:
     """A cell a spreadsheet would run as a formula gets a leading ``'`` (the importer drops it)."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def add_counts(counter: Counter[str], found: Sequence[tuple[int, str, int]]) -> None:
+    """Add a chunk's findings, ``(first row, name, count)``, to ``counter``.
+
+    Counted row by row, a name enters the counter at its first row, and within a row in the
+    order of the checks, which is the order of ``found``. Adding them sorted by first row
+    keeps that order, and with it the order of equal counts in the report.
+    """
+    for _first, name, count in sorted(found, key=itemgetter(0)):
+        counter[name] += count
 
 
 @dataclass(frozen=True)
@@ -124,8 +142,11 @@ class ImportReport:
 class RejectsWriter:
     """Writes rejected rows to a private CSV as they come; nothing is kept but a preview.
 
-    The file is written beside its final name and renamed when the import ends, so a reader
-    never sees half a file. With no rejected rows, no file is left behind.
+    The file is written beside its final name (``.NAME.PID.partial``, PID being the writing
+    process) and renamed when the import ends, so a reader never sees half a file. With no
+    rejected rows, no file is left behind. A run that was killed cannot rename or remove its
+    partial file; the next import writing to the same folder removes it (see
+    ``remove_stale_partials``).
     """
 
     def __init__(self, target: Path, header: Sequence[str]) -> None:
@@ -133,9 +154,10 @@ class RejectsWriter:
         self.header = tuple(header)
         self.count = 0
         self.preview: list[Reject] = []
-        self._tmp = target.with_name(f".{target.name}.partial")
+        self._tmp = target.with_name(f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}")
         self._handle: IO[str] | None = None
         self._writer: Any = None
+        remove_stale_partials(target.parent, time.time())
 
     def add(self, line: int, reason: str, values: Sequence[str]) -> None:
         self.count += 1
@@ -164,3 +186,49 @@ class RejectsWriter:
         if self._handle is not None:
             self._handle.close()
             self._tmp.unlink(missing_ok=True)
+
+
+def remove_stale_partials(folder: Path, started: float) -> list[Path]:
+    """Remove the partial rejects files that killed imports left in ``folder``; the removed.
+
+    A file is removed only when all of these hold, so that nothing else is ever touched:
+    its name is ``.NAME.PID.partial``; it is empty or starts with a rejects file's header;
+    it was last written before ``started`` (when the calling import began); and no process
+    with that PID is running, so no import is still writing it. Without a way to ask whether
+    a process runs (on systems other than POSIX ones), nothing is removed.
+    """
+    if os.name != "posix" or not folder.is_dir():
+        return []
+    removed: list[Path] = []
+    for path in folder.glob(f".*{PARTIAL_SUFFIX}"):
+        match = _PARTIAL_NAME.fullmatch(path.name)
+        if match is None or _running(int(match[1])):
+            continue
+        try:
+            if path.stat().st_mtime >= started or not _rejects_content(path):
+                continue
+            path.unlink()
+        except OSError:  # gone already, or not ours to read or remove
+            continue
+        removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (one of another user counts as running)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _rejects_content(path: Path) -> bool:
+    """Whether the file is empty or begins as ``RejectsWriter`` begins its files."""
+    with path.open("rb") as handle:
+        head = handle.read(len(_HEADER_START))
+    return head in (b"", _HEADER_START)

@@ -519,12 +519,28 @@ def _build(
     except ValueError:
         raise ValueProblem(f"{original!r} is not a valid date") from None
     if zone and zone not in ("Z", "UTC", "GMT"):
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        moment = moment.replace(tzinfo=timezone(sign * offset)).astimezone(UTC)
-        moment = moment.replace(tzinfo=None)
+        moment = _to_utc(original, moment, zone)
     return moment
+
+
+def _to_utc(original: str, moment: datetime, zone: str) -> datetime:
+    """``moment`` at UTC offset ``zone`` (``+02:00`` or ``-0530``) as UTC, without zone."""
+    sign = 1 if zone[0] == "+" else -1
+    digits = zone[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours >= 24 or minutes >= 60:
+        raise ValueProblem(
+            f"{original!r} has UTC offset {zone!r}, which is not a real offset "
+            "(under 24 hours, minutes under 60)"
+        )
+    offset = sign * timedelta(hours=hours, minutes=minutes)
+    try:
+        moment = moment.replace(tzinfo=timezone(offset)).astimezone(UTC)
+    except OverflowError:
+        raise ValueProblem(
+            f"{original!r} falls outside the years 1 to 9999 when converted to UTC"
+        ) from None
+    return moment.replace(tzinfo=None)
 
 
 # --- booleans, emails, consent, names -----------------------------------------------------
@@ -562,6 +578,15 @@ def is_plain_email(text: str) -> bool:
     letters, digits and inner hyphens, a top-level part of two or more letters.
     """
     return len(text) <= _PLAIN_EMAIL_MAX and _PLAIN_EMAIL.fullmatch(text) is not None
+
+
+def plain_email_flags(texts: Sequence[str]) -> list[bool]:
+    """``is_plain_email`` of each of ``texts``, without a Python function call per value."""
+    matches = map(_PLAIN_EMAIL.fullmatch, texts)
+    return [
+        match is not None and len(text) <= _PLAIN_EMAIL_MAX
+        for text, match in zip(texts, matches, strict=True)
+    ]
 
 
 def are_plain_emails(texts: Sequence[str]) -> bool:

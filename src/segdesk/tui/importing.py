@@ -7,7 +7,6 @@ The import engine is imported only where a step needs it, never when the app sta
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,6 @@ if TYPE_CHECKING:
     from segdesk.ingest.importer import ImportOptions
     from segdesk.ingest.mapping import ColumnMapping, Mapping
     from segdesk.ingest.sources import FileShape, ReadOptions
-    from segdesk.ingest.values import ColumnType
     from segdesk.workspace import Workspace
 
 STEPS = ("File", "Preview", "Mapping", "Options", "Dry run", "Import")
@@ -48,9 +46,6 @@ EVENT_KEY_LABELS = {
     "external_id": "External id of the contact",
 }
 CUSTOM_TYPES = ("text", "number", "date", "bool", "category")
-
-_WRITTEN_DATE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
-_CLI_HINT = re.compile(r"; map (?:one|it) with --map .*$")
 
 
 @dataclass
@@ -101,25 +96,22 @@ class ImportDraft:
 
     def writes_dates_with_day_and_month(self, position: int) -> bool:
         """True when the column holds dates such as 04/05/2024, where the order matters."""
-        return any(_WRITTEN_DATE.match(v) for v in self.shape.column_values(position))
+        from segdesk.ingest.mapping import date_writing
 
-    def type_label(self, position: int) -> str:
+        return date_writing(self.shape.column_values(position)) == "day_month"
+
+    def type_label(self, position: int, *, detailed: bool = False) -> str:
+        """The column's type and what was decided about it: ``date (ISO)``, ``number (1,50)``."""
+        from segdesk.ingest.mapping import describe_type
+
         column = self.mapping.columns[position]
         if column.action == "skip":
             return ""
-        return describe_type(column.type, self.writes_dates_with_day_and_month(position))
+        values = self.shape.column_values(position)
+        return describe_type(column.type, values, detailed=detailed)
 
     def is_new_custom(self, column: ColumnMapping) -> bool:
         return column.action == "custom" and column.field not in self.custom_fields
-
-
-def describe_type(kind: ColumnType, order_matters: bool = True) -> str:
-    """``date, dd/mm`` (day first), ``number, 1,50`` (decimal comma), ``text``."""
-    if kind.kind == "date" and kind.date_order and order_matters:
-        return f"date, {'dd/mm' if kind.date_order == 'dmy' else 'mm/dd'}"
-    if kind.kind == "number" and kind.decimal:
-        return f"number, 1{kind.decimal}50"
-    return kind.kind
 
 
 def field_label(column: ColumnMapping) -> str:
@@ -159,15 +151,9 @@ def next_custom_type(column: ColumnMapping) -> str:
 
 
 def plain_problem(text: str) -> str:
-    """An engine message in the app's words: no command-line options in it."""
-    if text.startswith("--map "):
-        text = text.split(": ", 1)[-1]
-    return _CLI_HINT.sub("; press Enter on a column to choose its field", text)
-
-
-def count(n: int, noun: str) -> str:
-    """``1 row``, ``3 rows``."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+    """A message about a change of the mapping without the ``--map 'SPEC':`` it starts with on
+    the command line, where the user typed the change."""
+    return text.split(": ", 1)[-1] if text.startswith("--map ") else text
 
 
 def shorten(text: str, width: int) -> str:

@@ -78,7 +78,9 @@ class FieldChooser(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#chooser").border_title = f"Column “{shorten(self.column.source, 40)}” is…"
+        dialog = self.query_one("#chooser")
+        dialog.border_title = f"Column “{shorten(self.column.source, 40)}” is…"
+        dialog.border_subtitle = "↑↓ then Enter chooses · esc keeps it as it is"
         choices = self.query_one(OptionList)
         current = target_spec(self.column)
         if self.column.action == "custom" and self.column.field not in self.custom_fields:

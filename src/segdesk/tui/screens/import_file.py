@@ -43,6 +43,7 @@ class ImportScreen(Screen[None]):
         Binding("ctrl+n", "next", "Next", id="import.next"),
         Binding("ctrl+o", "browse", "Browse", id="import.browse"),
         Binding("y", "history", "History", id="import.history"),
+        Binding("ctrl+y", "history_from_path", "History", id="import.history_from_path"),
         Binding("escape", "back", "Back", id="import.back"),
     ]
 
@@ -75,8 +76,11 @@ class ImportScreen(Screen[None]):
         return pressed.id if pressed is not None and pressed.id else "contacts"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "history":
-            return not self.query_one("#path", Input).has_focus
+        typing = self.query_one("#path", Input).has_focus
+        if action == "history":  # y is a letter of the path while typing one
+            return not typing
+        if action == "history_from_path":
+            return typing
         return True
 
     @on(Input.Submitted, "#path")
@@ -136,6 +140,9 @@ class ImportScreen(Screen[None]):
     def action_history(self) -> None:
         self.app.push_screen(HistoryScreen())
 
+    def action_history_from_path(self) -> None:
+        self.action_history()
+
     def action_back(self) -> None:
         if self.query_one("#path", Input).has_focus:
             self.query_one("#target", RadioSet).focus()
@@ -160,7 +167,10 @@ class ImportScreen(Screen[None]):
                 f"{r.rejected:,} rejected · {r.status}"
                 for r in runs
             ]
-            text = "[b]Recent imports[/b] (y shows them all, with undo)\n" + "\n".join(lines)
+            text = (
+                "[b]Recent imports[/b] (y, or ctrl+y in the path box, lists them all with undo)\n"
+                + "\n".join(lines)
+            )
         self.query_one("#recent", Static).update(text)
 
 

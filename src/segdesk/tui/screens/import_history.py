@@ -13,10 +13,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from segdesk.tui.importing import count, shorten
+from segdesk.tui.importing import shorten
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.confirm import ConfirmScreen
 from segdesk.tui.widgets.title_bar import TitleBar
+from segdesk.wording import count, undo_summary
 
 if TYPE_CHECKING:
     from segdesk.ingest.history import ImportRun, UndoReport
@@ -172,11 +173,7 @@ class HistoryScreen(Screen[None]):
 
     def _undone(self, result: UndoReport) -> None:
         self.undoing = False
-        message = (
-            f"Undid import {result.batch_id}: removed {count(result.contacts_removed, 'contact')} "
-            f"and {count(result.events_removed, 'event')}, restored "
-            f"{count(result.contacts_restored, 'contact')}."
-        )
+        message = undo_summary(result)
         self._result(message)
         self.notify(message)
         self.app.post_message(DataChanged())

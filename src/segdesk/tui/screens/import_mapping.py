@@ -86,8 +86,10 @@ class MappingScreen(Screen[None]):
             )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
-        problems = [plain_problem(p) for p in self.draft.mapping.problems()]
-        self.query_one("#problems", Static).update("\n".join(f"✗ {escape(p)}" for p in problems))
+        problems = [f"✗ {escape(p)}" for p in self.draft.mapping.problems()]
+        if problems:
+            problems.append("Press Enter on a column to choose its field; ctrl+n waits until then.")
+        self.query_one("#problems", Static).update("\n".join(problems))
         self.query_one("#problems").display = bool(problems)
         self._show_reason()
         self.refresh_bindings()
@@ -103,6 +105,8 @@ class MappingScreen(Screen[None]):
             return
         column = columns[self.position]
         why = column.reason or "as read"
+        if column.type.kind in ("date", "number") and column.action != "skip":
+            why = f"{self.draft.type_label(self.position, detailed=True)} · {why}"
         note = " · [$warning]not certain: please check[/]" if column.ambiguous else ""
         keys = [
             f"[b]{key}[/b] {what}"

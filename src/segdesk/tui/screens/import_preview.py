@@ -67,6 +67,7 @@ class PreviewScreen(Screen[None]):
             else f"first {len(rows)} rows shown"
         )
         self.query_one("#decisions", Static).update(" · ".join(how))
+        self.call_after_refresh(self._hint_hidden_columns, how)
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_column("Line", key="line")
@@ -87,6 +88,12 @@ class PreviewScreen(Screen[None]):
             "\n".join(f"• {escape(n)}" for n in notes) if notes else ""
         )
         self.query_one("#notes").display = bool(notes)
+
+    def _hint_hidden_columns(self, how: list[str]) -> None:
+        table = self.query_one(DataTable)
+        if table.virtual_size.width > table.scrollable_content_region.width:
+            how = [*how, "← → for more columns"]
+            self.query_one("#decisions", Static).update(" · ".join(how))
 
     def action_next(self) -> None:
         self.app.push_screen(MappingScreen(self.draft))

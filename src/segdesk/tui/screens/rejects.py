@@ -12,9 +12,10 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from segdesk.tui.importing import count, home_relative, shorten
+from segdesk.tui.importing import home_relative, shorten
 from segdesk.tui.widgets.import_report import values_text
 from segdesk.tui.widgets.title_bar import TitleBar
+from segdesk.wording import count
 
 if TYPE_CHECKING:
     from segdesk.ingest.report import ImportReport
@@ -42,7 +43,8 @@ class RejectsScreen(Screen[None]):
         if shown < report.rejected:
             summary += f"; the first {shown:,} are shown"
         if report.rejects_file is not None:
-            summary += f". All are saved in {escape(home_relative(report.rejects_file))}"
+            where = escape(home_relative(report.rejects_file))
+            summary += f". {'It is' if report.rejected == 1 else 'All are'} saved in {where}"
         self.query_one("#rejects-summary", Static).update(summary + ".")
         table = self.query_one(DataTable)
         table.add_column("Line", key="line")

@@ -14,6 +14,8 @@ class WizardSteps(Static):
         height: 1;
         padding: 0 1;
         color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
