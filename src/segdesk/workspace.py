@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from segdesk import contacts as contact_queries
 from segdesk.contact_values import ContactDetail, ContactRow
-from segdesk.errors import NotFoundError
+from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest import history
 from segdesk.ingest.importer import Cancelled, ImportOptions, Progress, run_import
 from segdesk.ingest.mapping import Mapping, Target, suggest_for_shape
@@ -19,8 +19,18 @@ from segdesk.ingest.report import ImportReport
 from segdesk.ingest.sources import FileShape, ReadOptions, inspect_file
 from segdesk.paths import data_dir
 from segdesk.store.database import open_database
-from segdesk.store.tables import FieldDef
+from segdesk.store.engine import WRITE_OPTION
+from segdesk.store.tables import FieldDef, Scheme, Segment
 from segdesk.summary import Summary, compute_summary
+
+if TYPE_CHECKING:
+    from segdesk.models.lifecycle import Thresholds
+    from segdesk.models.runner import LifecycleResult, RfmResult
+    from segdesk.segments.explain import Explanation
+    from segdesk.segments.pins import Pin
+    from segdesk.segments.records import SegmentInfo
+    from segdesk.segments.refresh import Progress as SegmentProgress
+    from segdesk.segments.refresh import RefreshResult
 
 
 class Workspace:
@@ -111,12 +121,14 @@ class Workspace:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> ImportReport:
-        """Import a file in one transaction; rejected rows go to ``rejects`` (or a default)."""
+        """Import a file in one transaction; rejected rows go to ``rejects`` (or a default).
+        After a real import, segments are refreshed (see :meth:`refresh_after_import`)."""
         keep = rejects is not None or not options.dry_run
-        return run_import(
+        report = run_import(
             self.engine, shape, mapping, options, rejects or default_rejects_path(shape.path),
             progress=progress, cancelled=cancelled, keep_rejects=keep,
         )  # fmt: skip
+        return report if options.dry_run else self.refresh_after_import(report)
 
     def imports(self, limit: int | None = None) -> list[history.ImportRun]:
         with self.engine.connect() as conn:

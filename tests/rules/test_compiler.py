@@ -22,7 +22,7 @@ from segdesk.rules import (
     parse,
 )
 from segdesk.store.database import open_database
-from segdesk.store.tables import Contact
+from segdesk.store.tables import Contact, Event
 from tests.factories import add_contacts, add_orders, add_segment
 
 TODAY = dt.date(2025, 3, 15)
@@ -178,19 +178,44 @@ INJECTIONS = [
     'Robert"); DELETE FROM contact; --',
     "%' OR '1'='1",
     "a\\b_c%",
+    "1; UPDATE contact SET company = 'pwned'",
 ]
+
+
+def quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def table_names(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+                   .scalars())  # fmt: skip
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_values_that_look_like_sql_are_only_values(engine: Engine, value: str) -> None:
     add_contacts(engine, [{"id": 1, "company": value}, {"id": 2, "company": "Acme"},
-                          {"id": 3, "company": "x"}])  # fmt: skip
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    assert ids(engine, f"company = {quoted}") == {1}
-    assert ids(engine, f"company contains {quoted}") == {1}
-    assert ids(engine, f"company starts with {quoted}") == {1}
+                          {"id": 3, "company": "x"}, {"id": 4, "company": None}])  # fmt: skip
+    add_orders(engine, 2, [(at(ago(1)), 10.0)], kind=value)
+    tables_before = table_names(engine)
+    assert ids(engine, f"company = {quoted(value)}") == {1}
+    assert ids(engine, f"company contains {quoted(value)}") == {1}
+    assert ids(engine, f"company starts with {quoted(value)}") == {1}
+    assert ids(engine, f"company ends with {quoted(value)}") == {1}
+    assert ids(engine, f'company in ({quoted(value)}, "Acme")') == {1, 2}
+    assert ids(engine, f"company != {quoted(value)}") == {2, 3}
+    assert ids(engine, f"company not in ({quoted(value)})") == {2, 3}
+    assert ids(engine, f"events({quoted(value)}).count >= 1") == {2}
+    assert ids(engine, f"events({quoted(value)}).total = 0") == {1, 3, 4}
+    with pytest.raises(RuleError, match="there is no segment called"):
+        ids(engine, f"in segment {quoted(value)}")
+    # Nothing ran: every table is still there and the rows are as they were.
+    assert table_names(engine) == tables_before
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(Contact.__table__)).scalar() == 3
+        rows = conn.execute(select(Contact.__table__.c.id, Contact.__table__.c.company)).all()
+        events = conn.execute(select(func.count()).select_from(Event.__table__)).scalar()
+    assert sorted(rows) == [(1, value), (2, "Acme"), (3, "x"), (4, None)]
+    assert events == 1
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
@@ -199,7 +224,32 @@ def test_values_are_bound_parameters(value: str) -> None:
     compiled = compile_rule(rule, CATALOG, TODAY).compile(dialect=sqlite.dialect())
     sql = str(compiled).lower()
     assert "drop" not in sql and "delete" not in sql and "'1'" not in sql
+    assert "update" not in sql and "pwned" not in sql
     assert value.strip() in compiled.params.values()
+
+
+def test_metric_conditions_over_one_kind_share_one_pass(engine: Engine) -> None:
+    add_contacts(engine, [{"id": i, "country": "US" if i < 5 else "CA"} for i in range(1, 7)])
+    add_orders(engine, 1, [(at(ago(1)), 300.0), (at(ago(89)), 300.0)])  # 2 recent, 600
+    add_orders(engine, 2, [(at(ago(1)), 300.0), (at(ago(91)), 300.0)])  # 1 recent, 600
+    add_orders(engine, 3, [(at(ago(1)), 10.0), (at(ago(2)), 10.0)])  # 2 recent, 20
+    add_orders(engine, 5, [(at(ago(1)), 400.0), (at(ago(3)), 400.0)])  # 2 recent, 800, CA
+    add_orders(engine, 4, [(at(ago(1)), 900.0)], kind="webinar")
+    rule = 'orders.count in last 90 days >= 2 and orders.total > 500 and country = "US"'
+    assert ids(engine, rule) == {1}
+    sql = str(compile_rule(parse(rule, CATALOG), CATALOG, TODAY).compile())
+    assert sql.count("GROUP BY") == 1
+    # Conditions that hold without orders keep the contacts that have none (4 and 6).
+    assert ids(engine, "orders.count in last 90 days < 2 and orders.total <= 600") == {2, 4, 6}
+    assert ids(engine, "not (orders.total > 500) or orders.avg < 15") == {3, 4, 6}
+    first_before = f"orders.count in last 30 days = 0 or orders.first before {ago(90)}"
+    assert ids(engine, first_before) == {2, 4, 6}
+    assert ids(engine, 'orders.last within last 1 days and events("webinar").count = 0') == {
+        1,
+        2,
+        3,
+        5,
+    }
 
 
 def test_sql_uses_only_portable_functions() -> None:
@@ -207,13 +257,17 @@ def test_sql_uses_only_portable_functions() -> None:
         'country = "US" and plan in ("pro") and company contains "x" and age between 1 and 2 '
         "and vip is true and signup_date within last 30 days and created_at before 2024-01-01 "
         "and orders.count in last 9 days > 1 and orders.total > 1 and orders.avg > 1 "
-        "and orders.first after 2024-01-01 and not (orders.last within last 3 days)"
+        "and orders.first after 2024-01-01 and not (orders.last within last 3 days) "
+        'and city != "x"'
     )
     query = compile_rule(parse(text, CATALOG), CATALOG, TODAY)
     sqlite_sql = str(query.compile(dialect=sqlite.dialect()))
     functions = {f.lower() for f in re.findall(r"\b([A-Za-z_]+)\(", sqlite_sql)}
-    assert functions == {"lower", "trim", "json_extract", "cast", "coalesce", "count", "sum",
-                         "avg", "min", "max"}  # fmt: skip
-    # json_extract comes only from the attribute helper, which PostgreSQL spells ->>
+    assert functions == {"trim", "json_extract", "cast", "coalesce", "count", "sum", "avg",
+                         "min", "max"}  # fmt: skip
+    assert "COLLATE NOCASE" in sqlite_sql  # SQLite folds case by collation, not lower()
+    # json_extract comes only from the attribute helper, which PostgreSQL spells ->>; case is
+    # folded by lower() there.
     pg_sql = str(query.compile(dialect=postgresql.dialect()))
     assert "json_extract" not in pg_sql.lower() and "->>" in pg_sql
+    assert "collate" not in pg_sql.lower() and "lower(trim(" in pg_sql

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import not_, true
+from sqlalchemy import Engine, not_, true
 
-from segdesk.rules import compiler
+from segdesk.rules import Compare, compile_rule, compiler
+from segdesk.store.text_folding import folded
 from tests.rules.strategies import DB_CATALOG, TODAY, db_rules, worlds
 from tests.rules.world import load, memory_engine, reference_ids, sql_ids
 
@@ -23,11 +24,11 @@ ENGINE = memory_engine()
 RULES_PER_WORLD = 6
 
 
-def _agree(world: dict[str, Any], rules: list[Any]) -> None:
-    load(ENGINE, world)
+def _agree(world: dict[str, Any], rules: list[Any], engine: Engine = ENGINE) -> None:
+    load(engine, world)
     for rule in rules:
         expected = reference_ids(world, rule, TODAY)
-        assert sql_ids(ENGINE, rule, DB_CATALOG, TODAY) == expected, rule
+        assert sql_ids(engine, rule, DB_CATALOG, TODAY) == expected, rule
 
 
 @settings(max_examples=300, deadline=None)
@@ -46,6 +47,23 @@ _HUNT = settings(
 @given(world=worlds(), rules=st.lists(db_rules, min_size=1, max_size=RULES_PER_WORLD))
 def _hunt(world: dict[str, Any], rules: list[Any]) -> None:
     _agree(world, rules)
+
+
+def test_the_portable_case_folding_agrees_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text compared the way other databases compare it (``lower()``, no collation)."""
+    specs = folded._compiler_dispatcher.specs
+    monkeypatch.setitem(specs, "sqlite", specs["default"])
+    engine = memory_engine()  # its own cache of compiled statements
+
+    @settings(max_examples=100, deadline=None, database=None)
+    @given(world=worlds(), rules=st.lists(db_rules, min_size=1, max_size=RULES_PER_WORLD))
+    def agree(world: dict[str, Any], rules: list[Any]) -> None:
+        _agree(world, rules, engine)
+
+    agree()
+    with engine.connect() as conn:
+        sql = str(compile_rule(Compare("city", "=", "x"), DB_CATALOG, TODAY).compile(conn))
+    assert "lower(trim(" in sql and "COLLATE" not in sql
 
 
 @pytest.mark.parametrize(

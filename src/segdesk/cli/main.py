@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from segdesk import __version__
-from segdesk.cli import importing
+from segdesk.cli import importing, models, segments
 from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     contacts.set_defaults(handler=cmd_contacts)
 
     importing.add_commands(commands, common)
+    models.add_commands(commands, common)
+    segments.add_commands(commands, common)
     return parser
 
 

@@ -3,9 +3,10 @@
 Semantics (DESIGN §5, docs/rules.md), which :mod:`segdesk.rules.evaluator` restates in plain
 Python for the tests:
 
-- Text ignores case and surrounding spaces: ``lower(trim(column))`` is compared with
-  ``lower(:value)``, the value trimmed in Python. Both sides go through the database's
-  ``lower`` so they fold alike (SQLite folds A-Z only; PostgreSQL folds every letter).
+- Text ignores case and surrounding spaces: ``trim(column)`` is compared with the value
+  (trimmed in Python) through :func:`~segdesk.store.text_folding.folded` on both sides, so
+  that they fold alike: ``lower()`` in general, SQLite's ``NOCASE`` collation there (both
+  fold A-Z only on SQLite; PostgreSQL folds every letter).
 - A missing value (NULL, or text that is empty once trimmed) matches no comparison, ``!=``
   and ``not in`` included. Comparisons are left to yield NULL on missing values; ``and``
   and ``or`` treat NULL as false on their own, and ``not X`` is compiled as
@@ -14,6 +15,9 @@ Python for the tests:
   of whole days, so date fields stored as datetimes (``created_at``) and as ISO text
   (custom attributes) compare alike. Event times count from the start of a day in UTC.
 - Events after the end of ``today`` do not exist for the evaluation (backtests move today).
+- Metric conditions over one event kind, with ``and``/``or``/``not`` between them, become
+  one ``GROUP BY contact_id`` pass over that kind's events (see :meth:`_Compiler.behaviour`),
+  not one correlated subquery per contact and metric.
 
 Values are always bound parameters. The only dialect-sensitive reading is of custom
 attributes, and it lives in :func:`attribute_value`.
@@ -29,6 +33,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     false,
     func,
     literal,
@@ -38,6 +43,7 @@ from sqlalchemy import (
     true,
 )
 
+from segdesk.rules.behaviour import behaviour_kind, holds_without_events, metrics_of
 from segdesk.rules.catalog import CatalogField, FieldCatalog
 from segdesk.rules.errors import RuleError
 from segdesk.rules.ops import KIND_OF_TYPE, check, measure_kind
@@ -56,6 +62,7 @@ from segdesk.rules.tree import (
     Value,
 )
 from segdesk.store.tables import Contact, Event, SegmentMember
+from segdesk.store.text_folding import folded
 
 contact = Contact.__table__
 event = Event.__table__
@@ -123,22 +130,17 @@ class _Compiler:
         self.segments = segments
 
     def condition(self, rule: Rule) -> ColumnElement[bool]:
-        if isinstance(rule, And):
-            return and_(*(self.condition(item) for item in rule.items))
-        if isinstance(rule, Or):
-            return or_(*(self.condition(item) for item in rule.items))
+        kind = behaviour_kind(rule)
+        if kind is not None:
+            return self.behaviour(kind, rule)
+        if isinstance(rule, And | Or):
+            return self.group(rule)
         if isinstance(rule, Not):
             return negate(self.condition(rule.item))
         if isinstance(rule, Compare):
             field = self.catalog.field(rule.field)
             assert field is not None  # check() vetted the tree
             return self.compare(field, rule.op, rule.value)
-        if isinstance(rule, MetricCompare):
-            kind = measure_kind(rule.metric.measure)
-            value = self.metric(rule.metric)
-            if kind == "date":
-                return self.date_compare(value, rule.op, rule.value, as_text=False)
-            return number_compare(value, rule.op, rule.value)
         if isinstance(rule, InSegment):
             return self.members([self.resolver().segment_id(rule.name)])
         if isinstance(rule, InModel):
@@ -166,23 +168,97 @@ class _Compiler:
             return bool_compare(column, op)
         return self.date_compare(column, op, value, as_text=field.origin != "core")
 
-    def metric(self, metric: Metric) -> ColumnElement[Any]:
-        """A correlated subquery: the measure over this contact's events up to today."""
-        measures: dict[str, ColumnElement[Any]] = {
-            "count": func.count(),
-            "total": func.coalesce(func.sum(event.c.amount), 0.0),
-            "avg": func.avg(event.c.amount),
-            "first": func.min(event.c.occurred_at),
-            "last": func.max(event.c.occurred_at),
-        }
-        where = [
-            event.c.contact_id == contact.c.id,
-            event.c.kind == metric.kind,
-            event.c.occurred_at < day_start(shift(self.today, 1)),
-        ]
-        if metric.days is not None:
-            where.append(event.c.occurred_at >= day_start(shift(self.today, -metric.days)))
-        return select(measures[metric.measure]).where(*where).scalar_subquery()
+    def group(self, rule: And | Or) -> ColumnElement[bool]:
+        """``and``/``or`` of the items, where the metric conditions over one event kind are
+        joined into one item first, so that each kind's events are read once."""
+        plain: list[Rule] = []
+        by_kind: dict[str, list[Rule]] = {}
+        for item in rule.items:
+            kind = behaviour_kind(item)
+            if kind is None:
+                plain.append(item)
+            else:
+                by_kind.setdefault(kind, []).append(item)
+        parts = [self.condition(item) for item in plain]
+        for items in by_kind.values():
+            parts.append(self.condition(items[0] if len(items) == 1 else type(rule)(tuple(items))))
+        return and_(*parts) if isinstance(rule, And) else or_(*parts)
+
+    def behaviour(self, kind: str, rule: Rule) -> ColumnElement[bool]:
+        """A subtree of metric conditions over ``kind`` as one grouped pass over its events:
+        ``contact.id IN (... GROUP BY contact_id HAVING <rule>)``. Contacts without events in
+        the pass are decided beforehand; where the rule holds for them, the query keeps
+        everyone but the contacts whose events make it fail (``NOT IN ... HAVING NOT``)."""
+        if isinstance(rule, Not):  # the same pass, negated: see the narrowing below
+            return negate(self.behaviour(kind, rule.item))
+        metrics = metrics_of(rule)
+        windows = [m.days for m in metrics]
+        widest = None if None in windows else max(d for d in windows if d is not None)
+        where = [event.c.kind == kind, event.c.occurred_at < day_start(shift(self.today, 1))]
+        if widest is not None:
+            where.append(event.c.occurred_at >= self.window_start(widest))
+        where += self.narrowing(rule)
+        values = {m: self.measure(m, narrower=m.days != widest) for m in metrics}
+        holds = self.metric_condition(rule, values)
+        grouped = select(event.c.contact_id).where(*where).group_by(event.c.contact_id)
+        if holds_without_events(rule):
+            return contact.c.id.not_in(grouped.having(negate(holds)))
+        return contact.c.id.in_(grouped.having(holds))
+
+    def narrowing(self, rule: Rule) -> list[ColumnElement[bool]]:
+        """Bounds on event times that a lone first/last condition allows the pass to keep to:
+        the last event is on or after a day exactly when some event is, and the first is
+        before a day exactly when some event is. The pass then reads only those days."""
+        if (
+            not isinstance(rule, MetricCompare)
+            or rule.metric.measure not in ("first", "last")
+            or rule.op in ("is empty", "is not empty")
+        ):
+            return []
+        low, high = self.day_range(rule.op, rule.value)
+        if rule.metric.measure == "last" and low is not None:
+            return [event.c.occurred_at >= day_start(low)]
+        if rule.metric.measure == "first" and high is not None:
+            return [event.c.occurred_at < day_start(high)]
+        return []
+
+    def window_start(self, days: int) -> dt.datetime:
+        return day_start(shift(self.today, -days))
+
+    def measure(self, metric: Metric, *, narrower: bool) -> ColumnElement[Any]:
+        """The metric's aggregate over a group of one contact's events; when the pass reads a
+        wider window than the metric's own, only the events inside its window count."""
+
+        def chosen(column: ColumnElement[Any]) -> ColumnElement[Any]:
+            if not narrower:
+                return column
+            assert metric.days is not None  # the widest window is never narrower
+            return case((event.c.occurred_at >= self.window_start(metric.days), column))
+
+        if metric.measure == "count":
+            return func.count(chosen(event.c.id)) if narrower else func.count()
+        if metric.measure == "total":
+            return func.coalesce(func.sum(chosen(event.c.amount)), 0.0)
+        if metric.measure == "avg":
+            return func.avg(chosen(event.c.amount))
+        if metric.measure == "first":
+            return func.min(chosen(event.c.occurred_at))
+        return func.max(chosen(event.c.occurred_at))
+
+    def metric_condition(
+        self, rule: Rule, values: dict[Metric, ColumnElement[Any]]
+    ) -> ColumnElement[bool]:
+        if isinstance(rule, And):
+            return and_(*(self.metric_condition(item, values) for item in rule.items))
+        if isinstance(rule, Or):
+            return or_(*(self.metric_condition(item, values) for item in rule.items))
+        if isinstance(rule, Not):
+            return negate(self.metric_condition(rule.item, values))
+        assert isinstance(rule, MetricCompare)  # behaviour_kind() vetted the subtree
+        value = values[rule.metric]
+        if measure_kind(rule.metric.measure) == "date":
+            return self.date_compare(value, rule.op, rule.value, as_text=False)
+        return number_compare(value, rule.op, rule.value)
 
     def date_compare(
         self, column: ColumnElement[Any], op: str, value: Value, *, as_text: bool
@@ -251,26 +327,39 @@ def present(column: ColumnElement[Any]) -> ColumnElement[bool]:
 
 
 def text_compare(column: ColumnElement[Any], op: str, value: Value) -> ColumnElement[bool]:
+    """Text trimmed and compared ignoring case (:func:`folded`). Blank text is guarded out
+    where a comparison could take it for a value (``!=``, ``not in``, an empty value), and
+    only there, since every extra mention of a custom attribute parses the JSON again."""
     if op == "is empty":
         return text_is_empty(column)
     if op == "is not empty":
         return not_(text_is_empty(column))
-    folded = func.lower(func.trim(column))
-    filled = present(column)
+    folded_column = folded(func.trim(column))
     if op in ("in", "not in"):
         assert isinstance(value, tuple)
-        options = [func.lower(literal(fold(str(v)))) for v in value]
-        return and_(filled, folded.in_(options) if op == "in" else folded.not_in(options))
+        wanted = [fold(str(v)) for v in value]
+        options = [folded(literal(w)) for w in wanted]
+        if op == "not in":
+            return and_(present(column), folded_column.not_in(options))
+        return guarded(column, folded_column.in_(options), any(w == "" for w in wanted))
     assert isinstance(value, str)
     wanted = fold(value)
-    if op == "=":
-        return and_(filled, folded == func.lower(literal(wanted)))
     if op == "!=":
-        return and_(filled, folded != func.lower(literal(wanted)))
+        return and_(present(column), folded_column != folded(literal(wanted)))
+    if op == "=":
+        return guarded(column, folded_column == folded(literal(wanted)), wanted == "")
     escaped = "".join(f"{LIKE_ESCAPE}{c}" if c in "%_/" else c for c in wanted)
     pattern = {"contains": f"%{escaped}%", "starts with": f"{escaped}%",
                "ends with": f"%{escaped}"}[op]  # fmt: skip
-    return and_(filled, folded.like(func.lower(literal(pattern)), escape=LIKE_ESCAPE))
+    matched = folded_column.like(folded(literal(pattern)), escape=LIKE_ESCAPE)
+    return guarded(column, matched, wanted == "")
+
+
+def guarded(
+    column: ColumnElement[Any], condition: ColumnElement[bool], blank_matches: bool
+) -> ColumnElement[bool]:
+    """``condition``, kept from holding on blank text when it otherwise would."""
+    return and_(present(column), condition) if blank_matches else condition
 
 
 def number_compare(column: ColumnElement[Any], op: str, value: Value) -> ColumnElement[bool]:
@@ -280,7 +369,7 @@ def number_compare(column: ColumnElement[Any], op: str, value: Value) -> ColumnE
         return column.is_not(None)
     if op == "between":
         assert isinstance(value, tuple)
-        return and_(column >= value[0], column <= value[1])
+        return column.between(value[0], value[1])
     comparisons = {
         "=": column.__eq__, "!=": column.__ne__, "<": column.__lt__, "<=": column.__le__,
         ">": column.__gt__, ">=": column.__ge__,

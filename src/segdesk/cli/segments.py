@@ -1,0 +1,360 @@
+"""`segdesk segment ...`: list, show, create, edit, count, refresh, explain, members, and the
+lifecycle commands (rename, retire, reactivate, duplicate, delete, purge, pin, unpin)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from segdesk.cli.common import EXIT_OK, EXIT_USER, Parser, db_target, positive_int, print_json
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    group = commands.add_parser(
+        "segment", parents=[common], help="list, create, refresh and explain segments"
+    )
+    actions = group.add_subparsers(
+        title="actions", metavar="ACTION", parser_class=Parser, required=True
+    )
+
+    def action(name: str, handler: Callable[[argparse.Namespace], int], text: str, *,
+               today: bool = False) -> argparse.ArgumentParser:  # fmt: skip
+        sub = actions.add_parser(name, parents=[common], help=text, description=text)
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        if today:
+            sub.add_argument(
+                "--today",
+                type=day,
+                metavar="DATE",
+                help="evaluate as of this day, YYYY-MM-DD (default: today)",
+            )
+        sub.set_defaults(handler=_guarded(handler))
+        return sub
+
+    action("list", cmd_list, "every segment with its kind, size and status")
+    action("show", cmd_show, "a segment's rule, English, versions, pins and playbook").add_argument(
+        "name", metavar="NAME"
+    )
+    create = action("create", cmd_create, "save a rule segment or a static list", today=True)
+    create.add_argument("name", metavar="NAME")
+    source = create.add_mutually_exclusive_group(required=True)
+    source.add_argument("--rule", metavar="TEXT", help="the rule (see docs/rules.md)")
+    source.add_argument("--from-segment", metavar="NAME",
+                        help="a static list of that segment's current members")  # fmt: skip
+    source.add_argument(
+        "--contact",
+        metavar="CONTACT",
+        action="append",
+        help="a static list of these contacts (email, external id or id); repeat",
+    )
+    create.add_argument(
+        "--static",
+        action="store_true",
+        help="freeze the rule's members now instead of refreshing them",
+    )
+    create.add_argument("--draft", action="store_true", help="save as a draft")
+    create.add_argument("--reason", metavar="TEXT", help="why the segment exists (version 1)")
+
+    edit = action("edit", cmd_edit, "give a rule segment a new rule (a new version)", today=True)
+    edit.add_argument("name", metavar="NAME")
+    edit.add_argument("--rule", metavar="TEXT", required=True, help="the new rule")
+    edit.add_argument("--reason", metavar="TEXT", required=True, help="why it changes")
+
+    count = action("count", cmd_count, "how many contacts a rule finds (nothing saved)",
+                   today=True)  # fmt: skip
+    count.add_argument("--rule", metavar="TEXT", required=True, help="the rule")
+
+    refresh = action(
+        "refresh",
+        cmd_refresh,
+        "recompute one segment, or the models then every rule segment",
+        today=True,
+    )
+    refresh.add_argument("name", metavar="NAME", nargs="?")
+
+    explain = action("explain", cmd_explain, "why a contact is or is not in a segment",
+                     today=True)  # fmt: skip
+    explain.add_argument("name", metavar="NAME")
+    explain.add_argument("contact", metavar="CONTACT", help="email, external id or id (id:42)")
+
+    members = action("members", cmd_members, "a segment's members, as `segdesk contacts`")
+    members.add_argument("name", metavar="NAME")
+    members.add_argument(
+        "--limit",
+        metavar="N",
+        type=positive_int,
+        default=None,
+        help="at most N members (default: 50 in a table, all with --json)",
+    )
+
+    rename = action("rename", cmd_rename, "rename a segment; rules that name it follow")
+    rename.add_argument("name", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    for name, handler, text in (
+        ("retire", cmd_retire, "stop refreshing a segment, keeping its members"),
+        ("reactivate", cmd_reactivate, "refresh a retired segment again"),
+        ("delete", cmd_delete, "delete a segment (its history stays until purged)"),
+        ("purge", cmd_purge, "remove a deleted segment and its history for good"),
+    ):
+        action(name, handler, text, today=name == "reactivate").add_argument("name", metavar="NAME")
+    duplicate = action("duplicate", cmd_duplicate, "copy a segment under a new name", today=True)
+    duplicate.add_argument("name", metavar="NAME")
+    duplicate.add_argument("new", metavar="NEW")
+
+    pin = action("pin", cmd_pin, "always include or always exclude a contact")
+    pin.add_argument("name", metavar="NAME")
+    pin.add_argument("contact", metavar="CONTACT", help="email, external id or id (id:42)")
+    mode = pin.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--include", dest="mode", action="store_const", const="include")
+    mode.add_argument("--exclude", dest="mode", action="store_const", const="exclude")
+    pin.add_argument("--note", metavar="TEXT", help="why")
+    unpin = action("unpin", cmd_unpin, "remove a contact's pin")
+    unpin.add_argument("name", metavar="NAME")
+    unpin.add_argument("contact", metavar="CONTACT")
+
+
+def day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Rule mistakes are shown under the rule's text with a caret at the column."""
+
+    def run(args: argparse.Namespace) -> int:
+        from segdesk.rules import RuleError
+
+        try:
+            return handler(args)
+        except RuleError as exc:
+            print(f"segdesk: error: {exc}", file=sys.stderr)
+            text = getattr(args, "rule", None)
+            if text and exc.column is not None and "\n" not in text:
+                print(f"  {text}\n  {' ' * (exc.column - 1)}^", file=sys.stderr)
+            return EXIT_USER
+
+    return run
+
+
+def _workspace(args: argparse.Namespace) -> Any:
+    from segdesk.workspace import Workspace
+
+    return Workspace.open(db_target(args))
+
+
+def _print_info(args: argparse.Namespace, info: Any, said: str) -> int:
+    if args.json:
+        print_json({**info.to_json(), "rule": info.rule})
+    else:
+        count = "not computed" if info.count is None else f"{info.count:,} contacts"
+        print(f'{said} "{info.name}" ({info.kind}, {info.status}, version {info.version}): {count}')
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        infos = ws.segments()
+    if args.json:
+        print_json([i.to_json() for i in infos])
+        return EXIT_OK
+    from segdesk.output import print_table
+
+    print_table(
+        f"Segments ({len(infos)})",
+        ["name", "kind", "status", "count", "version", "refreshed", "scheme"],
+        [[i.name, i.kind, i.status, "" if i.count is None else f"{i.count:,}", i.version,
+          i.refreshed_at.strftime("%Y-%m-%d %H:%M") if i.refreshed_at else "", i.scheme or ""]
+         for i in infos],
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        detail = ws.segment_detail(args.name)
+    if args.json:
+        print_json(detail)
+        return EXIT_OK
+    count = "not computed" if detail["count"] is None else f"{detail['count']:,} contacts"
+    print(f"{detail['name']} — {detail['kind']}, {detail['status']}, {count}")
+    if detail["scheme"]:
+        print(f"scheme: {detail['scheme']}")
+    if detail["rule"]:
+        print(f"rule: {detail['rule']}")
+    if detail["english"]:
+        print(f"in words: {detail['english']}")
+    for v in detail["versions"]:
+        when = v["created_at"][:16].replace("T", " ")
+        print(f"  v{v['version']} {when}  {v['rule'] or ''}  ({v['reason'] or ''})")
+    for p in detail["pins"]:
+        print(f"  pin: always {p['mode']} {p['email'] or p['contact_id']}"
+              + (f" ({p['note']})" if p["note"] else ""))  # fmt: skip
+    for name, value in detail["playbook"].items():
+        print(f"{name.replace('_', ' ')}: {value}")
+    return EXIT_OK
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        if args.rule is not None:
+            info = ws.create_segment(args.name, args.rule, static=args.static, today=args.today,
+                                     reason=args.reason,
+                                     status="draft" if args.draft else "active")  # fmt: skip
+        else:
+            info = ws.create_static_segment(args.name, from_segment=args.from_segment,
+                                            contacts=args.contact, reason=args.reason)  # fmt: skip
+    return _print_info(args, info, "Created")
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        info = ws.edit_segment(args.name, args.rule, args.reason, today=args.today)
+    return _print_info(args, info, "Saved")
+
+
+def cmd_count(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        count = ws.count_rule(args.rule, today=args.today)
+    if args.json:
+        print_json({"count": count})
+    else:
+        print(f"{count:,}")
+    return EXIT_OK
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        if args.json or args.name is not None:
+            result = ws.refresh_segments(args.name, today=args.today)
+        else:
+            with _refresh_progress() as advance:
+                result = ws.refresh_segments(today=args.today, progress=advance)
+    if args.json:
+        print_json(result.to_json())
+        return EXIT_OK
+    from segdesk.output import print_table
+
+    plural = "" if result.refreshed == 1 else "s"
+    print(f"Refreshed {result.refreshed} segment{plural}")
+    if result.counts:
+        print_table("Members", ["segment", "members"],
+                    [[name, f"{count:,}"] for name, count in result.counts.items()])  # fmt: skip
+    return EXIT_OK
+
+
+@contextmanager
+def _refresh_progress() -> Iterator[Callable[[int, int, str], None]]:
+    """A bar on stderr counting segments, naming the one just refreshed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("Refreshing"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("", total=None)
+
+        def advance(done: int, total: int, name: str) -> None:
+            progress.update(task, completed=done, total=total, description=name)
+
+        yield advance
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        explanation = ws.explain(args.name, args.contact, today=args.today)
+    if args.json:
+        print_json(explanation.to_json())
+    else:
+        print("\n".join(explanation.lines()))
+    return EXIT_OK
+
+
+def cmd_members(args: argparse.Namespace) -> int:
+    limit = args.limit if args.limit is not None or args.json else 50
+    with _workspace(args) as ws:
+        records = ws.segment_members(args.name, limit)
+    if args.json:
+        print_json(records)
+        return EXIT_OK
+    from segdesk.output import print_table
+
+    print_table(
+        f"{args.name} ({len(records):,} shown)",
+        ["email", "name", "company", "city", "country", "consent"],
+        [[r["email"] or "", " ".join(filter(None, [r["first_name"], r["last_name"]])),
+          r["company"] or "", r["city"] or "", r["country"] or "", r["consent"]]
+         for r in records],
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        info = ws.rename_segment(args.name, args.new)
+    return _print_info(args, info, "Renamed to")
+
+
+def cmd_retire(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        info = ws.set_segment_status(args.name, "retired")
+    return _print_info(args, info, "Retired")
+
+
+def cmd_reactivate(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        info = ws.set_segment_status(args.name, "active", today=args.today)
+    return _print_info(args, info, "Reactivated")
+
+
+def cmd_duplicate(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        info = ws.duplicate_segment(args.name, args.new, today=args.today)
+    return _print_info(args, info, "Created")
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        kept = ws.delete_segment(args.name)
+    if args.json:
+        print_json({"deleted": args.name, "kept_as": kept})
+    else:
+        print(f'Deleted "{args.name}"; its history is kept as "{kept}" until purged')
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        ws.purge_segment(args.name)
+    if args.json:
+        print_json({"purged": args.name})
+    else:
+        print(f'Purged "{args.name}" and its history')
+    return EXIT_OK
+
+
+def cmd_pin(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        pin = ws.pin_contact(args.name, args.contact, args.mode, note=args.note)
+    if args.json:
+        print_json({"segment": args.name, **pin.to_json()})
+    else:
+        who = pin.email or f"contact {pin.contact_id}"
+        print(f'{who} is always {pin.mode}d in "{args.name}" from the next refresh')
+    return EXIT_OK
+
+
+def cmd_unpin(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        ws.unpin_contact(args.name, args.contact)
+    if args.json:
+        print_json({"segment": args.name, "unpinned": args.contact})
+    else:
+        print(f'Removed the pin of {args.contact} in "{args.name}"')
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Models that put every contact in exactly one segment of a scheme: RFM, lifecycle."""

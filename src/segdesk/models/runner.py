@@ -1,0 +1,247 @@
+"""Running the RFM and lifecycle models over a database, and refreshing their schemes.
+
+A run reads every contact and their orders up to the end of the as-of day, puts each contact
+in exactly one segment (those without orders in "No purchases" / "Never purchased") and,
+when asked to save, stores the result as the scheme ``rfm`` or ``lifecycle``
+(``models.schemes``), which rules then name as ``rfm = "Champions"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from segdesk.errors import NotFoundError, UserError
+from segdesk.models import lifecycle, rfm
+from segdesk.models.orders import contact_ids, days_before, order_figures
+from segdesk.models.schemes import save_assignment
+from segdesk.store.tables import Scheme, Segment
+
+RFM, LIFECYCLE = "rfm", "lifecycle"
+REFRESHABLE_KINDS = (RFM, LIFECYCLE)
+"""Kinds of scheme that :func:`refresh_scheme` can run again."""
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+STEPS = 3
+
+
+class ModelCancelled(Exception):
+    """The user cancelled a run before it saved anything."""
+
+
+@dataclass(frozen=True)
+class RfmResult:
+    """One RFM run. ``contacts`` has a row per contact with orders: contact_id,
+    last_order, recency_days, frequency, monetary, r, f, m, segment."""
+
+    as_of: dt.date
+    sizes: dict[str, int]
+    contacts: pd.DataFrame
+    breakpoints: rfm.Breakpoints
+    saved: bool
+
+
+@dataclass(frozen=True)
+class LifecycleResult:
+    """One lifecycle run. ``contacts`` has a row per contact with orders: contact_id,
+    first_order, last_order, days_since_first, days_since_last, frequency, segment."""
+
+    as_of: dt.date
+    sizes: dict[str, int]
+    contacts: pd.DataFrame
+    thresholds: lifecycle.Thresholds
+    saved: bool
+
+
+def run_rfm(
+    conn: Connection,
+    *,
+    as_of: dt.date,
+    now: dt.datetime,
+    save: bool = True,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> RfmResult:
+    """Score every contact with orders up to ``as_of``; save the scheme ``rfm`` if asked."""
+    return _run_rfm(conn, RFM, as_of, now, save, _Steps(progress, cancelled))
+
+
+def run_lifecycle(
+    conn: Connection,
+    *,
+    as_of: dt.date,
+    thresholds: lifecycle.Thresholds,
+    now: dt.datetime,
+    save: bool = True,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> LifecycleResult:
+    """Stage every contact as of ``as_of``; save the scheme ``lifecycle`` if asked."""
+    return _run_lifecycle(conn, LIFECYCLE, as_of, thresholds, now, save,
+                          _Steps(progress, cancelled))  # fmt: skip
+
+
+def refresh_scheme(
+    conn: Connection, scheme_id: int, *, today: dt.date, now: dt.datetime
+) -> dict[str, int]:
+    """Run a saved RFM or lifecycle scheme again as of ``today``, with its stored parameters,
+    and save it. Returns each of its segments' stored name → size."""
+    table = Scheme.__table__
+    row = conn.execute(
+        select(table.c.name, table.c.kind, table.c.params).where(table.c.id == scheme_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no scheme with id {scheme_id}")
+    steps = _Steps(None, None)
+    if row.kind == RFM:
+        sizes = _run_rfm(conn, row.name, today, now, True, steps).sizes
+    elif row.kind == LIFECYCLE:
+        limits = lifecycle.Thresholds.from_json(row.params)
+        sizes = _run_lifecycle(conn, row.name, today, limits, now, True, steps).sizes
+    else:
+        raise UserError(f'the scheme "{row.name}" ({row.kind}) cannot be refreshed from orders')
+    return _stored_names(conn, scheme_id, sizes)
+
+
+def run_day(as_of: dt.date | None, save: bool | None) -> tuple[dt.date, bool]:
+    """The day a run looks at and whether it saves. A run for today saves its scheme, so that
+    its segments follow the data; a look back (``as_of`` given) saves only when asked."""
+    if as_of is None:
+        return dt.date.today(), True if save is None else save
+    return as_of, bool(save)
+
+
+def saved_thresholds(conn: Connection) -> lifecycle.Thresholds:
+    """The lifecycle scheme's stored thresholds, else the defaults."""
+    table = Scheme.__table__
+    params = conn.execute(
+        select(table.c.params).where(table.c.name == LIFECYCLE, table.c.kind == LIFECYCLE)
+    ).scalar_one_or_none()
+    return lifecycle.Thresholds.from_json(params)
+
+
+def _run_rfm(
+    conn: Connection, name: str, as_of: dt.date, now: dt.datetime, save: bool, steps: _Steps
+) -> RfmResult:
+    figures = order_figures(conn, as_of)
+    everyone = contact_ids(conn)
+    steps.done(1)
+    recency = days_before(as_of, figures["last_order"])
+    scores, points = rfm.score(
+        recency, figures["frequency"].to_numpy(), figures["monetary"].to_numpy()
+    )
+    contacts = pd.DataFrame({
+        "contact_id": figures["contact_id"].to_numpy(),
+        "last_order": figures["last_order"].to_numpy(),
+        "recency_days": recency,
+        "frequency": figures["frequency"].to_numpy(),
+        "monetary": figures["monetary"].to_numpy(),
+        "r": scores["r"].to_numpy(), "f": scores["f"].to_numpy(), "m": scores["m"].to_numpy(),
+        "segment": scores["segment"].array,
+    })  # fmt: skip
+    steps.done(2)
+    ids, codes = _everyone(everyone, contacts, rfm.NO_PURCHASES_CODE)
+    params: dict[str, Any] = {"quantiles": list(rfm.QUANTILES)}
+    sizes = _save_or_count(conn, name, RFM, rfm.SEGMENT_NAMES, ids, codes, params,
+                           points.to_json(), as_of, now, save, steps)  # fmt: skip
+    return RfmResult(as_of, sizes, contacts, points, save)
+
+
+def _run_lifecycle(
+    conn: Connection,
+    name: str,
+    as_of: dt.date,
+    limits: lifecycle.Thresholds,
+    now: dt.datetime,
+    save: bool,
+    steps: _Steps,
+) -> LifecycleResult:
+    figures = order_figures(conn, as_of)
+    everyone = contact_ids(conn)
+    steps.done(1)
+    since_first = days_before(as_of, figures["first_order"])
+    since_last = days_before(as_of, figures["last_order"])
+    contacts = pd.DataFrame({
+        "contact_id": figures["contact_id"].to_numpy(),
+        "first_order": figures["first_order"].to_numpy(),
+        "last_order": figures["last_order"].to_numpy(),
+        "days_since_first": since_first,
+        "days_since_last": since_last,
+        "frequency": figures["frequency"].to_numpy(),
+        "segment": lifecycle.stages(since_first, since_last, limits),
+    })  # fmt: skip
+    steps.done(2)
+    ids, codes = _everyone(everyone, contacts, lifecycle.NEVER_CODE)
+    sizes = _save_or_count(conn, name, LIFECYCLE, lifecycle.STAGES, ids, codes,
+                           limits.to_json(), {}, as_of, now, save, steps)  # fmt: skip
+    return LifecycleResult(as_of, sizes, contacts, limits, save)
+
+
+def _everyone(
+    everyone: np.ndarray, contacts: pd.DataFrame, no_orders_code: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every contact id with its segment code; contacts without orders get ``no_orders_code``.
+
+    Both arrays are in contact id order (``everyone`` and ``contacts`` are)."""
+    codes = np.full(len(everyone), no_orders_code, dtype=np.int8)
+    with_orders = contacts["contact_id"].to_numpy()
+    codes[np.searchsorted(everyone, with_orders)] = contacts["segment"].cat.codes.to_numpy()
+    return everyone, codes
+
+
+def _save_or_count(
+    conn: Connection,
+    name: str,
+    kind: str,
+    names: tuple[str, ...],
+    ids: np.ndarray,
+    codes: np.ndarray,
+    params: dict[str, Any],
+    breakpoints: dict[str, Any],
+    as_of: dt.date,
+    now: dt.datetime,
+    save: bool,
+    steps: _Steps,
+) -> dict[str, int]:
+    if not save:
+        steps.done(3)
+        sizes = np.bincount(codes, minlength=len(names))
+        return {n: int(size) for n, size in zip(names, sizes, strict=True)}
+    sizes_by_name = save_assignment(conn, name, kind, names, ids, codes, params=params,
+                                    breakpoints=breakpoints, as_of=as_of, now=now)  # fmt: skip
+    steps.done(3)
+    return sizes_by_name
+
+
+def _stored_names(conn: Connection, scheme_id: int, sizes: dict[str, int]) -> dict[str, int]:
+    """Sizes keyed by the segments' stored names ("Champions (rfm)" where renamed)."""
+    table = Segment.__table__
+    rows = conn.execute(
+        select(table.c.name, table.c.definition).where(table.c.scheme_id == scheme_id)
+    ).all()
+    stored = {(r.definition or {}).get("model_segment", r.name): r.name for r in rows}
+    return {stored.get(n, n): size for n, size in sizes.items()}
+
+
+class _Steps:
+    """Progress in steps (read, compute, save) and a cancel check between them."""
+
+    def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self.progress, self.cancelled = progress, cancelled
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ModelCancelled
+
+    def done(self, step: int) -> None:
+        if self.progress is not None:
+            self.progress(step, STEPS)
+        if step < STEPS:
+            self.check()

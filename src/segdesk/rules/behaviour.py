@@ -1,0 +1,62 @@
+"""Facts about the behavioural part of a rule tree that decide how it is compiled.
+
+A subtree made only of metric conditions over one event kind (``orders.count in last 90 days
+>= 2 and orders.total > 500``) is answered by one grouped pass over that kind's events. The
+pass sees only contacts that have such events, so what the subtree says about a contact
+without any must be known beforehand: :func:`holds_without_events` works it out from the
+semantics (count and total are 0, avg, first and last are missing).
+"""
+
+from __future__ import annotations
+
+from segdesk.rules.tree import And, Metric, MetricCompare, Not, Or, Rule, walk
+
+ZERO_WITHOUT_EVENTS = ("count", "total")
+"""Measures that are 0 for a contact without events; the others are missing."""
+
+
+def behaviour_kind(rule: Rule) -> str | None:
+    """The one event kind every condition of ``rule`` measures, or None when the subtree
+    holds anything other than metric conditions, or metrics over several kinds."""
+    kinds = set()
+    for node in walk(rule):
+        if isinstance(node, MetricCompare):
+            kinds.add(node.metric.kind)
+        elif not isinstance(node, And | Or | Not):
+            return None
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def metrics_of(rule: Rule) -> list[Metric]:
+    """The distinct metrics a subtree measures, in the order they first appear."""
+    found = [node.metric for node in walk(rule) if isinstance(node, MetricCompare)]
+    return list(dict.fromkeys(found))
+
+
+def holds_without_events(rule: Rule) -> bool:
+    """Whether a metric-only subtree holds for a contact with no events of its kind."""
+    if isinstance(rule, And):
+        return all(holds_without_events(item) for item in rule.items)
+    if isinstance(rule, Or):
+        return any(holds_without_events(item) for item in rule.items)
+    if isinstance(rule, Not):
+        return not holds_without_events(rule.item)
+    if isinstance(rule, MetricCompare):
+        if rule.metric.measure in ZERO_WITHOUT_EVENTS:
+            return _compare_zero(rule)
+        return rule.op == "is empty"
+    raise TypeError(f"not a behavioural rule: {rule!r}")
+
+
+def _compare_zero(rule: MetricCompare) -> bool:
+    """count and total are 0 without events: present, and compared as the number 0."""
+    op, value = rule.op, rule.value
+    if op in ("is empty", "is not empty"):
+        return op == "is not empty"
+    if op == "between":
+        assert isinstance(value, tuple)
+        low, high = value
+        return low <= 0 <= high  # type: ignore[operator]
+    assert isinstance(value, int | float)
+    return {"=": value == 0, "!=": value != 0, "<": value > 0, "<=": value >= 0,
+            ">": value < 0, ">=": value <= 0}[op]  # fmt: skip

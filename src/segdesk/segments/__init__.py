@@ -1,0 +1,18 @@
+"""Segments: saved rules, static lists and model segments, their versions, pins, refresh and
+explanations (docs/segments.md).
+
+Every function takes an open connection and works inside the caller's transaction, so a
+failed or cancelled step leaves the database as it was. The modules:
+
+- ``records``: finding segments by name, the list, versions;
+- ``editing``: create, edit, rename, retire and reactivate, delete, purge, duplicate;
+- ``static``: lists frozen from a rule, a segment or named contacts;
+- ``pins``: always include or exclude a contact;
+- ``refresh``: models, then rule segments in dependency order;
+- ``explain``: why a contact is or is not in a segment;
+- ``detail``, ``counting``: what ``segment show``, ``count`` and ``members`` print;
+- ``after_import``: the import report with the refresh that followed it.
+
+This package imports nothing itself, so that the import report can be loaded without the
+rule language.
+"""
