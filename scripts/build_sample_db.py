@@ -26,10 +26,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select
 
 from segdesk.store.database import open_database
-from segdesk.store.tables import Contact, Event, FieldDef, Meta
+from segdesk.store.tables import Contact, Event, FieldDef, Meta, Segment
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = REPO / "sample.db"
@@ -1095,6 +1095,132 @@ def meta_rows() -> list[dict[str, str]]:
 
 
 # --------------------------------------------------------------------------------------------
+# Segments: what the shop keeps, with the history of how it got there
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SampleSegment:
+    """A rule segment the shop keeps: its rules over time, oldest first, as (days before the
+    anchor, rule, reason); each later rule is an edit with its reason."""
+
+    name: str
+    rules: tuple[tuple[int, str, str], ...]
+    status: str = "active"
+
+
+CAFE_CITIES = '"Portland", "Seattle", "London"'
+CAFE_STORES = ", ".join(f'"{store}"' for store in STORES)
+
+SEGMENTS = (
+    SampleSegment("Coffee Club members", ((640, 'plan = "pro"', "created"),)),
+    SampleSegment("Trade accounts", ((640, "trade_account = true", "created"),)),
+    SampleSegment(
+        "Local customers",
+        (
+            (520, f"city in ({CAFE_CITIES})", "created"),
+            (
+                150,
+                f"city in ({CAFE_CITIES}) or preferred_store in ({CAFE_STORES})",
+                "Regulars of our cafés who live outside the three cities count as local too",
+            ),
+        ),
+    ),
+    SampleSegment(
+        "VIP customers",
+        (
+            (410, "orders.total > 1000", "created"),
+            (
+                45,
+                "orders.total in last 365 days > 500 and trade_account = false",
+                "Count only the last year's spending, and leave trade accounts to the wholesale "
+                "team",
+            ),
+        ),
+    ),
+    SampleSegment("New this month", ((300, "signup_date within last 30 days", "created"),)),
+    SampleSegment(
+        "Newsletter-only",
+        ((250, 'consent = "subscribed" and orders.count = 0', "created"),),
+    ),
+    SampleSegment("Webinar attendees", ((200, 'events("webinar").count >= 1', "created"),)),
+    SampleSegment(
+        "Lapsed big spenders",
+        ((120, "orders.total > 300 and orders.last more than 180 days ago", "created"),),
+    ),
+    SampleSegment(
+        "One-time buyers to win back",
+        ((90, "orders.count = 1 and orders.last more than 90 days ago", "created"),),
+    ),
+    SampleSegment(
+        "VIPs slipping away",
+        ((30, 'in segment "VIP customers" and lifecycle = "At risk"', "created"),),
+    ),
+    SampleSegment(
+        "Office coffee prospects",
+        ((10, 'plan = "team" or job_title contains "office"', "created"),),
+        status="draft",
+    ),
+)
+
+PINS = (
+    ("VIP customers", "areyes@juniperottercoffeebar.com", "include",
+     "Trade partner who hosts our tasting evenings"),
+    ("Local customers", "test@example.com", "exclude", "Checkout test account, not a customer"),
+)  # fmt: skip
+"""Manual decisions: (segment, contact's email, include or exclude, note)."""
+
+SUMMER_PROMO = ("Summer cold brew promo", "orders.count in last 60 days >= 1",
+                date(2025, 6, 1), date(2025, 9, 15))  # fmt: skip
+"""A campaign segment the shop retired when the campaign ended: (name, rule, made, retired)."""
+
+HOLIDAY_LIST = ("Holiday gift buyers",
+                "orders.count in last 40 days >= 1 and orders.total in last 40 days > 60",
+                date(2025, 12, 24))  # fmt: skip
+"""A list frozen on its day, for a thank-you mailing: (name, rule, day)."""
+
+
+def moment(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def days_before_anchor(days: int) -> datetime:
+    return moment(ANCHOR - timedelta(days=days))
+
+
+def write_segments(conn: Connection) -> int:
+    """The RFM and lifecycle schemes and the shop's segments, all up to date on the anchor
+    day; returns how many segments there are (the models' included)."""
+    from segdesk.models.lifecycle import Thresholds
+    from segdesk.models.runner import run_lifecycle, run_rfm
+    from segdesk.segments.editing import create_segment, edit_segment, set_status
+    from segdesk.segments.pins import pin_contact
+    from segdesk.segments.refresh import refresh_all
+    from segdesk.segments.static import create_static_from_rule
+
+    made = days_before_anchor(700)
+    run_rfm(conn, as_of=ANCHOR, now=made)
+    run_lifecycle(conn, as_of=ANCHOR, thresholds=Thresholds(), now=made)
+    name, rule, first_day, retired = SUMMER_PROMO
+    create_segment(conn, name, rule, today=first_day, now=moment(first_day))
+    set_status(conn, name, "retired", today=retired, now=moment(retired))
+    name, rule, day = HOLIDAY_LIST
+    create_static_from_rule(conn, name, rule, today=day, now=moment(day),
+                            reason="thank-you card for December buyers")  # fmt: skip
+    for sample in SEGMENTS:
+        (days, rule, reason), *edits = sample.rules
+        create_segment(conn, sample.name, rule, today=ANCHOR, now=days_before_anchor(days),
+                       reason=reason, status=sample.status)  # fmt: skip
+        for days, rule, reason in edits:
+            edit_segment(conn, sample.name, rule, reason=reason, today=ANCHOR,
+                         now=days_before_anchor(days))  # fmt: skip
+    for segment_name, email, mode, note in PINS:
+        pin_contact(conn, segment_name, email, mode, now=days_before_anchor(20), note=note)
+    refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 6))
+    return conn.execute(select(func.count()).select_from(Segment.__table__)).scalar_one()
+
+
+# --------------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------------
 
@@ -1104,6 +1230,7 @@ class Built:
     contacts: int
     orders: int
     other_events: int
+    segments: int
 
 
 def write(conn: Connection, rng: random.Random) -> Built:
@@ -1120,7 +1247,8 @@ def write(conn: Connection, rng: random.Random) -> Built:
     conn.execute(Meta.__table__.insert(), meta_rows())
     conn.execute(Contact.__table__.insert(), contact_rows(people))
     conn.execute(Event.__table__.insert(), event_rows(events))
-    return Built(len(people), len(orders), len(others))
+    segments = write_segments(conn)
+    return Built(len(people), len(orders), len(others), segments)
 
 
 def build(path: Path) -> Built:
@@ -1186,7 +1314,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     built = build(args.path)
     print(
         f"{args.path}: {built.contacts:,} contacts, {built.orders:,} orders, "
-        f"{built.other_events:,} other events"
+        f"{built.other_events:,} other events, {built.segments} segments"
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,19 @@ def sample_copy(tmp_path: Path) -> Path:
     """A private copy of the bundled sample database, named like the original."""
     target = tmp_path / "sample.db"
     shutil.copyfile(SAMPLE_DB, target)
+    return target
+
+
+@pytest.fixture
+def unsegmented_copy(tmp_path: Path) -> Path:
+    """A copy of the sample database with its contacts and events but none of its segments,
+    schemes or model runs: for tests that make those themselves."""
+    target = tmp_path / "sample.db"
+    shutil.copyfile(SAMPLE_DB, target)
+    with closing(sqlite3.connect(target)) as conn, conn:
+        for table in ("segment_pin", "segment_member", "segment_version", "segment",
+                      "model_run", "scheme"):  # fmt: skip
+            conn.execute(f"DELETE FROM {table}")
     return target
 
 

@@ -15,15 +15,32 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
-from segdesk.store.tables import Contact, Event, FieldDef, Meta
+from segdesk.store.tables import (
+    Contact,
+    Event,
+    FieldDef,
+    Meta,
+    ModelRun,
+    Scheme,
+    Segment,
+    SegmentMember,
+    SegmentPin,
+    SegmentVersion,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "build_sample_db.py"
 TABLES = {
-    "contact": (Contact, "id"),
-    "event": (Event, "id"),
-    "field": (FieldDef, "id"),
-    "meta": (Meta, "key"),
+    "contact": (Contact, ("id",)),
+    "event": (Event, ("id",)),
+    "field": (FieldDef, ("id",)),
+    "meta": (Meta, ("key",)),
+    "scheme": (Scheme, ("id",)),
+    "model_run": (ModelRun, ("id",)),
+    "segment": (Segment, ("id",)),
+    "segment_version": (SegmentVersion, ("id",)),
+    "segment_member": (SegmentMember, ("segment_id", "contact_id")),
+    "segment_pin": (SegmentPin, ("segment_id", "contact_id")),
 }
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -47,10 +64,10 @@ def read_tables(path: Path) -> Rows:
                 name: [
                     dict(row._mapping)
                     for row in conn.execute(
-                        select(model.__table__).order_by(model.__table__.c[key])
+                        select(model.__table__).order_by(*(model.__table__.c[k] for k in keys))
                     )
                 ]
-                for name, (model, key) in TABLES.items()
+                for name, (model, keys) in TABLES.items()
             }
     finally:
         engine.dispose()
@@ -264,3 +281,52 @@ def test_other_events_for_rules_beyond_orders(rows: Rows) -> None:
     assert kinds["webinar"] >= 100 and kinds["event_attended"] >= 100
     attendees = {e["contact_id"] for e in rows["event"] if e["kind"] == "webinar"}
     assert len(attendees) >= 100
+
+
+class TestSegments:
+    """What a shop keeps: the two model schemes and rule segments with a history."""
+
+    def test_rfm_and_lifecycle_schemes(self, rows: Rows, anchor: date) -> None:
+        assert {(s["name"], s["kind"]) for s in rows["scheme"]} == {
+            ("rfm", "rfm"),
+            ("lifecycle", "lifecycle"),
+        }
+        assert {r["as_of"] for r in rows["model_run"]} == {anchor}
+        models = [s for s in rows["segment"] if s["kind"] == "model"]
+        assert len(models) == 11 + 5  # ten RFM names and No purchases; five stages
+
+    def test_at_least_six_rule_segments_with_members(self, rows: Rows) -> None:
+        rules = [s for s in rows["segment"] if s["kind"] == "rule" and s["status"] == "active"]
+        assert len(rules) >= 6
+        assert {"VIP customers", "Lapsed big spenders", "New this month", "Local customers",
+                "Newsletter-only"} <= {s["name"] for s in rules}  # fmt: skip
+        contacts = len(rows["contact"])
+        members = Counter(m["segment_id"] for m in rows["segment_member"])
+        for s in rules:
+            assert 0 < s["member_count"] == members[s["id"]] < contacts / 2, s["name"]
+
+    def test_a_draft_a_retired_rule_and_a_static_list(self, rows: Rows) -> None:
+        kinds = Counter((s["kind"], s["status"]) for s in rows["segment"])
+        assert kinds["rule", "draft"] == 1
+        assert kinds["rule", "retired"] == 1
+        assert kinds["static", "active"] == 1
+
+    def test_edits_are_versions_with_reasons(self, rows: Rows) -> None:
+        vip = next(s for s in rows["segment"] if s["name"] == "VIP customers")
+        versions = [v for v in rows["segment_version"] if v["segment_id"] == vip["id"]]
+        assert [v["version"] for v in versions] == [1, 2] == [1, vip["version"]]
+        assert versions[0]["reason"] == "created" and "trade" in versions[1]["reason"]
+        assert versions[1]["rule_text"] == vip["rule_text"]
+
+    def test_pins_with_notes(self, rows: Rows) -> None:
+        pins = rows["segment_pin"]
+        assert {p["mode"] for p in pins} == {"include", "exclude"}
+        assert all(p["note"] for p in pins)
+        members = {(m["segment_id"], m["contact_id"]) for m in rows["segment_member"]}
+        for p in pins:
+            assert ((p["segment_id"], p["contact_id"]) in members) == (p["mode"] == "include")
+
+    def test_up_to_date_on_the_anchor(self, rows: Rows, anchor_start: datetime) -> None:
+        live = [s for s in rows["segment"] if s["status"] != "retired" and s["kind"] == "rule"]
+        assert {s["refreshed_at"].date() for s in live} == {anchor_start.date()}
+        assert all(s["created_at"] < anchor_start for s in rows["segment"])

@@ -19,8 +19,8 @@ NOW = dt.datetime(2026, 11, 15, 18, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def sample_engine(sample_copy: Path):
-    engine = open_database(sample_copy)
+def sample_engine(unsegmented_copy: Path):
+    engine = open_database(unsegmented_copy)
     yield engine
     engine.dispose()
 

@@ -26,9 +26,9 @@ def stored(db: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
-def test_rfm_json_summary(sample_copy: Path, capsys) -> None:
+def test_rfm_json_summary(unsegmented_copy: Path, capsys) -> None:
     code, out, err = run(capsys, "model", "rfm", "--as-of", AS_OF, "--json", "--db",
-                         str(sample_copy))  # fmt: skip
+                         str(unsegmented_copy))  # fmt: skip
     assert (code, err) == (0, "")
     summary = json.loads(out)
     assert set(summary) == {"model", "as_of", "saved", "contacts", "with_orders", "quantiles",
@@ -44,41 +44,43 @@ def test_rfm_json_summary(sample_copy: Path, capsys) -> None:
         **summary["segments"][0], "name": "Champions", "r": [5], "f": [4, 5]
     }  # fmt: skip
     # A look back saves nothing.
-    assert stored(sample_copy, "SELECT count(*) FROM scheme") == [(0,)]
+    assert stored(unsegmented_copy, "SELECT count(*) FROM scheme") == [(0,)]
 
 
-def test_rfm_contacts_json(sample_copy: Path, capsys) -> None:
+def test_rfm_contacts_json(unsegmented_copy: Path, capsys) -> None:
     code, out, _ = run(capsys, "model", "rfm", "--as-of", AS_OF, "--contacts", "--json",
-                       "--db", str(sample_copy))  # fmt: skip
+                       "--db", str(unsegmented_copy))  # fmt: skip
     assert code == 0
     contacts = json.loads(out)
-    expected = pandas_figures(sample_copy, ANCHOR)
+    expected = pandas_figures(unsegmented_copy, ANCHOR)
     assert len(contacts) == len(expected) == 2580
     assert set(contacts[0]) == {"external_id", "email", "recency_days", "frequency",
                                 "monetary", "r", "f", "m", "segment"}  # fmt: skip
-    keys = dict(stored(sample_copy, "SELECT external_id, id FROM contact"))
+    keys = dict(stored(unsegmented_copy, "SELECT external_id, id FROM contact"))
     ids = [keys[c["external_id"]] for c in contacts]
     assert ids == list(expected.index)
     assert [c["frequency"] for c in contacts] == expected["frequency"].tolist()
     assert [c["recency_days"] for c in contacts] == expected["days_since_last"].tolist()
     assert all(isinstance(c["r"], int) and 1 <= c["r"] <= 5 for c in contacts)
-    emails = dict(stored(sample_copy, "SELECT external_id, email FROM contact"))
+    emails = dict(stored(unsegmented_copy, "SELECT external_id, email FROM contact"))
     assert all(c["email"] == emails[c["external_id"]] for c in contacts)
 
 
-def test_lifecycle_saves_with_save_and_thresholds_are_remembered(sample_copy: Path, capsys) -> None:
-    db = str(sample_copy)
+def test_lifecycle_saves_with_save_and_thresholds_are_remembered(
+    unsegmented_copy: Path, capsys
+) -> None:
+    db = str(unsegmented_copy)
     code, out, _ = run(capsys, "model", "lifecycle", "--as-of", AS_OF, "--new-days", "20",
                        "--active-days", "60", "--save", "--json", "--db", db)  # fmt: skip
     assert code == 0
     summary = json.loads(out)
     assert summary["saved"] is True
     assert summary["thresholds"] == {"new_days": 20, "active_days": 60, "lapsed_days": 365}
-    assert stored(sample_copy, "SELECT name, kind, params FROM scheme") == [
+    assert stored(unsegmented_copy, "SELECT name, kind, params FROM scheme") == [
         ("lifecycle", "lifecycle", '{"new_days": 20, "active_days": 60, "lapsed_days": 365}')
     ]
     sizes = {s["name"]: s["size"] for s in summary["segments"]}
-    assert dict(stored(sample_copy, "SELECT name, member_count FROM segment")) == sizes
+    assert dict(stored(unsegmented_copy, "SELECT name, member_count FROM segment")) == sizes
     # The next run takes the saved thresholds unless told otherwise.
     code, out, _ = run(capsys, "model", "lifecycle", "--as-of", AS_OF, "--lapsed-days", "200",
                        "--json", "--db", db)  # fmt: skip
@@ -86,12 +88,12 @@ def test_lifecycle_saves_with_save_and_thresholds_are_remembered(sample_copy: Pa
                                              "lapsed_days": 200}  # fmt: skip
 
 
-def test_lifecycle_contacts_json(sample_copy: Path, capsys) -> None:
+def test_lifecycle_contacts_json(unsegmented_copy: Path, capsys) -> None:
     code, out, _ = run(capsys, "model", "lifecycle", "--as-of", AS_OF, "--contacts", "--json",
-                       "--db", str(sample_copy))  # fmt: skip
+                       "--db", str(unsegmented_copy))  # fmt: skip
     assert code == 0
     contacts = json.loads(out)
-    expected = pandas_figures(sample_copy, ANCHOR)
+    expected = pandas_figures(unsegmented_copy, ANCHOR)
     assert set(contacts[0]) == {"external_id", "email", "first_order", "last_order",
                                 "days_since_first", "days_since_last", "frequency",
                                 "segment"}  # fmt: skip
@@ -99,21 +101,23 @@ def test_lifecycle_contacts_json(sample_copy: Path, capsys) -> None:
     assert [c["days_since_last"] for c in contacts] == expected["days_since_last"].tolist()
 
 
-def test_a_run_for_today_saves(sample_copy: Path, capsys) -> None:
-    code, out, _ = run(capsys, "model", "rfm", "--json", "--db", str(sample_copy))
+def test_a_run_for_today_saves(unsegmented_copy: Path, capsys) -> None:
+    code, out, _ = run(capsys, "model", "rfm", "--json", "--db", str(unsegmented_copy))
     assert code == 0 and json.loads(out)["saved"] is True
-    assert stored(sample_copy, "SELECT name, kind FROM scheme") == [("rfm", "rfm")]
-    code, out, _ = run(capsys, "model", "rfm", "--no-save", "--json", "--db", str(sample_copy))
+    assert stored(unsegmented_copy, "SELECT name, kind FROM scheme") == [("rfm", "rfm")]
+    code, out, _ = run(capsys, "model", "rfm", "--no-save", "--json", "--db", str(unsegmented_copy))
     assert json.loads(out)["saved"] is False
-    assert stored(sample_copy, "SELECT count(*) FROM model_run") == [(1,)]
+    assert stored(unsegmented_copy, "SELECT count(*) FROM model_run") == [(1,)]
 
 
-def test_tables_for_people(sample_copy: Path, capsys) -> None:
-    code, out, _ = run(capsys, "model", "rfm", "--as-of", AS_OF, "--db", str(sample_copy))
+def test_tables_for_people(unsegmented_copy: Path, capsys) -> None:
+    code, out, _ = run(capsys, "model", "rfm", "--as-of", AS_OF, "--db", str(unsegmented_copy))
     assert code == 0
     assert f"RFM as of {AS_OF} (not saved)" in out and "Champions" in out
     assert "recency:" in out
-    code, out, _ = run(capsys, "model", "lifecycle", "--as-of", AS_OF, "--db", str(sample_copy))
+    code, out, _ = run(
+        capsys, "model", "lifecycle", "--as-of", AS_OF, "--db", str(unsegmented_copy)
+    )
     assert code == 0 and "Never purchased" in out and "Thresholds: new 30 days" in out
 
 
@@ -130,13 +134,13 @@ def test_tables_for_people(sample_copy: Path, capsys) -> None:
     ],
 )
 def test_mistakes_exit_2_with_one_line(
-    sample_copy: Path, capsys, argv: list[str], message: str
+    unsegmented_copy: Path, capsys, argv: list[str], message: str
 ) -> None:
     with pytest.raises(SystemExit) as exited:
-        code = main(["model", *argv, "--db", str(sample_copy)])
+        code = main(["model", *argv, "--db", str(unsegmented_copy)])
         raise SystemExit(code)
     assert exited.value.code == 2
     _out, err = capsys.readouterr()
     assert err.count("\n") == 1 and err.startswith("segdesk: error:")
     assert message in err
-    assert stored(sample_copy, "SELECT count(*) FROM scheme") == [(0,)]
+    assert stored(unsegmented_copy, "SELECT count(*) FROM scheme") == [(0,)]

@@ -46,11 +46,11 @@ def at(day: dt.date, hour: int = 12) -> dt.datetime:
 
 
 class TestOnTheSample:
-    def test_figures_and_scores_match_pandas(self, sample_engine: Engine, sample_copy: Path):
+    def test_figures_and_scores_match_pandas(self, sample_engine: Engine, unsegmented_copy: Path):
         with sample_engine.connect() as conn:
             result = run_rfm(conn, as_of=ANCHOR, now=NOW, save=False)
         ours = result.contacts.set_index("contact_id")
-        expected = pandas_figures(sample_copy, ANCHOR)
+        expected = pandas_figures(unsegmented_copy, ANCHOR)
         assert len(expected) == 2580
         assert list(ours.index) == list(expected.index)
         assert ours["recency_days"].tolist() == expected["days_since_last"].tolist()
@@ -66,22 +66,22 @@ class TestOnTheSample:
         assert ours["segment"].astype(str).tolist() == names
 
     def test_every_contact_is_in_exactly_one_segment(
-        self, sample_engine: Engine, sample_copy: Path
+        self, sample_engine: Engine, unsegmented_copy: Path
     ):
         with sample_engine.connect() as conn:
             result = run_rfm(conn, as_of=ANCHOR, now=NOW, save=False)
-        everyone = all_contact_ids(sample_copy)
-        with_orders = set(pandas_figures(sample_copy, ANCHOR).index)
+        everyone = all_contact_ids(unsegmented_copy)
+        with_orders = set(pandas_figures(unsegmented_copy, ANCHOR).index)
         assert sum(result.sizes.values()) == len(everyone) == 3011
         assert result.sizes[rfm.NO_PURCHASES] == len(set(everyone) - with_orders) == 431
         counted = result.contacts["segment"].astype(str).value_counts()
         for name in rfm.SEGMENT_NAMES[:-1]:
             assert result.sizes[name] == counted.get(name, 0)
 
-    def test_breakpoints_are_the_quintiles(self, sample_engine: Engine, sample_copy: Path):
+    def test_breakpoints_are_the_quintiles(self, sample_engine: Engine, unsegmented_copy: Path):
         with sample_engine.connect() as conn:
             result = run_rfm(conn, as_of=ANCHOR, now=NOW, save=False)
-        expected = pandas_figures(sample_copy, ANCHOR)
+        expected = pandas_figures(unsegmented_copy, ANCHOR)
         quintiles = [0.2, 0.4, 0.6, 0.8]
         assert result.breakpoints.recency == pytest.approx(
             expected["days_since_last"].quantile(quintiles).tolist()
@@ -93,11 +93,11 @@ class TestOnTheSample:
             expected["monetary"].quantile(quintiles).tolist()
         )
 
-    def test_as_of_ignores_later_orders(self, sample_engine: Engine, sample_copy: Path):
+    def test_as_of_ignores_later_orders(self, sample_engine: Engine, unsegmented_copy: Path):
         day = dt.date(2025, 6, 30)
         with sample_engine.connect() as conn:
             result = run_rfm(conn, as_of=day, now=NOW, save=False)
-        expected = pandas_figures(sample_copy, day)
+        expected = pandas_figures(unsegmented_copy, day)
         assert len(expected) < 2580
         ours = result.contacts.set_index("contact_id")
         assert list(ours.index) == list(expected.index)

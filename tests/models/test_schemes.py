@@ -40,7 +40,7 @@ def scheme_id(conn: Connection, name: str) -> int:
 
 
 def test_a_saved_run_stores_the_scheme_segments_members_and_run(
-    sample_engine: Engine, sample_copy: Path
+    sample_engine: Engine, unsegmented_copy: Path
 ) -> None:
     with sample_engine.begin() as conn:
         result = run_rfm(conn, as_of=ANCHOR, now=NOW)
@@ -60,7 +60,7 @@ def test_a_saved_run_stores_the_scheme_segments_members_and_run(
         ]
         assert [r.priority for r in rows] == list(range(11))
         placed = memberships(conn, "rfm")
-        assert sorted(placed) == all_contact_ids(sample_copy)
+        assert sorted(placed) == all_contact_ids(unsegmented_copy)
         by_segment = {name: 0 for name in result.sizes}
         for name in placed.values():
             by_segment[name] += 1

@@ -20,21 +20,21 @@ def count(db: Path, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def test_a_look_back_saves_nothing_and_today_saves(sample_copy: Path) -> None:
-    with Workspace.open(sample_copy) as ws:
+def test_a_look_back_saves_nothing_and_today_saves(unsegmented_copy: Path) -> None:
+    with Workspace.open(unsegmented_copy) as ws:
         back = ws.run_rfm(ANCHOR)
         assert (back.as_of, back.saved) == (ANCHOR, False)
-        assert count(sample_copy, "scheme") == 0
+        assert count(unsegmented_copy, "scheme") == 0
         today = ws.run_rfm()
         assert (today.as_of, today.saved) == (dt.date.today(), True)
-        assert count(sample_copy, "model_run") == 1
+        assert count(unsegmented_copy, "model_run") == 1
         saved_back = ws.run_rfm(ANCHOR, save=True)
-        assert saved_back.saved and count(sample_copy, "model_run") == 2
+        assert saved_back.saved and count(unsegmented_copy, "model_run") == 2
 
 
-def test_lifecycle_takes_the_saved_thresholds(sample_copy: Path) -> None:
+def test_lifecycle_takes_the_saved_thresholds(unsegmented_copy: Path) -> None:
     limits = Thresholds(new_days=7, active_days=45, lapsed_days=180)
-    with Workspace.open(sample_copy) as ws:
+    with Workspace.open(unsegmented_copy) as ws:
         assert ws.lifecycle_thresholds() == Thresholds()
         ws.run_lifecycle(ANCHOR, limits, save=True)
         assert ws.lifecycle_thresholds() == limits
@@ -42,22 +42,22 @@ def test_lifecycle_takes_the_saved_thresholds(sample_copy: Path) -> None:
         assert again.thresholds == limits and not again.saved
 
 
-def test_summary_and_contacts(sample_copy: Path) -> None:
-    with Workspace.open(sample_copy) as ws:
+def test_summary_and_contacts(unsegmented_copy: Path) -> None:
+    with Workspace.open(unsegmented_copy) as ws:
         result = ws.run_lifecycle(ANCHOR)
         summary = ws.model_summary(result)
         records = ws.model_contacts(result)
-    assert summary["contacts"] == count(sample_copy, "contact")
+    assert summary["contacts"] == count(unsegmented_copy, "contact")
     assert summary["with_orders"] == len(records) == len(result.contacts)
     assert [r["days_since_last"] for r in records] == result.contacts["days_since_last"].tolist()
 
 
-def test_progress_and_cancel(sample_copy: Path) -> None:
+def test_progress_and_cancel(unsegmented_copy: Path) -> None:
     steps: list[tuple[int, int]] = []
-    with Workspace.open(sample_copy) as ws:
+    with Workspace.open(unsegmented_copy) as ws:
         ws.run_rfm(ANCHOR, save=True, progress=lambda done, total: steps.append((done, total)))
         assert steps == [(1, 3), (2, 3), (3, 3)]
-        runs = count(sample_copy, "model_run")
+        runs = count(unsegmented_copy, "model_run")
         with pytest.raises(ModelCancelled):
             ws.run_rfm(ANCHOR, save=True, cancelled=lambda: True)
-    assert count(sample_copy, "model_run") == runs == 1
+    assert count(unsegmented_copy, "model_run") == runs == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql
 
 from segdesk.rules import (
@@ -25,8 +25,6 @@ from segdesk.rules import (
     to_text,
 )
 from segdesk.store.database import open_database
-from segdesk.store.tables import Scheme, Segment, SegmentMember
-from tests.factories import WHEN, add_segment
 
 TODAY = dt.date(2026, 11, 15)
 """The sample's anchor day (``meta.sample_anchor``)."""
@@ -126,37 +124,24 @@ def _segment_members(path: Path, sql: str) -> list[int]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Frames]:
-    """A copy of sample.db with a "VIP customers" segment and an RFM "Champions" segment."""
+    """A copy of sample.db, whose "VIP customers" and RFM "Champions" segments the references
+    to segments name; their members are read with plain SQL."""
     from tests.conftest import SAMPLE_DB
 
     path = tmp_path_factory.mktemp("sample") / "sample.db"
     path.write_bytes(SAMPLE_DB.read_bytes())
     engine = open_database(path)
-    vip = _segment_members(path, "SELECT contact_id FROM event WHERE kind = 'order' "
-                                 "GROUP BY contact_id HAVING sum(amount) > 1000")  # fmt: skip
-    champions = _segment_members(path, "SELECT contact_id FROM event WHERE kind = 'order' "
-                                       "GROUP BY contact_id HAVING count(*) >= 12")  # fmt: skip
-    add_segment(engine, "VIP customers", vip)
-    with engine.begin() as conn:
-        scheme_id = conn.execute(
-            insert(Scheme.__table__).values(name="rfm", kind="rfm", params={}, created_at=WHEN)
-        ).inserted_primary_key[0]
-        segment_id = conn.execute(
-            insert(Segment.__table__).values(
-                name="Champions",
-                kind="model",
-                scheme_id=scheme_id,
-                status="active",
-                version=1,
-                definition={"model": "rfm", "model_segment": "Champions"},
-                created_at=WHEN,
-                updated_at=WHEN,
-            )
-        ).inserted_primary_key[0]
-        conn.execute(
-            insert(SegmentMember.__table__),
-            [{"segment_id": segment_id, "contact_id": c, "joined_at": WHEN} for c in champions],
-        )
+    vip = _segment_members(
+        path,
+        "SELECT contact_id FROM segment_member JOIN segment "
+        "ON segment.id = segment_id WHERE name = 'VIP customers'",
+    )
+    champions = _segment_members(
+        path, "SELECT contact_id FROM segment_member JOIN segment ON segment.id = segment_id "
+              "JOIN scheme ON scheme.id = scheme_id WHERE scheme.kind = 'rfm' "
+              "AND json_extract(definition, '$.model_segment') = 'Champions'"
+    )  # fmt: skip
+    assert len(vip) > 100 and len(champions) > 100
     with sqlite3.connect(path) as conn:
         contacts = pd.read_sql("SELECT * FROM contact", conn)
         events = pd.read_sql("SELECT contact_id, kind, occurred_at, amount FROM event", conn)
@@ -248,3 +233,19 @@ def test_example_compiles_for_postgresql(text: str, catalog: FieldCatalog) -> No
     sql = str(query.compile(dialect=postgresql.dialect()))
     assert "JSON_EXTRACT" not in sql.upper()
     assert "SELECT contact.id" in sql
+
+
+def test_the_shipped_vip_segment_holds_its_rule_and_its_pin(sample: tuple[Engine, Frames]) -> None:
+    """sample.db's "VIP customers" (orders.total in last 365 days > 500 and trade_account =
+    false, one contact pinned in) against pandas over the raw tables."""
+    engine, frames = sample
+    contacts = frames["contacts"]
+    spent = per_contact(frames, orders(frames, 365).groupby("contact_id")["amount"].sum(), 0)
+    by_rule = set(contacts.loc[(spent > 500) & (contacts["trade_account"] == False), "id"])  # noqa: E712
+    with engine.connect() as conn:
+        pinned = set(conn.exec_driver_sql(
+            "SELECT contact_id FROM segment_pin JOIN segment ON segment.id = segment_id "
+            "WHERE name = 'VIP customers' AND mode = 'include'"
+        ).scalars())  # fmt: skip
+    assert len(pinned) == 1 and not pinned & by_rule
+    assert set(frames["vip"]["contact_id"]) == by_rule | pinned

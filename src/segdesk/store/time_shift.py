@@ -1,0 +1,112 @@
+"""Move every date of a database by whole days: how the demo's history ends yesterday.
+
+The sample database is a shop's history up to its anchor day. A demo opened later would show
+that shop as it was then, every customer a little more lapsed each week. Moving every date
+forward by the days since the anchor keeps all that the rules and models see — recency,
+windows, the order of events — exactly as it was, so the stored members stay right.
+
+This works on the stdlib ``sqlite3`` module, before SQLAlchemy is loaded, because the demo
+copy is made before the app's first paint; the demo is always a SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, timedelta
+from typing import Any
+
+DATE_TYPES = ("DATE", "DATETIME")
+
+
+def move_dates(conn: sqlite3.Connection, days: int) -> None:
+    """Move every date and time in the database ``days`` days later, in one transaction.
+
+    Covered: every ``DATE`` and ``DATETIME`` column, the custom date fields in contacts'
+    attributes, and the day a static list was frozen (its definition's ``as_of``). Times of
+    day and the text after the date are kept as they are.
+    """
+    if days == 0:
+        return
+    with conn:
+        for table in _tables(conn):
+            columns = _date_columns(conn, table)
+            if columns:
+                moved = ", ".join(f"{_quote(c)} = {_moved(_quote(c))}" for c in columns)
+                conn.execute(f"UPDATE {_quote(table)} SET {moved}", {"days": f"{days:+d} days"})
+        _move_attribute_dates(conn, days)
+        _move_static_days(conn, days)
+        conn.execute(
+            "UPDATE meta SET value = date(value, :days) WHERE key = 'sample_anchor'",
+            {"days": f"{days:+d} days"},
+        )
+
+
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    return [name for (name,) in rows]
+
+
+def _date_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    info = conn.execute(f"PRAGMA table_info({_quote(table)})").fetchall()
+    return [row[1] for row in info if str(row[2]).upper() in DATE_TYPES]
+
+
+def _moved(column: str) -> str:
+    """The column's value with its leading ``YYYY-MM-DD`` moved; NULL stays NULL."""
+    return f"date(substr({column}, 1, 10), :days) || substr({column}, 11)"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _move_attribute_dates(conn: sqlite3.Connection, days: int) -> None:
+    """Custom date fields live in the ``attributes`` JSON of contacts, as ISO text."""
+    fields = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM field WHERE origin = 'custom' AND type = 'date'"
+        )
+    ]
+    if not fields:
+        return
+    changed = []
+    for contact_id, text in conn.execute("SELECT id, attributes FROM contact").fetchall():
+        attributes = json.loads(text) if text else None
+        if not isinstance(attributes, dict):
+            continue
+        if any(_move_day(attributes, name, days) for name in fields):
+            changed.append((json.dumps(attributes), contact_id))
+    conn.executemany("UPDATE contact SET attributes = ? WHERE id = ?", changed)
+
+
+def _move_static_days(conn: sqlite3.Connection, days: int) -> None:
+    """A static list made from a rule records the day it was made in its definition (and in
+    the definition its version keeps)."""
+    for table in ("segment", "segment_version"):
+        changed = []
+        rows = conn.execute(
+            f"SELECT id, definition FROM {table} WHERE definition LIKE '%\"static\"%'"
+        ).fetchall()
+        for row_id, text in rows:
+            definition = json.loads(text)
+            source = definition.get("static") if isinstance(definition, dict) else None
+            if isinstance(source, dict) and _move_day(source, "as_of", days):
+                changed.append((json.dumps(definition), row_id))
+        conn.executemany(f"UPDATE {table} SET definition = ? WHERE id = ?", changed)
+
+
+def _move_day(values: dict[str, Any], key: str, days: int) -> bool:
+    """Move ``values[key]`` if it is ISO date text (with or without a time after it)."""
+    value = values.get(key)
+    if not isinstance(value, str):
+        return False
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    values[key] = (day + timedelta(days=days)).isoformat() + value[10:]
+    return True
