@@ -29,6 +29,9 @@ class QualityAlert:
 
 @dataclass(frozen=True)
 class Summary:
+    """What the home screen shows; ``segments`` counts rule segments and lists, ``schemes``
+    the models (RFM, lifecycle) whose segments come on top."""
+
     contacts: int
     orders: int
     other_events: int
@@ -60,7 +63,7 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     ).one()
     segments, documented, due = conn.execute(
         select(
-            func.count(),
+            func.count().filter(s.c.kind != "model"),
             func.count().filter(s.c.goal.is_not(None)),
             func.count().filter(s.c.next_review <= today),
         ).where(live)

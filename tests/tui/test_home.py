@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from segdesk.tui.app import make_app
 from segdesk.tui.screens.contacts import ContactsScreen
@@ -110,3 +110,32 @@ async def test_unreadable_database_exits_with_a_message(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
     assert app.return_code == 2
+
+
+async def test_segments_with_their_sizes(sample_copy: Path) -> None:
+    """The sample's segments are listed with people and share; j and k move through them."""
+    app = make_app(db=str(sample_copy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#segments", DataTable)
+        rows = {
+            str(table.get_row_at(i)[0]): table.get_row_at(i)[1:] for i in range(table.row_count)
+        }
+        assert len(rows) == 29
+        people, share, kind = rows["VIP customers"]
+        assert (str(people), str(share), kind) == ("277", "9.2%", "rule")
+        assert rows["Office coffee prospects"][2] == "rule, draft"
+        assert rows["Holiday gift buyers"][2] == "list"
+        assert rows["Champions"][2] == "RFM"
+        assert rows["Never purchased"][2] == "lifecycle"
+        cards = {card.id: _text(card) for card in app.screen.query(StepCard)}
+        assert "12 segments" in cards["step-build"] and "2 models" in cards["step-build"]
+        await pilot.press("j", "j", "k")
+        assert table.cursor_row == 1
+
+
+async def test_no_segment_table_without_segments(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert not app.screen.query_one("#segments", DataTable).display

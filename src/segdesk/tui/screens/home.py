@@ -1,20 +1,24 @@
-"""Home: the workflow Import → Build → Document → Review → Export with live figures."""
+"""Home: the workflow Import → Build → Document → Review → Export with live figures, and
+the segments with their sizes."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
 from segdesk.tui.widgets.step_card import StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from segdesk.segments.records import SegmentInfo
     from segdesk.summary import Summary
     from segdesk.workspace import Workspace
 
@@ -27,7 +31,15 @@ STEPS = (
 )
 
 
+SCHEME_LABELS = {"rfm": "RFM", "lifecycle": "lifecycle"}
+
+
 class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("j", "move(1)", "Down", show=False, id="home.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="home.up"),
+    ]
+
     def compose(self) -> ComposeResult:
         yield TitleBar("Home")
         with Horizontal(id="steps"):
@@ -35,7 +47,18 @@ class HomeScreen(Screen[None]):
                 yield StepCard(title, id=f"step-{key}")
         yield Static("", id="alerts")
         yield Static("", id="next")
+        table: DataTable[str] = DataTable(id="segments", cursor_type="row")
+        table.add_column("Segment", key="name")
+        table.add_column("People", key="people")
+        table.add_column("Share", key="share")
+        table.add_column("Kind", key="kind")
+        table.display = False
+        yield table
         yield Footer()
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#segments", DataTable)
+        table.move_cursor(row=table.cursor_row + step)
 
     def on_mount(self) -> None:
         self.watch(self.app, "workspace", self._load, init=True)
@@ -50,7 +73,9 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-summary", exit_on_error=False)
     def _compute(self, workspace: Workspace) -> None:
         summary = workspace.summary(date.today())
+        segments = workspace.segments()
         self.app.call_from_thread(self._show, summary)
+        self.app.call_from_thread(self._show_segments, segments, summary.contacts)
 
     def _show(self, s: Summary) -> None:
         cards = self.query(StepCard)
@@ -75,6 +100,28 @@ class HomeScreen(Screen[None]):
         if not s.contacts:
             hint = "This database is empty: press [b]i[/b] to import contacts from a file."
         self.query_one("#next", Static).update(hint)
+
+    def _show_segments(self, segments: list[SegmentInfo], contacts: int) -> None:
+        table = self.query_one("#segments", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for s in segments:
+            people = s.count or 0
+            share = f"{people / contacts:.1%}" if contacts else "—"
+            figures = (Text(f"{people:,}", justify="right"), Text(share, justify="right"))
+            table.add_row(s.name, *figures, _kind(s), key=str(s.id))
+        table.display = bool(segments)
+        if segments:
+            table.move_cursor(row=min(row, len(segments) - 1))
+
+
+def _kind(s: SegmentInfo) -> str:
+    """``rule``, ``list``, ``RFM``, ``lifecycle``; a status other than active is added."""
+    if s.kind == "model":
+        label = SCHEME_LABELS.get(s.scheme or "", s.scheme or "model")
+    else:
+        label = "list" if s.kind == "static" else s.kind
+    return label if s.status == "active" else f"{label}, {s.status}"
 
 
 def _n(value: int) -> str:
