@@ -10,7 +10,7 @@ from segdesk.rules.catalog import CatalogField, FieldCatalog
 from segdesk.rules.compiler import SegmentResolver, compile_rule
 from segdesk.rules.english import to_english
 from segdesk.rules.errors import RuleError
-from segdesk.rules.evaluator import matches, model_key
+from segdesk.rules.evaluator import matches, metric_value, model_key
 from segdesk.rules.ops import check
 from segdesk.rules.parser import parse
 from segdesk.rules.printer import to_text
@@ -50,6 +50,7 @@ __all__ = [
     "find_cycle",
     "from_json",
     "matches",
+    "metric_value",
     "model_key",
     "parse",
     "referenced_segments",

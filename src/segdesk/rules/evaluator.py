@@ -61,7 +61,7 @@ def matches(
         raw = contact[rule.field] if rule.field in contact else _attribute(contact, rule.field)
         return _compare(raw, rule.op, rule.value, today)
     if isinstance(rule, MetricCompare):
-        value = _metric(rule.metric, contact, events, today)
+        value = metric_value(rule.metric, contact, events, today)
         return _compare(value, rule.op, rule.value, today)
     raise TypeError(f"not a rule node: {rule!r}")
 
@@ -158,7 +158,7 @@ def _number_holds(number: float, op: str, value: Value) -> bool:
     }[op]
 
 
-def _metric(
+def metric_value(
     metric: Metric, contact: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
     today: dt.date,
 ) -> Any:  # fmt: skip

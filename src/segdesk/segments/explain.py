@@ -28,6 +28,7 @@ from segdesk.rules import (
     Rule,
     check,
     matches,
+    metric_value,
     model_key,
     to_text,
 )
@@ -185,7 +186,7 @@ def _value(rule: Rule, facts: _Facts) -> str:
             (person.get("attributes") or {}).get(rule.field))  # fmt: skip
         return f"{rule.field} = {_shown(raw)}"
     if isinstance(rule, MetricCompare):
-        value = metric_value(rule.metric, facts.events, facts.today)
+        value = metric_value(rule.metric, person, facts.events, facts.today)
         return f"{_metric_text(rule.metric)} = {_shown(value)}"
     if isinstance(rule, InSegment):
         inside = person["id"] in facts.memberships.get(rule.name, set())
@@ -193,28 +194,6 @@ def _value(rule: Rule, facts: _Facts) -> str:
     assert isinstance(rule, InModel)
     place = facts.model_places.get(rule.model)
     return f'{rule.model} = "{place}"' if place else f"in no {rule.model} segment"
-
-
-def metric_value(metric: Metric, events: list[dict[str, Any]], today: dt.date) -> Any:
-    """The measure over the events of the metric's kind from the window's first day to the
-    end of ``today`` (UTC): count and total 0 without events, the others missing."""
-    first = None if metric.days is None else today - dt.timedelta(days=metric.days)
-    chosen = [
-        e for e in events
-        if e["kind"] == metric.kind and _day(e["occurred_at"]) <= today
-        and (first is None or _day(e["occurred_at"]) >= first)
-    ]  # fmt: skip
-    amounts = [e["amount"] for e in chosen if e["amount"] is not None]
-    if metric.measure == "count":
-        return len(chosen)
-    if metric.measure == "total":
-        return float(sum(amounts))
-    if metric.measure == "avg":
-        return sum(amounts) / len(amounts) if amounts else None
-    times = [_utc(e["occurred_at"]) for e in chosen]
-    if not times:
-        return None
-    return min(times) if metric.measure == "first" else max(times)
 
 
 def _metric_text(metric: Metric) -> str:
