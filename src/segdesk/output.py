@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -42,6 +42,17 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[obje
     for row in cells:
         table.add_row(*row)
     Console().print(table)
+
+
+def print_contacts(title: str, records: Sequence[MappingABC[str, Any]]) -> None:
+    """Contact records (as ``Workspace.contact_records`` gives them) as a table."""
+    print_table(
+        title,
+        ["email", "name", "company", "city", "country", "consent"],
+        [[r["email"] or "", " ".join(filter(None, [r["first_name"], r["last_name"]])),
+          r["company"] or "", r["city"] or "", r["country"] or "", r["consent"]]
+         for r in records],
+    )  # fmt: skip
 
 
 @contextmanager

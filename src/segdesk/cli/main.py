@@ -123,21 +123,7 @@ def cmd_contacts(args: argparse.Namespace) -> int:
     if args.json:
         print_json(records)
         return EXIT_OK
-    from segdesk.output import print_table
+    from segdesk.output import print_contacts
 
-    print_table(
-        f"Contacts ({len(records):,} of {total:,})",
-        ["email", "name", "company", "city", "country", "consent"],
-        [
-            [
-                r["email"] or "",
-                " ".join(filter(None, [r["first_name"], r["last_name"]])),
-                r["company"] or "",
-                r["city"] or "",
-                r["country"] or "",
-                r["consent"],
-            ]
-            for r in records
-        ],
-    )
+    print_contacts(f"Contacts ({len(records):,} of {total:,})", records)
     return EXIT_OK

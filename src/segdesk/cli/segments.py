@@ -283,15 +283,9 @@ def cmd_members(args: argparse.Namespace) -> int:
     if args.json:
         print_json(records)
         return EXIT_OK
-    from segdesk.output import print_table
+    from segdesk.output import print_contacts
 
-    print_table(
-        f"{args.name} ({len(records):,} shown)",
-        ["email", "name", "company", "city", "country", "consent"],
-        [[r["email"] or "", " ".join(filter(None, [r["first_name"], r["last_name"]])),
-          r["company"] or "", r["city"] or "", r["country"] or "", r["consent"]]
-         for r in records],
-    )  # fmt: skip
+    print_contacts(f"{args.name} ({len(records):,} shown)", records)
     return EXIT_OK
 
 
