@@ -7,14 +7,13 @@ Each rule is counted three ways on the same database, several times, median kept
   runs it (Python's start-up and imports included);
 - floor: the most direct SQL a person would write for the same question, through ``sqlite3``.
 
-Then, when those commands exist, ``segdesk segment refresh`` over 20 rule segments beside 20
-hand-written ``INSERT ... SELECT`` statements, and ``segdesk model rfm`` beside a pandas
-groupby with quintiles. A command that does not exist yet is reported as "not available".
+Then ``segdesk segment refresh`` over 20 rule segments beside 20 hand-written ``INSERT ...
+SELECT`` statements, and ``segdesk model rfm`` beside a pandas groupby with quintiles
+(``models_speed.py`` measures the model more closely).
 
     python benchmarks/segment_speed.py                   # 1,000,000 contacts, 5,000,000 orders
     python benchmarks/segment_speed.py --contacts 100000 --orders 500000
     python benchmarks/segment_speed.py --runs 7 --only counts
-    python benchmarks/segment_speed.py --index contact_time   # try an extra index (see README)
 
 The database is generated once from a seed and cached in benchmarks/.data/. The script prints
 a table and asserts nothing: targets are shown with PASS or MISS beside them.
