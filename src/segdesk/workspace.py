@@ -22,6 +22,7 @@ from segdesk.store.database import open_database
 from segdesk.store.engine import WRITE_OPTION
 from segdesk.store.tables import FieldDef, Scheme, Segment
 from segdesk.summary import Summary, compute_summary
+from segdesk.wording import count
 
 if TYPE_CHECKING:
     from segdesk.models.lifecycle import Thresholds
@@ -295,6 +296,7 @@ class Workspace:
         except UserError as exc:
             report.decisions.append(f"segments were not refreshed: {exc}")
             return RefreshedImportReport.of(report, 0)
+        report.decisions.append(f"{count(result.refreshed, 'segment')} brought up to date")
         return RefreshedImportReport.of(report, result.refreshed)
 
     def _has_dynamic_segments(self) -> bool:

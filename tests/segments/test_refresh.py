@@ -169,6 +169,7 @@ class TestAfterImport:
         before = members(ws, "US")
         report = self._import(ws, tmp_path)
         assert report["segments_refreshed"] == 1
+        assert report["decisions"][-1] == "1 segment brought up to date"
         (new_id,) = table(ws, "SELECT id FROM contact WHERE email = 'new1@example.com'")[0]
         assert members(ws, "US") == before | {new_id}
 
@@ -188,4 +189,6 @@ class TestAfterImport:
 
     def test_no_segments(self, tmp_path: Path) -> None:
         with Workspace.open(tmp_path / "empty.db") as empty:
-            assert self._import(empty, tmp_path)["segments_refreshed"] == 0
+            report = self._import(empty, tmp_path)
+        assert report["segments_refreshed"] == 0
+        assert not any("up to date" in line for line in report["decisions"])
