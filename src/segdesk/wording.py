@@ -24,4 +24,6 @@ def undo_summary(result: UndoReport) -> str:
     if result.contacts_restored:
         done.append(f"gave {count(result.contacts_restored, 'contact')} their previous values back")
     said = ", and ".join(done) if done else "it had changed nothing"
-    return f"Undid import {result.batch_id}: {said}."
+    refreshed = result.segments_refreshed
+    after = f" {count(refreshed, 'segment')} brought up to date." if refreshed else ""
+    return f"Undid import {result.batch_id}: {said}.{after}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,7 +137,10 @@ class Workspace:
             return history.list_runs(conn, limit)
 
     def undo_import(self, batch_id: int) -> history.UndoReport:
-        return history.undo(self.engine, batch_id)
+        """Undo an import; then segments follow the data as after an import."""
+        result = history.undo(self.engine, batch_id)
+        refreshed, _failed = self._follow_data()
+        return replace(result, segments_refreshed=refreshed)
 
     # Segments --------------------------------------------------------------------------
     # (segdesk.segments is imported when used: the rule parser would slow the app's start)
@@ -289,15 +293,23 @@ class Workspace:
         is named in the report's decisions; the import stands."""
         from segdesk.segments.after_import import RefreshedImportReport
 
+        refreshed, failed = self._follow_data()
+        if failed is not None:
+            report.decisions.append(f"segments were not refreshed: {failed}")
+        elif refreshed:
+            report.decisions.append(f"{count(refreshed, 'segment')} brought up to date")
+        return RefreshedImportReport.of(report, refreshed)
+
+    def _follow_data(self) -> tuple[int, str | None]:
+        """Refresh the schemes and rule segments after the data changed, in a transaction of
+        their own: how many were refreshed, and why not if a segment can no longer be
+        computed (the change of data stands)."""
         if not self._has_dynamic_segments():
-            return RefreshedImportReport.of(report, 0)
+            return 0, None
         try:
-            result = self.refresh_segments()
+            return self.refresh_segments().refreshed, None
         except UserError as exc:
-            report.decisions.append(f"segments were not refreshed: {exc}")
-            return RefreshedImportReport.of(report, 0)
-        report.decisions.append(f"{count(result.refreshed, 'segment')} brought up to date")
-        return RefreshedImportReport.of(report, result.refreshed)
+            return 0, str(exc)
 
     def _has_dynamic_segments(self) -> bool:
         """Whether a refresh would do anything: a scheme, or a live rule segment. Asked

@@ -173,6 +173,22 @@ class TestAfterImport:
         (new_id,) = table(ws, "SELECT id FROM contact WHERE email = 'new1@example.com'")[0]
         assert members(ws, "US") == before | {new_id}
 
+    def test_an_undo_takes_the_segments_and_lists_back(self, ws: Workspace, tmp_path: Path) -> None:
+        ws.create_segment("US", 'country = "US"', today=dt.date.today())
+        before = members(ws, "US")
+        report = self._import(ws, tmp_path)
+        ws.create_static_segment("Picked", contacts=["C001", "new1@example.com"])
+        assert len(members(ws, "US")) == len(before) + 1
+        result = ws.undo_import(report["batch_id"])
+        assert (result.contacts_removed, result.segments_refreshed) == (2, 1)
+        assert members(ws, "US") == before
+        sizes = dict(table(ws, "SELECT name, member_count FROM segment"))
+        assert (
+            sizes
+            == {"US": len(before), "Picked": 1}
+            == {name: len(members(ws, name)) for name in sizes}
+        )
+
     def test_a_broken_segment_does_not_undo_the_import(self, ws: Workspace, tmp_path: Path) -> None:
         ws.create_segment("Pro", 'plan = "pro"', today=TODAY)
         with ws.engine.begin() as conn:

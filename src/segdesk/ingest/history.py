@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, select
+from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func, select
 
 from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest.contact_writer import STORED_FIELDS
@@ -22,6 +22,7 @@ from segdesk.store.tables import (
     Event,
     ImportBatch,
     ImportChange,
+    Segment,
     SegmentMember,
     SegmentPin,
 )
@@ -65,6 +66,8 @@ class UndoReport:
     contacts_removed: int
     contacts_restored: int
     events_removed: int
+    segments_refreshed: int = 0
+    """Segments brought up to date after the undo (the workspace refreshes them)."""
 
     def to_json(self) -> dict[str, int]:
         return {
@@ -72,6 +75,7 @@ class UndoReport:
             "contacts_removed": self.contacts_removed,
             "contacts_restored": self.contacts_restored,
             "events_removed": self.events_removed,
+            "segments_refreshed": self.segments_refreshed,
         }
 
 
@@ -114,9 +118,7 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
             delete(event).where(event.c.import_batch_id == batch_id)
         ).rowcount
         restored = _restore_changed(conn, batch_id)
-        created = select(contact.c.id).where(contact.c.import_batch_id == batch_id)
-        members = SegmentMember.__table__
-        conn.execute(delete(members).where(members.c.contact_id.in_(created)))
+        _leave_segments(conn, select(contact.c.id).where(contact.c.import_batch_id == batch_id))
         conn.execute(delete(change).where(change.c.import_batch_id == batch_id))
         removed = conn.execute(
             delete(contact).where(contact.c.import_batch_id == batch_id)
@@ -127,6 +129,23 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
             .values(status="undone", undone_at=dt.datetime.now(dt.UTC))
         )
     return UndoReport(batch_id, removed, restored, events_removed)
+
+
+def _leave_segments(conn: Connection, contact_ids: Select[Any]) -> None:
+    """The contacts leave every segment, and the sizes stored with those segments follow (a
+    static list is never recomputed, so its size would stay wrong otherwise)."""
+    members, segment = SegmentMember.__table__, Segment.__table__
+    affected = [
+        segment_id
+        for (segment_id,) in conn.execute(
+            select(members.c.segment_id).distinct().where(members.c.contact_id.in_(contact_ids))
+        )
+    ]
+    if not affected:
+        return
+    conn.execute(delete(members).where(members.c.contact_id.in_(contact_ids)))
+    size = select(func.count()).where(members.c.segment_id == segment.c.id).scalar_subquery()
+    conn.execute(segment.update().where(segment.c.id.in_(affected)).values(member_count=size))
 
 
 def _refuse_if_depended_on(conn: Connection, batch_id: int) -> None:
