@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from segdesk.tui.widgets.step_card import StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
@@ -31,9 +30,6 @@ STEPS = (
 )
 
 
-SCHEME_LABELS = {"rfm": "RFM", "lifecycle": "lifecycle"}
-
-
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("j", "move(1)", "Down", show=False, id="home.down"),
@@ -47,18 +43,11 @@ class HomeScreen(Screen[None]):
                 yield StepCard(title, id=f"step-{key}")
         yield Static("", id="alerts")
         yield Static("", id="next")
-        table: DataTable[str] = DataTable(id="segments", cursor_type="row")
-        table.add_column("Segment", key="name")
-        table.add_column("People", key="people")
-        table.add_column("Share", key="share")
-        table.add_column("Kind", key="kind")
-        table.display = False
-        yield table
         yield Footer()
 
     def action_move(self, step: int) -> None:
-        table = self.query_one("#segments", DataTable)
-        table.move_cursor(row=table.cursor_row + step)
+        for table in self.query("#segments"):
+            table.move_cursor(row=table.cursor_row + step)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.watch(self.app, "workspace", self._load, init=True)
@@ -102,26 +91,20 @@ class HomeScreen(Screen[None]):
         self.query_one("#next", Static).update(hint)
 
     def _show_segments(self, segments: list[SegmentInfo], contacts: int) -> None:
-        table = self.query_one("#segments", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for s in segments:
-            people = s.count or 0
-            share = f"{people / contacts:.1%}" if contacts else "—"
-            figures = (Text(f"{people:,}", justify="right"), Text(share, justify="right"))
-            table.add_row(s.name, *figures, _kind(s), key=str(s.id))
-        table.display = bool(segments)
-        if segments:
-            table.move_cursor(row=min(row, len(segments) - 1))
+        """The segment table is mounted when the first segments arrive, and removed when the
+        last one goes."""
+        from segdesk.tui.widgets.segment_table import SegmentTable
 
-
-def _kind(s: SegmentInfo) -> str:
-    """``rule``, ``list``, ``RFM``, ``lifecycle``; a status other than active is added."""
-    if s.kind == "model":
-        label = SCHEME_LABELS.get(s.scheme or "", s.scheme or "model")
-    else:
-        label = "list" if s.kind == "static" else s.kind
-    return label if s.status == "active" else f"{label}, {s.status}"
+        shown = self.query(SegmentTable)
+        if not segments:
+            shown.remove()
+            return
+        table = shown.first() if shown else SegmentTable(id="segments")
+        if not shown:
+            self.mount(table, before=self.query_one(Footer))
+            if self.focused is None:
+                table.focus()  # the arrows move through it, as j and k do
+        table.show(segments, contacts)
 
 
 def _n(value: int) -> str:

@@ -1,0 +1,44 @@
+"""The segments with their people, share of all contacts and kind, as the home screen lists
+them. Imported only once there are segments to show: the table is not part of the first
+paint."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+if TYPE_CHECKING:
+    from segdesk.segments.records import SegmentInfo
+
+SCHEME_LABELS = {"rfm": "RFM", "lifecycle": "lifecycle"}
+
+
+class SegmentTable(DataTable[str | Text]):
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, cursor_type="row")
+        self.add_column("Segment", key="name")
+        self.add_column("People", key="people")
+        self.add_column("Share", key="share")
+        self.add_column("Kind", key="kind")
+
+    def show(self, segments: list[SegmentInfo], contacts: int) -> None:
+        """Replace the rows, keeping the cursor where it was as far as the rows allow."""
+        row = self.cursor_row
+        self.clear()
+        for s in segments:
+            people = s.count or 0
+            share = f"{people / contacts:.1%}" if contacts else "—"
+            figures = (Text(f"{people:,}", justify="right"), Text(share, justify="right"))
+            self.add_row(s.name, *figures, kind_label(s), key=str(s.id))
+        self.move_cursor(row=min(row, max(len(segments) - 1, 0)))
+
+
+def kind_label(s: SegmentInfo) -> str:
+    """``rule``, ``list``, ``RFM``, ``lifecycle``; a status other than active is added."""
+    if s.kind == "model":
+        label = SCHEME_LABELS.get(s.scheme or "", s.scheme or "model")
+    else:
+        label = "list" if s.kind == "static" else s.kind
+    return label if s.status == "active" else f"{label}, {s.status}"
