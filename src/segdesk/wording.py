@@ -26,4 +26,6 @@ def undo_summary(result: UndoReport) -> str:
     said = ", and ".join(done) if done else "it had changed nothing"
     refreshed = result.segments_refreshed
     after = f" {count(refreshed, 'segment')} brought up to date." if refreshed else ""
+    if result.segments_problem is not None:
+        after = f" Segments were not refreshed: {result.segments_problem}."
     return f"Undid import {result.batch_id}: {said}.{after}"

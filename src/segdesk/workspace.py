@@ -139,8 +139,8 @@ class Workspace:
     def undo_import(self, batch_id: int) -> history.UndoReport:
         """Undo an import; then segments follow the data as after an import."""
         result = history.undo(self.engine, batch_id)
-        refreshed, _failed = self._follow_data()
-        return replace(result, segments_refreshed=refreshed)
+        refreshed, failed = self._follow_data()
+        return replace(result, segments_refreshed=refreshed, segments_problem=failed)
 
     # Segments --------------------------------------------------------------------------
     # (segdesk.segments is imported when used: the rule parser would slow the app's start)

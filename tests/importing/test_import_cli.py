@@ -57,7 +57,8 @@ def test_contacts_then_events_then_undo(db, write, capsys) -> None:
 
     code, out, _ = _run(capsys, "imports", "undo", "2", "--db", db, "--json")
     assert json.loads(out) == {"batch_id": 2, "contacts_removed": 0, "contacts_restored": 0,
-                               "events_removed": 1, "segments_refreshed": 0}  # fmt: skip
+                               "events_removed": 1, "segments_refreshed": 0,
+                               "segments_problem": None}  # fmt: skip
     code, out, _ = _run(capsys, "contacts", "--db", db, "--json")
     assert [c["external_id"] for c in json.loads(out)] == ["0001"]
 

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from segdesk.ingest.importer import ImportOptions
 from segdesk.segments.refresh import RefreshCancelled
+from segdesk.wording import undo_summary
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts, add_orders
 from tests.segments.conftest import SQL_LIKE, TODAY, contacts_frame, members, orders_frame
@@ -197,6 +198,12 @@ class TestAfterImport:
         assert (report["inserted"], report["segments_refreshed"]) == (2, 0)
         assert report["decisions"][-1].startswith(
             'segments were not refreshed: cannot refresh "Pro": unknown field "plan"'
+        )
+        undone = ws.undo_import(report["batch_id"])
+        assert (undone.contacts_removed, undone.segments_refreshed) == (2, 0)
+        assert undo_summary(undone).startswith(
+            "Undid import 1: removed 2 contacts. Segments were not refreshed: "
+            'cannot refresh "Pro": unknown field "plan"'
         )
 
     def test_dry_run_refreshes_nothing(self, ws: Workspace, tmp_path: Path) -> None:

@@ -68,14 +68,17 @@ class UndoReport:
     events_removed: int
     segments_refreshed: int = 0
     """Segments brought up to date after the undo (the workspace refreshes them)."""
+    segments_problem: str | None = None
+    """Why they were not, when a segment could not be computed; the undo stands."""
 
-    def to_json(self) -> dict[str, int]:
+    def to_json(self) -> dict[str, int | str | None]:
         return {
             "batch_id": self.batch_id,
             "contacts_removed": self.contacts_removed,
             "contacts_restored": self.contacts_restored,
             "events_removed": self.events_removed,
             "segments_refreshed": self.segments_refreshed,
+            "segments_problem": self.segments_problem,
         }
 
 
