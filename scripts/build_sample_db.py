@@ -1216,7 +1216,7 @@ def write_segments(conn: Connection) -> int:
                          now=days_before_anchor(days))  # fmt: skip
     for segment_name, email, mode, note in PINS:
         pin_contact(conn, segment_name, email, mode, now=days_before_anchor(20), note=note)
-    refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 6))
+    refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 0))  # the first moment of the day
     return conn.execute(select(func.count()).select_from(Segment.__table__)).scalar_one()
 
 
