@@ -85,21 +85,21 @@ def print_import_report(report: ImportReport, columns: Sequence[str] = ()) -> No
     for label, value in rows:
         table.add_row(label, f"{value:,}")
     console.print(table)
-    console.print(_bullets(report.decisions))
+    console.print(bullet_list(report.decisions))
     if columns:
         console.print("[bold]Columns[/bold]")
-        console.print(_bullets(columns))
+        console.print(bullet_list(columns))
     quality = report.quality.lines()
     if quality:
         console.print("[bold]Data quality[/bold]")
-        console.print(_bullets(quality))
+        console.print(bullet_list(quality))
     if report.rejected:
         console.print(f"[bold]Rejected rows[/bold] ({report.rejected:,})")
         shown = report.rejects_preview[:REJECTS_SHOWN]
         lines = [f"line {reject.line}: {reject.reason}" for reject in shown]
         if report.rejected > len(shown):
             lines.append(f"and {report.rejected - len(shown):,} more")
-        console.print(_bullets(lines))
+        console.print(bullet_list(lines))
     if report.rejects_file:
         console.print("All rejected rows, with their line and reason, are in:")
         console.print(f"  {report.rejects_file}", highlight=False, soft_wrap=True)
@@ -111,13 +111,13 @@ def print_import_report(report: ImportReport, columns: Sequence[str] = ()) -> No
         )
 
 
-def _bullets(lines: Sequence[str]) -> Table:
+def bullet_list(lines: Sequence[str], bullet: str = "  ·") -> Table:
     """Lines with a bullet each; a long line wraps under its own text, not under the bullet."""
     table = Table.grid(padding=(0, 1, 0, 0))
     table.add_column(no_wrap=True)
     table.add_column()
     for line in lines:
-        table.add_row("  ·", Text(line))
+        table.add_row(bullet, Text(line))
     return table
 
 

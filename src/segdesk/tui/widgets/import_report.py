@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.widgets import Static
 
+from segdesk.output import bullet_list
 from segdesk.tui.importing import home_relative, shorten
 
 if TYPE_CHECKING:
@@ -79,15 +80,7 @@ def counts_table(report: ImportReport) -> Table:
 
 
 def _bullets(lines: list[str]) -> Table | str:
-    """Lines with a bullet each; a long line wraps under its own text, not under the bullet."""
-    if not lines:
-        return "—"
-    table = Table.grid(padding=(0, 1, 0, 0))
-    table.add_column(no_wrap=True)
-    table.add_column()
-    for line in lines:
-        table.add_row("•", Text(line))
-    return table
+    return bullet_list(lines, "•") if lines else "—"
 
 
 def _rejects(report: ImportReport) -> Table | str:
