@@ -52,9 +52,21 @@ TARGET_RATIO = 2.0
 TARGET_PEAK_MB = 1000.0
 
 CONTACT_HEADER = (
-    "customer_id", "email", "first_name", "last_name", "phone", "company", "job_title", "city",
-    "region", "country", "postal_code", "signup_date", "age", "plan",
-)  # fmt: skip
+    "customer_id",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "company",
+    "job_title",
+    "city",
+    "region",
+    "country",
+    "postal_code",
+    "signup_date",
+    "age",
+    "plan",
+)
 ORDER_HEADER = ("customer_id", "order_id", "date", "amount", "quantity")
 
 # What each column must become: a field of the contact or event, or custom:NAME (a custom
@@ -287,11 +299,16 @@ def floor_contacts(db: Path, source: Path) -> int:
                 "company, job_title, city, region, country, postal_code, consent, created_at, "
                 "updated_at, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (*r[:11], "unknown", now, now,
-                     dumps({"signup_date": r[11], "age": int(r[12]), "plan": r[13]}))
+                    (
+                        *r[:11],
+                        "unknown",
+                        now,
+                        now,
+                        dumps({"signup_date": r[11], "age": int(r[12]), "plan": r[13]}),
+                    )
                     for r in reader
                 ),
-            )  # fmt: skip
+            )
             conn.execute("COMMIT")
         return conn.execute("SELECT count(*) FROM contact").fetchone()[0]
     finally:
@@ -393,16 +410,31 @@ class Bench:
         }
 
     def floor(self, what: str, db: Path, source: Path) -> tuple[Measured, dict[str, float]]:
-        argv = [sys.executable, str(Path(__file__).resolve()), "--floor-child", what,
-                str(db), str(source)]  # fmt: skip
+        argv = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--floor-child",
+            what,
+            str(db),
+            str(source),
+        ]
         done = measure(argv, self.env(), self.work / f"floor-{what}.log")
         return done, json.loads(done.stdout.strip().splitlines()[-1])
 
     def segdesk(
         self, what: str, source: Path, db: Path, maps: Sequence[str], *, dry_run: bool = False
     ) -> tuple[Measured, dict[str, object]]:
-        argv = [*segdesk_command(), "import", what, str(source), "--db", str(db), "--json",
-                "--rejects", str(self.work / f"{what}-rejects.csv")]  # fmt: skip
+        argv = [
+            *segdesk_command(),
+            "import",
+            what,
+            str(source),
+            "--db",
+            str(db),
+            "--json",
+            "--rejects",
+            str(self.work / f"{what}-rejects.csv"),
+        ]
         for item in maps:
             argv += ["--map", item]
         if dry_run:
@@ -428,12 +460,16 @@ class Bench:
             shape = ws.inspect_import(head)
             mapping = ws.suggest_mapping(shape, what)  # type: ignore[arg-type]
         suggested = {
-            c.source: c.action if c.action == "skip" else (
-                f"custom:{c.field}" if c.action == "custom" else str(c.field))
+            c.source: c.action
+            if c.action == "skip"
+            else (f"custom:{c.field}" if c.action == "custom" else str(c.field))
             for c in mapping.columns
-        }  # fmt: skip
-        maps = [f"{column}={field}" for column, field in wanted.items()
-                if suggested.get(column) != field]  # fmt: skip
+        }
+        maps = [
+            f"{column}={field}"
+            for column, field in wanted.items()
+            if suggested.get(column) != field
+        ]
         shown = " ".join(f"--map {m}" for m in maps) or "none needed"
         print(f"  {what}: suggested mapping checked on {HEAD_ROWS:,} rows; {shown}")
         _, report = self.segdesk(what, head, self.work / f"dry-{what}.db", maps, dry_run=True)
@@ -563,11 +599,19 @@ def report(figures: Sequence[Figure]) -> None:
             ratio = figure.ours.seconds / figure.floor_seconds
         peak = figure.ours.peak_mb if figure.ours else None
         for label, value, goal, met in (
-            (f"{figure.what}: ours / floor", ratio, f"≤ {TARGET_RATIO:g}x",
-             ratio is not None and ratio <= TARGET_RATIO),
-            (f"{figure.what}: peak memory", peak, f"< {TARGET_PEAK_MB:,.0f} MB",
-             peak is not None and peak < TARGET_PEAK_MB),
-        ):  # fmt: skip
+            (
+                f"{figure.what}: ours / floor",
+                ratio,
+                f"≤ {TARGET_RATIO:g}x",
+                ratio is not None and ratio <= TARGET_RATIO,
+            ),
+            (
+                f"{figure.what}: peak memory",
+                peak,
+                f"< {TARGET_PEAK_MB:,.0f} MB",
+                peak is not None and peak < TARGET_PEAK_MB,
+            ),
+        ):
             if value is None:
                 shown, verdict = "—", "—"
             else:

@@ -112,10 +112,11 @@ def build(path: Path, contacts: int, orders: int, seed: int) -> None:
         "VALUES (?, 'order', ?, ?, 1, ?)",
         (
             (c, t.replace("T", " "), a, f"o{n:09d}")
-            for n, (c, t, a) in enumerate(zip(who.tolist(), times.tolist(), amount_list,
-                                              strict=True))
+            for n, (c, t, a) in enumerate(
+                zip(who.tolist(), times.tolist(), amount_list, strict=True)
+            )
         ),
-    )  # fmt: skip
+    )
     for _name, sql in indexes:
         conn.execute(sql)
     conn.execute("COMMIT")
@@ -146,8 +147,11 @@ def floor(db: Path) -> dict[str, object]:
     last_day = pd.to_datetime(per["last"].str.slice(0, 10))
     recency = (pd.Timestamp(AS_OF) - last_day).dt.days.to_numpy()
     scores = []
-    for values, invert in ((recency, True), (per["frequency"].to_numpy(), False),
-                           (per["monetary"].round(6).to_numpy(), False)):  # fmt: skip
+    for values, invert in (
+        (recency, True),
+        (per["frequency"].to_numpy(), False),
+        (per["monetary"].round(6).to_numpy(), False),
+    ):
         points = np.quantile(values.astype(float), QUANTILES)
         above = np.searchsorted(points, values, side="left")
         scores.append(5 - above if invert else 1 + above)
@@ -167,8 +171,12 @@ def ours(db: Path, save: bool) -> dict[str, object]:
     seconds = time.perf_counter() - started
     engine.dispose()
     frame = result.contacts
-    check = _check(frame["contact_id"].to_numpy(), frame["r"].to_numpy(),
-                   frame["f"].to_numpy(), frame["m"].to_numpy())  # fmt: skip
+    check = _check(
+        frame["contact_id"].to_numpy(),
+        frame["r"].to_numpy(),
+        frame["f"].to_numpy(),
+        frame["m"].to_numpy(),
+    )
     return {"seconds": seconds, "check": check}
 
 
@@ -243,10 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     Path(f"{work}{suffix}").unlink(missing_ok=True)
                 shutil.copyfile(db, work)
             taken[figure].append(measure(figure, db if figure == "floor" else work))
-    print(f"RFM as of {AS_OF}, {args.contacts:,} contacts, {args.orders:,} orders, "
-          f"{args.runs} run(s) of each figure ({db.name})")  # fmt: skip
-    print(f"{'figure':<50} {'median s':>8} {'min s':>7} {'max s':>7} {'x floor':>8} "
-          f"{'peak MB':>8}  check")  # fmt: skip
+    print(
+        f"RFM as of {AS_OF}, {args.contacts:,} contacts, {args.orders:,} orders, "
+        f"{args.runs} run(s) of each figure ({db.name})"
+    )
+    print(
+        f"{'figure':<50} {'median s':>8} {'min s':>7} {'max s':>7} {'x floor':>8} "
+        f"{'peak MB':>8}  check"
+    )
     floor_median = statistics.median(seconds for seconds, _, _ in taken["floor"])
     ratios = {}
     for figure, label in labels.items():
@@ -255,8 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratios[figure] = median / floor_median
         peak = max(p for _, p, _ in taken[figure])
         checks = {c for _, _, c in taken[figure]}
-        print(f"{label:<50} {median:8.2f} {min(seconds):7.2f} {max(seconds):7.2f} "
-              f"{ratios[figure]:8.2f} {peak:8.0f}  {', '.join(sorted(checks))}")  # fmt: skip
+        print(
+            f"{label:<50} {median:8.2f} {min(seconds):7.2f} {max(seconds):7.2f} "
+            f"{ratios[figure]:8.2f} {peak:8.0f}  {', '.join(sorted(checks))}"
+        )
     same = len({c for runs in taken.values() for _, _, c in runs}) == 1
     print(f"same scores on every side: {'yes' if same else 'NO'}")
     for figure, label in list(labels.items())[1:]:

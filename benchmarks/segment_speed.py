@@ -123,11 +123,23 @@ def contact_rows(count: int, rng: random.Random) -> Iterator[tuple[object, ...]]
             attributes["plan"] = rng.choice(PLANS)
         attributes["loyalty_points"] = int(rng.expovariate(1 / 80))
         yield (
-            f"{cid:08d}", f"{first.lower()}.{last.lower()}.{cid}@example.com", first, last,
-            f"+1 555 01{cid % 100:02d}", rng.choice(COMPANIES), rng.choice(JOB_TITLES), city,
-            region, code, f"{rng.randrange(100000):05d}", rng.choice(SOURCES),
-            rng.choice(CONSENTS), stamp(created), stamp(created), json.dumps(attributes),
-        )  # fmt: skip
+            f"{cid:08d}",
+            f"{first.lower()}.{last.lower()}.{cid}@example.com",
+            first,
+            last,
+            f"+1 555 01{cid % 100:02d}",
+            rng.choice(COMPANIES),
+            rng.choice(JOB_TITLES),
+            city,
+            region,
+            code,
+            f"{rng.randrange(100000):05d}",
+            rng.choice(SOURCES),
+            rng.choice(CONSENTS),
+            stamp(created),
+            stamp(created),
+            json.dumps(attributes),
+        )
 
 
 def order_rows(count: int, contacts: int, rng: random.Random) -> Iterator[tuple[object, ...]]:
@@ -135,8 +147,9 @@ def order_rows(count: int, contacts: int, rng: random.Random) -> Iterator[tuple[
     buyers = rng.sample(range(1, contacts + 1), int(contacts * BUYER_SHARE))
     regulars = buyers[: max(1, int(len(buyers) * REGULAR_SHARE))]
     first_day = TODAY - dt.timedelta(days=HISTORY_DAYS)
-    running = list(itertools.accumulate(math.exp(0.7 * d / HISTORY_DAYS)
-                                        for d in range(HISTORY_DAYS)))  # fmt: skip
+    running = list(
+        itertools.accumulate(math.exp(0.7 * d / HISTORY_DAYS) for d in range(HISTORY_DAYS))
+    )
     made = 0
     for d, so_far in enumerate(running):
         target = round(count * so_far / running[-1])
@@ -203,17 +216,31 @@ def build(path: Path, contacts: int, orders: int, seed: int) -> None:
 def ensure_database(args: argparse.Namespace) -> Path:
     path = db_path(args.contacts, args.orders, args.seed)
     if args.rebuild or not path.exists():
-        print(f"Building {shown(path)} ({args.contacts:,} contacts, {args.orders:,} orders)...",
-              flush=True)  # fmt: skip
+        print(
+            f"Building {shown(path)} ({args.contacts:,} contacts, {args.orders:,} orders)...",
+            flush=True,
+        )
         started = time.perf_counter()
         # In a child process, so that this process's peak memory is the queries' alone.
         subprocess.run(
-            [sys.executable, __file__, "--build-only", "--contacts", str(args.contacts),
-             "--orders", str(args.orders), "--seed", str(args.seed)],
+            [
+                sys.executable,
+                __file__,
+                "--build-only",
+                "--contacts",
+                str(args.contacts),
+                "--orders",
+                str(args.orders),
+                "--seed",
+                str(args.seed),
+            ],
             check=True,
-        )  # fmt: skip
-        print(f"  built in {time.perf_counter() - started:.0f} s, "
-              f"{path.stat().st_size / 1e6:,.0f} MB", flush=True)  # fmt: skip
+        )
+        print(
+            f"  built in {time.perf_counter() - started:.0f} s, "
+            f"{path.stat().st_size / 1e6:,.0f} MB",
+            flush=True,
+        )
     return path
 
 
@@ -241,8 +268,10 @@ AGE = "json_extract(attributes, '$.age')"
 
 def orders_where(having: str, since: int | None = None) -> str:
     window = "" if since is None else f" AND occurred_at >= '{day(-since)}'"
-    return (f"id IN (SELECT contact_id FROM event WHERE kind = 'order' AND occurred_at < '{END}'"
-            f"{window} GROUP BY contact_id HAVING {having})")  # fmt: skip
+    return (
+        f"id IN (SELECT contact_id FROM event WHERE kind = 'order' AND occurred_at < '{END}'"
+        f"{window} GROUP BY contact_id HAVING {having})"
+    )
 
 
 @dataclass(frozen=True)
@@ -253,18 +282,25 @@ class Case:
 
 
 COUNTED = (
-    Case('country = "US" and plan in ("pro", "team") and age between 25 and 40',
-         f"country = 'US' AND {PLAN} IN ('pro', 'team') AND {AGE} BETWEEN 25 AND 40"),
-    Case("orders.count in last 90 days >= 2 and orders.total > 500",
-         orders_where(f"sum(occurred_at >= '{day(-90)}') >= 2 AND sum(amount) > 500")),
-    Case("orders.count = 0",
-         "id NOT IN (SELECT contact_id FROM event WHERE kind = 'order' "
-         f"AND occurred_at < '{END}')"),
+    Case(
+        'country = "US" and plan in ("pro", "team") and age between 25 and 40',
+        f"country = 'US' AND {PLAN} IN ('pro', 'team') AND {AGE} BETWEEN 25 AND 40",
+    ),
+    Case(
+        "orders.count in last 90 days >= 2 and orders.total > 500",
+        orders_where(f"sum(occurred_at >= '{day(-90)}') >= 2 AND sum(amount) > 500"),
+    ),
+    Case(
+        "orders.count = 0",
+        f"id NOT IN (SELECT contact_id FROM event WHERE kind = 'order' AND occurred_at < '{END}')",
+    ),
     Case("orders.last within last 60 days", orders_where("1", since=60)),
-    Case('plan = "pro" and not (orders.last within last 180 days)',
-         f"{PLAN} = 'pro' AND id NOT IN (SELECT contact_id FROM event WHERE kind = 'order' "
-         f"AND occurred_at >= '{day(-180)}' AND occurred_at < '{END}')"),
-)  # fmt: skip
+    Case(
+        'plan = "pro" and not (orders.last within last 180 days)',
+        f"{PLAN} = 'pro' AND id NOT IN (SELECT contact_id FROM event WHERE kind = 'order' "
+        f"AND occurred_at >= '{day(-180)}' AND occurred_at < '{END}')",
+    ),
+)
 TARGETED = 2
 """The first rules of COUNTED carry the 1.5x target; the others are shown for reference."""
 
@@ -273,29 +309,40 @@ REFRESHED = (
     Case('plan = "pro"', f"{PLAN} = 'pro'"),
     Case('country in ("GB", "IE")', "country IN ('GB', 'IE')"),
     Case("age < 25", f"{AGE} < 25"),
-    Case('consent = "subscribed" and country = "DE"',
-         "consent = 'subscribed' AND country = 'DE'"),
-    Case("signup_date within last 30 days",
-         f"json_extract(attributes, '$.signup_date') BETWEEN '{day(-30)}' AND '{day(0)}'"),
+    Case('consent = "subscribed" and country = "DE"', "consent = 'subscribed' AND country = 'DE'"),
+    Case(
+        "signup_date within last 30 days",
+        f"json_extract(attributes, '$.signup_date') BETWEEN '{day(-30)}' AND '{day(0)}'",
+    ),
     Case("orders.count >= 10", orders_where("count(*) >= 10")),
     COUNTED[2],
     COUNTED[3],
     Case("orders.total in last 365 days > 500", orders_where("sum(amount) > 500", since=365)),
     Case("orders.avg > 80", orders_where("avg(amount) > 80")),
     Case("orders.first within last 90 days", orders_where(f"min(occurred_at) >= '{day(-90)}'")),
-    Case("orders.count >= 3 and not (orders.last within last 180 days)",
-         orders_where(f"count(*) >= 3 AND max(occurred_at) < '{day(-180)}'")),
-    Case('loyalty_points > 200 and consent = "subscribed"',
-         "json_extract(attributes, '$.loyalty_points') > 200 AND consent = 'subscribed'"),
+    Case(
+        "orders.count >= 3 and not (orders.last within last 180 days)",
+        orders_where(f"count(*) >= 3 AND max(occurred_at) < '{day(-180)}'"),
+    ),
+    Case(
+        'loyalty_points > 200 and consent = "subscribed"',
+        "json_extract(attributes, '$.loyalty_points') > 200 AND consent = 'subscribed'",
+    ),
     Case('city = "London" or city = "Paris"', "city IN ('London', 'Paris')"),
     Case('company is empty and plan = "free"', f"company IS NULL AND {PLAN} = 'free'"),
-    Case('email ends with "@example.com" and age >= 60',
-         f"email LIKE '%@example.com' AND {AGE} >= 60"),
-    Case('country = "CA" and orders.count in last 365 days >= 1',
-         "country = 'CA' AND " + orders_where("1", since=365)),
-    Case('plan = "team" and orders.total > 1000',
-         f"{PLAN} = 'team' AND " + orders_where("sum(amount) > 1000")),
-)  # fmt: skip
+    Case(
+        'email ends with "@example.com" and age >= 60',
+        f"email LIKE '%@example.com' AND {AGE} >= 60",
+    ),
+    Case(
+        'country = "CA" and orders.count in last 365 days >= 1',
+        "country = 'CA' AND " + orders_where("1", since=365),
+    ),
+    Case(
+        'plan = "team" and orders.total > 1000',
+        f"{PLAN} = 'team' AND " + orders_where("sum(amount) > 1000"),
+    ),
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,8 +366,12 @@ class Sides:
         self.work = work
         self.engine = open_database(db)
         self.raw = sqlite3.connect(db, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON",
-                       "synchronous=NORMAL"):  # fmt: skip
+        for pragma in (
+            "journal_mode=WAL",
+            "busy_timeout=10000",
+            "foreign_keys=ON",
+            "synchronous=NORMAL",
+        ):
             self.raw.execute(f"PRAGMA {pragma}")
 
     def close(self) -> None:
@@ -345,8 +396,11 @@ class Sides:
     def cli(self, *args: str, db: Path | None = None) -> Ran:
         """``segdesk ARGS --db DB --json`` from start to exit, with its peak memory."""
         argv = [*segdesk_command(), *args, "--db", str(db or self.db), "--json"]
-        env = {**os.environ, "XDG_CONFIG_HOME": str(self.work / "config"),
-               "XDG_DATA_HOME": str(self.work / "data")}  # fmt: skip
+        env = {
+            **os.environ,
+            "XDG_CONFIG_HOME": str(self.work / "config"),
+            "XDG_DATA_HOME": str(self.work / "data"),
+        }
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             started = time.perf_counter()
             proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
@@ -412,14 +466,23 @@ def measure_counts(sides: Sides, runs: int, with_cli: bool) -> list[list[str]]:
             ours_runs.append(sides.ours(case.rule))
             floor_runs.append(sides.floor(case.floor))
             if with_cli:
-                cli_runs.append(sides.cli("segment", "count", "--rule", case.rule,
-                                          "--today", TODAY.isoformat()))  # fmt: skip
+                cli_runs.append(
+                    sides.cli("segment", "count", "--rule", case.rule, "--today", TODAY.isoformat())
+                )
         ours, floor = median_of(ours_runs), median_of(floor_runs)
         target = TARGET_RATIO if number < TARGETED else None
         ratio = ours.seconds / floor.seconds
         same = "" if ours.count == floor.count else f"  COUNTS DIFFER: floor {floor.count:,}"
-        rows.append([case.rule, f"{ours.count:,}", f"{floor.seconds:.3f}", f"{ours.seconds:.3f}",
-                     f"{ratio:.2f}x", verdict(ratio, target) + same])  # fmt: skip
+        rows.append(
+            [
+                case.rule,
+                f"{ours.count:,}",
+                f"{floor.seconds:.3f}",
+                f"{ours.seconds:.3f}",
+                f"{ratio:.2f}x",
+                verdict(ratio, target) + same,
+            ]
+        )
         if with_cli:
             cli = median_of(cli_runs)
             if cli.note:
@@ -427,9 +490,16 @@ def measure_counts(sides: Sides, runs: int, with_cli: bool) -> list[list[str]]:
             else:
                 peak = f", peak {cli.peak_mb:,.0f} MB" if cli.peak_mb else ""
                 mismatch = "" if cli.count in (None, ours.count) else f", count {cli.count:,}!"
-                rows.append(["  the same through the CLI", "", "", f"{cli.seconds:.3f}",
-                             f"{cli.seconds / floor.seconds:.2f}x",
-                             f"process start included{peak}{mismatch}"])  # fmt: skip
+                rows.append(
+                    [
+                        "  the same through the CLI",
+                        "",
+                        "",
+                        f"{cli.seconds:.3f}",
+                        f"{cli.seconds / floor.seconds:.2f}x",
+                        f"process start included{peak}{mismatch}",
+                    ]
+                )
         print(f"  counted {number + 1}/{len(COUNTED)}", file=sys.stderr, flush=True)
     return rows
 
@@ -443,23 +513,34 @@ def measure_refresh(sides: Sides) -> list[list[str]]:
     shutil.copyfile(sides.db, copy)
     today = ("--today", TODAY.isoformat())
     for number, case in enumerate(REFRESHED, start=1):
-        made = sides.cli("segment", "create", f"Segment {number:02d}", "--rule", case.rule,
-                         *today, db=copy)  # fmt: skip
+        made = sides.cli(
+            "segment", "create", f"Segment {number:02d}", "--rule", case.rule, *today, db=copy
+        )
         if made.note:
             return [[f"segdesk segment create {case.rule!r}", "", "", "", "", made.note]]
     first = sides.cli("segment", "refresh", *today, db=copy)
     floor_seconds, members = refresh_floor(copy)
     again = sides.cli("segment", "refresh", *today, db=copy)
     rows = []
-    for label, ran in (("segdesk segment refresh (20 segments)", first),
-                       ("  again, nobody moves", again)):  # fmt: skip
+    for label, ran in (
+        ("segdesk segment refresh (20 segments)", first),
+        ("  again, nobody moves", again),
+    ):
         if ran.note:
             rows.append([label, "", "", "", "", ran.note])
             continue
         peak = f"process start included, peak {ran.peak_mb:,.0f} MB" if ran.peak_mb else ""
         ratio = f"{ran.seconds / floor_seconds:.2f}x"
-        rows.append([label, f"{members:,}" if ran is first else "", f"{floor_seconds:.3f}",
-                     f"{ran.seconds:.3f}", ratio, peak])  # fmt: skip
+        rows.append(
+            [
+                label,
+                f"{members:,}" if ran is first else "",
+                f"{floor_seconds:.3f}",
+                f"{ran.seconds:.3f}",
+                ratio,
+                peak,
+            ]
+        )
     return rows
 
 
@@ -494,18 +575,26 @@ def measure_rfm(sides: Sides) -> list[list[str]]:
     floor_script = HERE / "models_speed.py"
     done = subprocess.run(
         [sys.executable, str(floor_script), "--child", "floor", "--db", str(sides.db)],
-        capture_output=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        check=False,
+    )
     if done.returncode != 0:
         return [["segdesk model rfm", "", "", "", "", "pandas floor failed"]]
     floor = json.loads(done.stdout)
     ours = sides.cli("model", "rfm", "--as-of", TODAY.isoformat(), "--no-save")
     if ours.note:
         return [["segdesk model rfm", "", "", "", "", ours.note]]
-    return [["segdesk model rfm (nothing saved)", "", f"{floor['seconds']:.3f}",
-             f"{ours.seconds:.3f}", f"{ours.seconds / floor['seconds']:.2f}x",
-             f"process start included, peak {ours.peak_mb:,.0f} MB; "
-             f"floor peak {floor['peak_mb']:,.0f} MB"]]  # fmt: skip
+    return [
+        [
+            "segdesk model rfm (nothing saved)",
+            "",
+            f"{floor['seconds']:.3f}",
+            f"{ours.seconds:.3f}",
+            f"{ours.seconds / floor['seconds']:.2f}x",
+            f"process start included, peak {ours.peak_mb:,.0f} MB; "
+            f"floor peak {floor['peak_mb']:,.0f} MB",
+        ]
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -540,8 +629,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--orders", type=int, default=DEFAULT_ORDERS)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (median)")
-    parser.add_argument("--only", choices=("counts", "refresh", "rfm"), action="append",
-                        help="measure only these parts (repeat); default all")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        choices=("counts", "refresh", "rfm"),
+        action="append",
+        help="measure only these parts (repeat); default all",
+    )
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI count figures")
     parser.add_argument("--rebuild", action="store_true", help="generate the database again")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
@@ -551,14 +644,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.build_only:
-        build(db_path(args.contacts, args.orders, args.seed), args.contacts, args.orders,
-              args.seed)  # fmt: skip
+        build(db_path(args.contacts, args.orders, args.seed), args.contacts, args.orders, args.seed)
         return 0
     db = ensure_database(args)
     parts = args.only or ["counts", "refresh", "rfm"]
-    print(f"Database: {shown(db)}: {args.contacts:,} contacts, {args.orders:,} orders; "
-          f"today = {TODAY}; SQLite {sqlite3.sqlite_version}; median of {args.runs} runs",
-          flush=True)  # fmt: skip
+    print(
+        f"Database: {shown(db)}: {args.contacts:,} contacts, {args.orders:,} orders; "
+        f"today = {TODAY}; SQLite {sqlite3.sqlite_version}; median of {args.runs} runs",
+        flush=True,
+    )
     rows: list[list[str]] = []
     with tempfile.TemporaryDirectory(dir=DATA_DIR, prefix="segment-speed-") as work:
         sides = Sides(db, Path(work))

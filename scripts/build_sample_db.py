@@ -1164,19 +1164,29 @@ SEGMENTS = (
 )
 
 PINS = (
-    ("VIP customers", "areyes@juniperottercoffeebar.com", "include",
-     "Trade partner who hosts our tasting evenings"),
+    (
+        "VIP customers",
+        "areyes@juniperottercoffeebar.com",
+        "include",
+        "Trade partner who hosts our tasting evenings",
+    ),
     ("Local customers", "test@example.com", "exclude", "Checkout test account, not a customer"),
-)  # fmt: skip
+)
 """Manual decisions: (segment, contact's email, include or exclude, note)."""
 
-SUMMER_PROMO = ("Summer cold brew promo", "orders.count in last 60 days >= 1",
-                date(2025, 6, 1), date(2025, 9, 15))  # fmt: skip
+SUMMER_PROMO = (
+    "Summer cold brew promo",
+    "orders.count in last 60 days >= 1",
+    date(2025, 6, 1),
+    date(2025, 9, 15),
+)
 """A campaign segment the shop retired when the campaign ended: (name, rule, made, retired)."""
 
-HOLIDAY_LIST = ("Holiday gift buyers",
-                "orders.count in last 40 days >= 1 and orders.total in last 40 days > 60",
-                date(2025, 12, 24))  # fmt: skip
+HOLIDAY_LIST = (
+    "Holiday gift buyers",
+    "orders.count in last 40 days >= 1 and orders.total in last 40 days > 60",
+    date(2025, 12, 24),
+)
 """A list frozen on its day, for a thank-you mailing: (name, rule, day)."""
 
 
@@ -1205,15 +1215,24 @@ def write_segments(conn: Connection) -> int:
     create_segment(conn, name, rule, today=first_day, now=moment(first_day))
     set_status(conn, name, "retired", today=retired, now=moment(retired))
     name, rule, day = HOLIDAY_LIST
-    create_static_from_rule(conn, name, rule, today=day, now=moment(day),
-                            reason="thank-you card for December buyers")  # fmt: skip
+    create_static_from_rule(
+        conn, name, rule, today=day, now=moment(day), reason="thank-you card for December buyers"
+    )
     for sample in SEGMENTS:
         (days, rule, reason), *edits = sample.rules
-        create_segment(conn, sample.name, rule, today=ANCHOR, now=days_before_anchor(days),
-                       reason=reason, status=sample.status)  # fmt: skip
+        create_segment(
+            conn,
+            sample.name,
+            rule,
+            today=ANCHOR,
+            now=days_before_anchor(days),
+            reason=reason,
+            status=sample.status,
+        )
         for days, rule, reason in edits:
-            edit_segment(conn, sample.name, rule, reason=reason, today=ANCHOR,
-                         now=days_before_anchor(days))  # fmt: skip
+            edit_segment(
+                conn, sample.name, rule, reason=reason, today=ANCHOR, now=days_before_anchor(days)
+            )
     for segment_name, email, mode, note in PINS:
         pin_contact(conn, segment_name, email, mode, now=days_before_anchor(20), note=note)
     refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 0))  # the first moment of the day

@@ -38,8 +38,14 @@ def unsegmented_copy(tmp_path: Path) -> Path:
     target = tmp_path / "sample.db"
     shutil.copyfile(SAMPLE_DB, target)
     with closing(sqlite3.connect(target)) as conn, conn:
-        for table in ("segment_pin", "segment_member", "segment_version", "segment",
-                      "model_run", "scheme"):  # fmt: skip
+        for table in (
+            "segment_pin",
+            "segment_member",
+            "segment_version",
+            "segment",
+            "model_run",
+            "scheme",
+        ):
             conn.execute(f"DELETE FROM {table}")
     return target
 

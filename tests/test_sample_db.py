@@ -298,8 +298,13 @@ class TestSegments:
     def test_at_least_six_rule_segments_with_members(self, rows: Rows) -> None:
         rules = [s for s in rows["segment"] if s["kind"] == "rule" and s["status"] == "active"]
         assert len(rules) >= 6
-        assert {"VIP customers", "Lapsed big spenders", "New this month", "Local customers",
-                "Newsletter-only"} <= {s["name"] for s in rules}  # fmt: skip
+        assert {
+            "VIP customers",
+            "Lapsed big spenders",
+            "New this month",
+            "Local customers",
+            "Newsletter-only",
+        } <= {s["name"] for s in rules}
         contacts = len(rows["contact"])
         members = Counter(m["segment_id"] for m in rows["segment_member"])
         for s in rules:

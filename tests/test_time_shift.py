@@ -95,8 +95,11 @@ def test_moving_back_and_forth_restores_the_text(tmp_path: Path) -> None:
     open_database(path).dispose()
     stamp = "2026-01-31 23:59:59.123456"
     with closing(sqlite3.connect(path)) as conn:
-        conn.execute("INSERT INTO contact (consent, created_at, updated_at, attributes) "
-                     "VALUES ('unknown', ?, ?, NULL)", (stamp, stamp))  # fmt: skip
+        conn.execute(
+            "INSERT INTO contact (consent, created_at, updated_at, attributes) "
+            "VALUES ('unknown', ?, ?, NULL)",
+            (stamp, stamp),
+        )
         conn.commit()
         move_dates(conn, 0)
         move_dates(conn, 1)

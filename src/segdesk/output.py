@@ -26,9 +26,13 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[obje
     (nor their headers); text wraps at spaces, and folds only where it must."""
     cells = [[str(cell) for cell in row] for row in rows]
     table = Table(
-        title=title, title_justify="left", title_style="bold", header_style="bold underline",
-        box=None, padding=(0, 1, 0, 0),
-    )  # fmt: skip
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        header_style="bold underline",
+        box=None,
+        padding=(0, 1, 0, 0),
+    )
     for i, column in enumerate(columns):
         values = [row[i] for row in cells if i < len(row)]
         numeric = bool(values) and all(_FIGURE.fullmatch(v) for v in values)
@@ -49,19 +53,31 @@ def print_contacts(title: str, records: Sequence[MappingABC[str, Any]]) -> None:
     print_table(
         title,
         ["email", "name", "company", "city", "country", "consent"],
-        [[r["email"] or "", " ".join(filter(None, [r["first_name"], r["last_name"]])),
-          r["company"] or "", r["city"] or "", r["country"] or "", r["consent"]]
-         for r in records],
-    )  # fmt: skip
+        [
+            [
+                r["email"] or "",
+                " ".join(filter(None, [r["first_name"], r["last_name"]])),
+                r["company"] or "",
+                r["city"] or "",
+                r["country"] or "",
+                r["consent"],
+            ]
+            for r in records
+        ],
+    )
 
 
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on stderr; yields ``advance(done, total)``."""
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-        console=Console(stderr=True), transient=True,
-    ) as progress:  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
         task = progress.add_task(description, total=None)
 
         def advance(done: int, total: int) -> None:
@@ -78,8 +94,13 @@ def print_import_report(report: ImportReport, columns: Sequence[str] = ()) -> No
     table = Table(show_header=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
-    rows = [("read", report.read), ("new", report.inserted), ("updated", report.updated),
-            ("unchanged", report.unchanged), ("rejected", report.rejected)]  # fmt: skip
+    rows = [
+        ("read", report.read),
+        ("new", report.inserted),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+        ("rejected", report.rejected),
+    ]
     if report.target == "events":
         rows.append(("new contacts", report.contacts_created))
     for label, value in rows:

@@ -127,9 +127,15 @@ class Workspace:
         After a real import, segments are refreshed (see :meth:`refresh_after_import`)."""
         keep = rejects is not None or not options.dry_run
         report = run_import(
-            self.engine, shape, mapping, options, rejects or default_rejects_path(shape.path),
-            progress=progress, cancelled=cancelled, keep_rejects=keep,
-        )  # fmt: skip
+            self.engine,
+            shape,
+            mapping,
+            options,
+            rejects or default_rejects_path(shape.path),
+            progress=progress,
+            cancelled=cancelled,
+            keep_rejects=keep,
+        )
         return report if options.dry_run else self.refresh_after_import(report)
 
     def imports(self, limit: int | None = None) -> list[history.ImportRun]:
@@ -160,9 +166,15 @@ class Workspace:
             return segment_detail(conn, name)
 
     def create_segment(
-        self, name: str, rule_text: str, *, static: bool = False, today: date | None = None,
-        reason: str | None = None, status: str = "active",
-    ) -> SegmentInfo:  # fmt: skip
+        self,
+        name: str,
+        rule_text: str,
+        *,
+        static: bool = False,
+        today: date | None = None,
+        reason: str | None = None,
+        status: str = "active",
+    ) -> SegmentInfo:
         """A rule segment (members computed now), or with ``static`` a list frozen today."""
         from segdesk.segments.editing import create_segment
         from segdesk.segments.static import create_static_from_rule
@@ -172,14 +184,19 @@ class Workspace:
             if static:
                 create_static_from_rule(conn, name, rule_text, today=day, now=now, reason=reason)
             else:
-                create_segment(conn, name, rule_text, today=day, now=now, reason=reason,
-                               status=status)  # fmt: skip
+                create_segment(
+                    conn, name, rule_text, today=day, now=now, reason=reason, status=status
+                )
             return self._segment_info(conn, name)
 
     def create_static_segment(
-        self, name: str, *, from_segment: str | None = None,
-        contacts: list[str] | None = None, reason: str | None = None,
-    ) -> SegmentInfo:  # fmt: skip
+        self,
+        name: str,
+        *,
+        from_segment: str | None = None,
+        contacts: list[str] | None = None,
+        reason: str | None = None,
+    ) -> SegmentInfo:
         """A list frozen from another segment's members or from contacts named one by one."""
         from segdesk.segments.static import create_static_from_contacts, create_static_from_segment
 
@@ -200,8 +217,14 @@ class Workspace:
         from segdesk.segments.editing import edit_segment
 
         with self._segment_writer() as conn, conn.begin():
-            edit_segment(conn, name, rule_text, reason=reason, today=today or date.today(),
-                         now=datetime.now(UTC))  # fmt: skip
+            edit_segment(
+                conn,
+                name,
+                rule_text,
+                reason=reason,
+                today=today or date.today(),
+                now=datetime.now(UTC),
+            )
             return self._segment_info(conn, name)
 
     def rename_segment(self, old: str, new: str) -> SegmentInfo:
@@ -235,8 +258,7 @@ class Workspace:
         from segdesk.segments.editing import duplicate_segment
 
         with self._segment_writer() as conn, conn.begin():
-            duplicate_segment(conn, name, new, today=today or date.today(),
-                              now=datetime.now(UTC))  # fmt: skip
+            duplicate_segment(conn, name, new, today=today or date.today(), now=datetime.now(UTC))
             return self._segment_info(conn, new)
 
     def pin_contact(self, name: str, contact: str, mode: str, note: str | None = None) -> Pin:
@@ -260,9 +282,13 @@ class Workspace:
             return count_rule(conn, rule_text, today or date.today())
 
     def refresh_segments(
-        self, name: str | None = None, *, today: date | None = None,
-        progress: SegmentProgress | None = None, cancelled: Cancelled | None = None,
-    ) -> RefreshResult:  # fmt: skip
+        self,
+        name: str | None = None,
+        *,
+        today: date | None = None,
+        progress: SegmentProgress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> RefreshResult:
         """Refresh one segment, or (without a name) the model schemes and then every rule
         segment in dependency order, in one transaction: cancelling changes nothing."""
         from segdesk.segments.refresh import refresh_all, refresh_segment
@@ -348,8 +374,14 @@ class Workspace:
 
         day, keep = run_day(as_of, save)
         with self._model_connection(keep) as conn, conn.begin():
-            return run_rfm(conn, as_of=day, now=datetime.now(UTC), save=keep,
-                           progress=progress, cancelled=cancelled)  # fmt: skip
+            return run_rfm(
+                conn,
+                as_of=day,
+                now=datetime.now(UTC),
+                save=keep,
+                progress=progress,
+                cancelled=cancelled,
+            )
 
     def run_lifecycle(
         self,
@@ -367,8 +399,15 @@ class Workspace:
         day, keep = run_day(as_of, save)
         with self._model_connection(keep) as conn, conn.begin():
             limits = thresholds or saved_thresholds(conn)
-            return run_lifecycle(conn, as_of=day, thresholds=limits, now=datetime.now(UTC),
-                                 save=keep, progress=progress, cancelled=cancelled)  # fmt: skip
+            return run_lifecycle(
+                conn,
+                as_of=day,
+                thresholds=limits,
+                now=datetime.now(UTC),
+                save=keep,
+                progress=progress,
+                cancelled=cancelled,
+            )
 
     def lifecycle_thresholds(self) -> Thresholds:
         """The thresholds the lifecycle scheme was last saved with, else the defaults."""

@@ -40,8 +40,9 @@ def write(tmp_path: Path) -> Callable[..., Path]:
 def run(ws: Workspace, tmp_path: Path) -> Callable[..., ImportReport]:
     """Import a file with the suggested mapping (plus --map style overrides)."""
 
-    def _run(path: Path, target: str = "contacts", maps: tuple[str, ...] = (),
-             **options: Any) -> ImportReport:  # fmt: skip
+    def _run(
+        path: Path, target: str = "contacts", maps: tuple[str, ...] = (), **options: Any
+    ) -> ImportReport:
         shape = ws.inspect_import(path)
         mapping = ws.suggest_mapping(shape, target)  # type: ignore[arg-type]
         if maps:
@@ -91,11 +92,17 @@ def events(ws: Workspace) -> list[dict[str, Any]]:
     with ws.engine.connect() as conn:
         rows = conn.execute(select(table).order_by(table.c.id)).mappings().all()
     return [
-        {"contact_id": r["contact_id"], "kind": r["kind"],
-         "occurred_at": r["occurred_at"].isoformat(), "amount": r["amount"],
-         "quantity": r["quantity"], "ref": r["ref"], "attributes": r["attributes"]}
+        {
+            "contact_id": r["contact_id"],
+            "kind": r["kind"],
+            "occurred_at": r["occurred_at"].isoformat(),
+            "amount": r["amount"],
+            "quantity": r["quantity"],
+            "ref": r["ref"],
+            "attributes": r["attributes"],
+        }
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def batches(ws: Workspace) -> int:

@@ -28,12 +28,24 @@ from tests.factories import add_contacts, add_orders
 SEGDESK = Path(sys.executable).with_name("segdesk")
 
 KNOWN_CONTACTS = [
-    {"email": "ann@example.com", "external_id": "C-0001", "first_name": "Ann",
-     "last_name": "Lee", "city": "Paris", "consent": "subscribed", "attributes": {"tier": "gold"}},
-    {"email": "bob@example.com", "external_id": "C-0002", "first_name": "Bob",
-     "company": "Acme", "attributes": {}},
+    {
+        "email": "ann@example.com",
+        "external_id": "C-0001",
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "city": "Paris",
+        "consent": "subscribed",
+        "attributes": {"tier": "gold"},
+    },
+    {
+        "email": "bob@example.com",
+        "external_id": "C-0002",
+        "first_name": "Bob",
+        "company": "Acme",
+        "attributes": {},
+    },
     {"external_id": "C-0003", "first_name": "Cy", "phone": "+33 6 00 00 00 03"},
-]  # fmt: skip
+]
 
 BULK_DOMAIN = "bulk.example"
 """Every contact a test file brings (besides the known ones) has an address at this domain."""
@@ -59,8 +71,14 @@ def stock(db: Path) -> None:
     """A database with three known contacts and a few orders of the first two."""
     with Workspace.open(db) as ws:
         add_contacts(ws.engine, KNOWN_CONTACTS)
-        add_orders(ws.engine, 1, [(datetime(2024, 5, 1, 9, tzinfo=UTC), 42.5),
-                                  (datetime(2024, 6, 2, 18, tzinfo=UTC), 7.0)])  # fmt: skip
+        add_orders(
+            ws.engine,
+            1,
+            [
+                (datetime(2024, 5, 1, 9, tzinfo=UTC), 42.5),
+                (datetime(2024, 6, 2, 18, tzinfo=UTC), 7.0),
+            ],
+        )
         add_orders(ws.engine, 2, [(datetime(2024, 7, 3, 12, tzinfo=UTC), 19.99)])
 
 
@@ -167,10 +185,20 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(tmp_path: Path) -> Non
 
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen(
-            [str(SEGDESK), "import", "contacts", str(big), "--db", str(db), "--json",
-             "--rejects", str(rejects)],
-            stdout=stdout, stderr=stderr,
-        )  # fmt: skip
+            [
+                str(SEGDESK),
+                "import",
+                "contacts",
+                str(big),
+                "--db",
+                str(db),
+                "--json",
+                "--rejects",
+                str(rejects),
+            ],
+            stdout=stdout,
+            stderr=stderr,
+        )
     try:
         # Mid-run, demonstrably: megabytes of the import are in the -wal file, another
         # connection cannot take the write lock, and no import is committed yet.
@@ -265,8 +293,9 @@ def _unchanged_and_usable(ws: Workspace, db: Path, target: str, before: dict, tm
     assert integrity(db) == ["ok"]
     assert ws.imports() == []
     assert _rejects_left(tmp / "rejects") == []
-    again = _import(ws, FILES[target](tmp / f"again-{target}.csv", 20), target,
-                    tmp / "rejects" / "again.csv")  # fmt: skip
+    again = _import(
+        ws, FILES[target](tmp / f"again-{target}.csv", 20), target, tmp / "rejects" / "again.csv"
+    )
     assert (again.read, again.rejected, again.inserted + again.updated) == (20, 1, 19)
     assert [run.id for run in ws.imports()] == [again.batch_id]
 

@@ -37,14 +37,32 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_documents_are_what_json_dumps_writes() -> None:
     customs = [
-        {"plan": "pro", "age": 34, "since": dt.date(2021, 3, 4), "score": 1.0,
-         "vip": True, "share %": 'say "hi" 100%s'},
-        {"plan": None, "age": 1, "since": None, "score": float("nan"), "vip": False,
-         "share %": "Zoë ☕ \\ /"},
+        {
+            "plan": "pro",
+            "age": 34,
+            "since": dt.date(2021, 3, 4),
+            "score": 1.0,
+            "vip": True,
+            "share %": 'say "hi" 100%s',
+        },
+        {
+            "plan": None,
+            "age": 1,
+            "since": None,
+            "score": float("nan"),
+            "vip": False,
+            "share %": "Zoë ☕ \\ /",
+        },
         {"plan": None, "age": None, "since": None, "score": None, "vip": None, "share %": None},
-        {"plan": "x", "age": 2**70, "since": dt.datetime(2024, 1, 2, 3, 4, 5), "score": 2,
-         "vip": None, "share %": "\n\t"},
-    ]  # fmt: skip
+        {
+            "plan": "x",
+            "age": 2**70,
+            "since": dt.datetime(2024, 1, 2, 3, 4, 5),
+            "score": 2,
+            "vip": None,
+            "share %": "\n\t",
+        },
+    ]
     expected = [
         json.dumps(
             {
@@ -73,17 +91,26 @@ def _stored_rows(db: Path) -> list[tuple[Any, ...]]:
 def _insert_and_look_up(db: Path) -> list[tuple[Any, ...]]:
     now = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     with Workspace.open(db) as ws, ws.engine.begin() as conn:
-        insert_columns(conn, Contact.__table__, {
-            "email": ["a@x.com", "b@x.com", "c@x.com"],
-            "external_id": ["001", None, "003"],
-            "consent": ["unknown"] * 3,
-            "attributes": JsonTexts(['{"plan": "pro"}', "{}", '{"age": 3, "since": "2020-01-02"}']),
-            "created_at": [now] * 3,
-            "updated_at": [now, now + dt.timedelta(days=1), now],
-        })  # fmt: skip
-        insert_rows(conn, Contact.__table__,
-                    ("email", "consent", "attributes", "created_at", "updated_at"),
-                    [("d@x.com", "subscribed", {"tier": "gold"}, now, now)])  # fmt: skip
+        insert_columns(
+            conn,
+            Contact.__table__,
+            {
+                "email": ["a@x.com", "b@x.com", "c@x.com"],
+                "external_id": ["001", None, "003"],
+                "consent": ["unknown"] * 3,
+                "attributes": JsonTexts(
+                    ['{"plan": "pro"}', "{}", '{"age": 3, "since": "2020-01-02"}']
+                ),
+                "created_at": [now] * 3,
+                "updated_at": [now, now + dt.timedelta(days=1), now],
+            },
+        )
+        insert_rows(
+            conn,
+            Contact.__table__,
+            ("email", "consent", "attributes", "created_at", "updated_at"),
+            [("d@x.com", "subscribed", {"tier": "gold"}, now, now)],
+        )
         email = Contact.__table__.c.email
         wanted = {"b@x.com", "d@x.com", "zz@x.com", "x' OR 1=1"}
         keys = listed(conn, wanted)
@@ -118,11 +145,14 @@ def test_portable_twins_store_and_find_the_same(
     assert stored == [
         ("a@x.com", '{"plan": "pro"}', "2024-05-06 05:08:09.000000", "2024-05-06 05:08:09.000000"),
         ("b@x.com", "{}", "2024-05-06 05:08:09.000000", "2024-05-07 05:08:09.000000"),
-        ("c@x.com", '{"age": 3, "since": "2020-01-02"}', "2024-05-06 05:08:09.000000",
-         "2024-05-06 05:08:09.000000"),
-        ("d@x.com", '{"tier": "gold"}', "2024-05-06 05:08:09.000000",
-         "2024-05-06 05:08:09.000000"),
-    ]  # fmt: skip
+        (
+            "c@x.com",
+            '{"age": 3, "since": "2020-01-02"}',
+            "2024-05-06 05:08:09.000000",
+            "2024-05-06 05:08:09.000000",
+        ),
+        ("d@x.com", '{"tier": "gold"}', "2024-05-06 05:08:09.000000", "2024-05-06 05:08:09.000000"),
+    ]
 
 
 # Quality counts over many chunks ------------------------------------------------------------------
@@ -191,8 +221,10 @@ def test_events_quality_counts_match_the_file(small_chunks, ws, write, run) -> N
     years = frame["date"].str[:4].astype(int)
     amounts = pd.to_numeric(frame["amount"].replace("", None))
     assert (report.read, report.inserted, report.contacts_created) == (
-        1000, 1000, frame["customer_id"].nunique()
-    )  # fmt: skip
+        1000,
+        1000,
+        frame["customer_id"].nunique(),
+    )
     expected = {
         "amounts below zero (refunds?)": int((amounts < 0).sum()),
         "dates in the future": int((years == 2031).sum()),
@@ -221,8 +253,9 @@ def test_repeats_merge_whatever_the_chunks(
     chunk: int, unsubscribe: bool, monkeypatch: pytest.MonkeyPatch, ws, write, run
 ) -> None:
     monkeypatch.setattr(importer, "CHUNK_ROWS", chunk)
-    report = run(write("repeats.csv", REPEATS), maps=("plan=custom:plan",),
-                 mark_unsubscribed=unsubscribe)  # fmt: skip
+    report = run(
+        write("repeats.csv", REPEATS), maps=("plan=custom:plan",), mark_unsubscribed=unsubscribe
+    )
     assert (report.read, report.inserted, report.updated, report.unchanged) == (5, 3, 2, 0)
     assert report.quality.duplicates_merged == 2
     stored = by_email(ws)
@@ -236,8 +269,11 @@ def test_repeats_merge_whatever_the_chunks(
     for email, (first, city, attributes) in expected.items():
         row = stored[email]
         assert (row["first_name"], row["city"], row["attributes"], row["consent"]) == (
-            first, city, attributes, consent
-        )  # fmt: skip
+            first,
+            city,
+            attributes,
+            consent,
+        )
 
 
 @pytest.mark.parametrize("chunk", [1, 100])

@@ -22,11 +22,13 @@ def db(tmp_path: Path) -> str:
 
 
 def test_contacts_then_events_then_undo(db, write, capsys) -> None:
-    people = write("people.csv", "customer_id,email,first_name\n0001,a@example.com,Ann\n"
-                                 "0002,bad email,Bob\n")  # fmt: skip
+    people = write(
+        "people.csv", "customer_id,email,first_name\n0001,a@example.com,Ann\n0002,bad email,Bob\n"
+    )
     rejects = people.with_name("rejects.csv")
-    code, out, _ = _run(capsys, "import", "contacts", str(people), "--db", db, "--json",
-                        "--rejects", str(rejects))  # fmt: skip
+    code, out, _ = _run(
+        capsys, "import", "contacts", str(people), "--db", db, "--json", "--rejects", str(rejects)
+    )
     assert code == 0
     report = json.loads(out)
     assert {k: report[k] for k in ("read", "inserted", "updated", "unchanged", "rejected")} == {
@@ -39,11 +41,25 @@ def test_contacts_then_events_then_undo(db, write, capsys) -> None:
     assert report["rejects_file"] == str(rejects)
     assert rejects.read_text().splitlines()[1].startswith("3,")
 
-    orders = write("orders.csv", "customer_id,date,dollar_value\n0001,2024-02-03,12.50\n"
-                                 "0009,2024-02-04,3\n")  # fmt: skip
-    code, out, _ = _run(capsys, "import", "events", str(orders), "--db", db, "--json",
-                        "--map", "customer_id=external_id", "--map", "date=occurred_at",
-                        "--map", "dollar_value=amount", "--reject-missing")  # fmt: skip
+    orders = write(
+        "orders.csv", "customer_id,date,dollar_value\n0001,2024-02-03,12.50\n0009,2024-02-04,3\n"
+    )
+    code, out, _ = _run(
+        capsys,
+        "import",
+        "events",
+        str(orders),
+        "--db",
+        db,
+        "--json",
+        "--map",
+        "customer_id=external_id",
+        "--map",
+        "date=occurred_at",
+        "--map",
+        "dollar_value=amount",
+        "--reject-missing",
+    )
     assert code == 0
     report = json.loads(out)
     assert (report["inserted"], report["rejected"], report["contacts_created"]) == (1, 1, 0)
@@ -56,9 +72,14 @@ def test_contacts_then_events_then_undo(db, write, capsys) -> None:
     ]
 
     code, out, _ = _run(capsys, "imports", "undo", "2", "--db", db, "--json")
-    assert json.loads(out) == {"batch_id": 2, "contacts_removed": 0, "contacts_restored": 0,
-                               "events_removed": 1, "segments_refreshed": 0,
-                               "segments_problem": None}  # fmt: skip
+    assert json.loads(out) == {
+        "batch_id": 2,
+        "contacts_removed": 0,
+        "contacts_restored": 0,
+        "events_removed": 1,
+        "segments_refreshed": 0,
+        "segments_problem": None,
+    }
     code, out, _ = _run(capsys, "contacts", "--db", db, "--json")
     assert [c["external_id"] for c in json.loads(out)] == ["0001"]
 

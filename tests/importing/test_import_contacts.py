@@ -210,14 +210,14 @@ class TestIdentity:
             ("skip", (0, 0, 1), "Leeds", None, "pro"),
         ],
     )
-    def test_existing_contacts_rule(self, ws, write, run, rule, counts, city, phone,
-                                    plan) -> None:  # fmt: skip
+    def test_existing_contacts_rule(self, ws, write, run, rule, counts, city, phone, plan) -> None:
         add_contacts(
             ws.engine, [{"email": "a@example.com", "city": "Leeds", "attributes": {"plan": "pro"}}]
         )
-        report = run(write("update.csv", "email,city,phone,plan\n"
-                                         "a@example.com,York,+44 1,team\n"),
-                     on_existing=rule)  # fmt: skip
+        report = run(
+            write("update.csv", "email,city,phone,plan\na@example.com,York,+44 1,team\n"),
+            on_existing=rule,
+        )
         assert (report.inserted, report.updated, report.unchanged) == counts
         [a] = contacts(ws)
         assert (a["city"], a["phone"], a["attributes"]) == (city, phone, {"plan": plan})
@@ -231,12 +231,12 @@ class TestIdentity:
         [a] = contacts(ws)
         assert (a["city"], a["consent"]) == ("Leeds", "subscribed")
 
-    def test_external_id_key_keeps_zeros_and_refuses_a_taken_email(self, ws, write,
-                                                                   run) -> None:  # fmt: skip
+    def test_external_id_key_keeps_zeros_and_refuses_a_taken_email(self, ws, write, run) -> None:
         add_contacts(ws.engine, [{"email": "taken@example.com", "external_id": "9"}])
-        report = run(write("ids.csv", "customer_id,email\n007,x@example.com\n"
-                                      "008,taken@example.com\n"),
-                     key="external_id")  # fmt: skip
+        report = run(
+            write("ids.csv", "customer_id,email\n007,x@example.com\n008,taken@example.com\n"),
+            key="external_id",
+        )
         assert (report.inserted, report.rejected) == (1, 1)
         assert report.rejects_preview[0].reason == (
             "email 'taken@example.com' already belongs to the contact with external id '9'"

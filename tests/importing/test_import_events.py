@@ -31,8 +31,15 @@ SHOPIFY = (
 
 
 def _order(contact_id, when, amount, qty, ref=None, **attributes):  # type: ignore[no-untyped-def]
-    return {"contact_id": contact_id, "kind": "order", "occurred_at": when, "amount": amount,
-            "quantity": qty, "ref": ref, "attributes": attributes}  # fmt: skip
+    return {
+        "contact_id": contact_id,
+        "kind": "order",
+        "occurred_at": when,
+        "amount": amount,
+        "quantity": qty,
+        "ref": ref,
+        "attributes": attributes,
+    }
 
 
 class TestTransactionLog:
@@ -56,8 +63,7 @@ class TestTransactionLog:
             _order(3, "2024-03-02T00:00:00+00:00", 5.0, 1.0, store="YORK"),
             _order(4, "2024-03-03T00:00:00+00:00", -7.5, 1.0, store="LEEDS"),
         ]
-        assert [c["external_id"] for c in contacts(ws)] == ["000123", "004567", "089000",
-                                                            "000999"]  # fmt: skip
+        assert [c["external_id"] for c in contacts(ws)] == ["000123", "004567", "089000", "000999"]
 
     def test_reimport_never_doubles(self, ws, write, run) -> None:
         path = write("tx.log", TRANSACTIONS)
@@ -100,19 +106,38 @@ class TestShopOrders:
         assert report.quality.repeated_refs == 1
         assert report.rejects_preview[0].line == 5
         assert events(ws) == [
-            _order(1, "2024-06-30T10:00:00+00:00", 123.0, 2.0, "#1001",
-                   financial_status="paid", paid_at="2024-06-30T10:05:00", subtotal=100.0,
-                   lineitem_name="Rye loaf"),
-            _order(2, "2024-07-01T12:59:00+00:00", 9.61, 1.0, "#1002",
-                   financial_status="paid", paid_at="2024-07-01T13:00:00", subtotal=8.5,
-                   lineitem_name="Bagel"),
-        ]  # fmt: skip
+            _order(
+                1,
+                "2024-06-30T10:00:00+00:00",
+                123.0,
+                2.0,
+                "#1001",
+                financial_status="paid",
+                paid_at="2024-06-30T10:05:00",
+                subtotal=100.0,
+                lineitem_name="Rye loaf",
+            ),
+            _order(
+                2,
+                "2024-07-01T12:59:00+00:00",
+                9.61,
+                1.0,
+                "#1002",
+                financial_status="paid",
+                paid_at="2024-07-01T13:00:00",
+                subtotal=8.5,
+                lineitem_name="Bagel",
+            ),
+        ]
 
     def test_other_kinds_of_event(self, ws, write, run) -> None:
         add_contacts(ws.engine, [{"email": "fay@example.com"}])
-        report = run(write("webinar.csv", "email,date,title\nfay@example.com,2024-09-01,"
-                                          "Brewing at home\n"), "events",
-                     maps=("date=occurred_at",), kind="webinar")  # fmt: skip
+        report = run(
+            write("webinar.csv", "email,date,title\nfay@example.com,2024-09-01,Brewing at home\n"),
+            "events",
+            maps=("date=occurred_at",),
+            kind="webinar",
+        )
         assert report.inserted == 1
         [webinar] = events(ws)
         assert (webinar["kind"], webinar["amount"], webinar["attributes"]) == (

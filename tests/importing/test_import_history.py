@@ -30,9 +30,14 @@ def test_undo_contacts_import_restores_everything(ws, write, run) -> None:
         ],
     )
     before = contacts(ws)
-    report = run(write("c.csv", "email,city,plan,consent\n"
-                                "kept@example.com,York,team,unsubscribed\n"
-                                "new@example.com,Hull,free,subscribed\n"))  # fmt: skip
+    report = run(
+        write(
+            "c.csv",
+            "email,city,plan,consent\n"
+            "kept@example.com,York,team,unsubscribed\n"
+            "new@example.com,Hull,free,subscribed\n",
+        )
+    )
     assert (report.inserted, report.updated) == (1, 1)
     result = ws.undo_import(report.batch_id)
     assert (result.contacts_removed, result.contacts_restored, result.events_removed) == (1, 1, 0)
@@ -44,9 +49,14 @@ def test_undo_contacts_import_restores_everything(ws, write, run) -> None:
 
 def test_undo_events_import_removes_events_and_created_contacts(ws, write, run) -> None:
     add_contacts(ws.engine, [{"email": "fay@example.com"}])
-    report = run(write("o.csv", "email,date,amount\nfay@example.com,2024-01-02,5\n"
-                                "new@example.com,2024-01-03,6\n"),
-                 "events", maps=("date=occurred_at",))  # fmt: skip
+    report = run(
+        write(
+            "o.csv",
+            "email,date,amount\nfay@example.com,2024-01-02,5\nnew@example.com,2024-01-03,6\n",
+        ),
+        "events",
+        maps=("date=occurred_at",),
+    )
     assert (report.inserted, report.contacts_created) == (2, 1)
     result = ws.undo_import(report.batch_id)
     assert (result.events_removed, result.contacts_removed) == (2, 1)
@@ -56,8 +66,11 @@ def test_undo_events_import_removes_events_and_created_contacts(ws, write, run) 
 
 def test_undo_refused_when_a_later_import_depends_on_it(ws, write, run) -> None:
     first = run(write("c.csv", "email\nnew@example.com\n"))
-    later = run(write("o.csv", "email,date,amount\nnew@example.com,2024-01-03,6\n"),
-                "events", maps=("date=occurred_at",))  # fmt: skip
+    later = run(
+        write("o.csv", "email,date,amount\nnew@example.com,2024-01-03,6\n"),
+        "events",
+        maps=("date=occurred_at",),
+    )
     with pytest.raises(UserError, match=f"import {later.batch_id} added events to"):
         ws.undo_import(first.batch_id)
     ws.undo_import(later.batch_id)

@@ -17,16 +17,28 @@ from segdesk.workspace import default_rejects_path
 @pytest.mark.parametrize(
     ("values", "short", "detailed"),
     [
-        (["2024-03-01 10:00:00"], "date (ISO)", "date, year first (ISO): 2024-03-01 10:00:00 is "
-                                                "1 March 2024"),
-        (["20241231", ""], "date (YYYYMMDD)", "date, written YYYYMMDD: 20241231 is "
-                                              "31 December 2024"),
-        (["n/a", "04/05/2024", "31/12/2024"], "date (dd/mm)", "date, day first: 04/05/2024 is "
-                                                               "4 May 2024"),
-        (["12/31/2024", "04/05/2024"], "date (mm/dd)", "date, month first: 12/31/2024 is "
-                                                       "31 December 2024"),
+        (
+            ["2024-03-01 10:00:00"],
+            "date (ISO)",
+            "date, year first (ISO): 2024-03-01 10:00:00 is 1 March 2024",
+        ),
+        (
+            ["20241231", ""],
+            "date (YYYYMMDD)",
+            "date, written YYYYMMDD: 20241231 is 31 December 2024",
+        ),
+        (
+            ["n/a", "04/05/2024", "31/12/2024"],
+            "date (dd/mm)",
+            "date, day first: 04/05/2024 is 4 May 2024",
+        ),
+        (
+            ["12/31/2024", "04/05/2024"],
+            "date (mm/dd)",
+            "date, month first: 12/31/2024 is 31 December 2024",
+        ),
     ],
-)  # fmt: skip
+)
 def test_date_columns_say_how_their_dates_are_written(values, short, detailed) -> None:
     column = suggest_mapping(["Email", "Date"], "events", samples={"Date": values}).column("Date")
     assert column.type.kind == "date"

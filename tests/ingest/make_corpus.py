@@ -212,14 +212,21 @@ def xlsx_bytes() -> bytes:
     sheet.title = "Customers"
     rows = [
         ["Customer ID", "Email", "Signed up", "Last order", "Total", "Orders", "Note", "VIP"],
-        ["00123", "ann@example.com", date(2024, 6, 30), datetime(2024, 7, 1, 12, 30), 1234.5,
-         3, "=SUM(A1)", True],
+        [
+            "00123",
+            "ann@example.com",
+            date(2024, 6, 30),
+            datetime(2024, 7, 1, 12, 30),
+            1234.5,
+            3,
+            "=SUM(A1)",
+            True,
+        ],
         ["00456", "ben@example.com", date(2023, 12, 1), None, 0.1, 1, "+49 30 1234", False],
         [None, None, None, None, None, None, None, None],
-        ["07890", "cy@example.com", date(2024, 1, 15), datetime(2024, 2, 1), -5, 0, "@home",
-         None],
+        ["07890", "cy@example.com", date(2024, 1, 15), datetime(2024, 2, 1), -5, 0, "@home", None],
         ["08000", "di@example.com", 45473, None, 99.99, 2, "'=neutralised", None],
-    ]  # fmt: skip
+    ]
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=2):
             if value is None:

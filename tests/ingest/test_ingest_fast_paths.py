@@ -76,21 +76,102 @@ FEW_EXAMPLES = settings(max_examples=120, deadline=None)
 
 FRAGMENTS = (
     # whitespace, also the kinds str.strip removes beyond the space
-    " ", "  ", "\t", "\n", "\r", "\r\n", "\u00a0", "\u2009", "\u202f", "\u3000", "\x1c", "\x0b",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "\u00a0",
+    "\u2009",
+    "\u202f",
+    "\u3000",
+    "\x1c",
+    "\x0b",
     # quotes, formula starts, Excel's text trick
-    "'", "''", '"', '="', "=", "+", "-", "@", "\u2212",
+    "'",
+    "''",
+    '"',
+    '="',
+    "=",
+    "+",
+    "-",
+    "@",
+    "\u2212",
     # digits: ASCII, other scripts, superscripts, digit-like letters
-    "0", "1", "7", "9", "00", "123", "2024", "06", "30", "13", "\u0663", "\u00b2", "\u2460", "O",
+    "0",
+    "1",
+    "7",
+    "9",
+    "00",
+    "123",
+    "2024",
+    "06",
+    "30",
+    "13",
+    "\u0663",
+    "\u00b2",
+    "\u2460",
+    "O",
     # number punctuation, currencies, stand-ins
-    ".", ",", "(", ")", "E", "e", "E+", "e-", "€", "$", "USD", " CHF", "n/a", "--",
+    ".",
+    ",",
+    "(",
+    ")",
+    "E",
+    "e",
+    "E+",
+    "e-",
+    "€",
+    "$",
+    "USD",
+    " CHF",
+    "n/a",
+    "--",
     # email parts, in both cases, with lookalikes
-    "a", "Z", "user", "User", "x_y", "_", "mailto:", "MAILTO:", "<", ">", "..", "xn--", "com",
-    "DE", "io", "c0m", "K", "\u212a", "\u0130", "ß", "ü", "é",
+    "a",
+    "Z",
+    "user",
+    "User",
+    "x_y",
+    "_",
+    "mailto:",
+    "MAILTO:",
+    "<",
+    ">",
+    "..",
+    "xn--",
+    "com",
+    "DE",
+    "io",
+    "c0m",
+    "K",
+    "\u212a",
+    "\u0130",
+    "ß",
+    "ü",
+    "é",
     # date and time parts
-    "/", ":", "T", "t", "Z", " PM", "am", "+02:00", "UTC", "12:00", "23:59:59", ".123",
+    "/",
+    ":",
+    "T",
+    "t",
+    "Z",
+    " PM",
+    "am",
+    "+02:00",
+    "UTC",
+    "12:00",
+    "23:59:59",
+    ".123",
     # consent and yes/no words
-    "yes", "No", "opt-in", "Opted Out", "pending", "ja",
-)  # fmt: skip
+    "yes",
+    "No",
+    "opt-in",
+    "Opted Out",
+    "pending",
+    "ja",
+)
 
 fragments = st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join)
 """Text assembled from pieces that sit on the edge of some fast path."""
@@ -381,8 +462,12 @@ def test_fast_paths_are_taken_for_plain_values(call, text, expected, monkeypatch
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"{text!r} took the full rules")
 
-    for name in ("_clean_identifier_slow", "_normalise_email_slow", "_parse_number_slow",
-                 "_parse_date_slow"):  # fmt: skip
+    for name in (
+        "_clean_identifier_slow",
+        "_normalise_email_slow",
+        "_parse_number_slow",
+        "_parse_date_slow",
+    ):
         monkeypatch.setattr(value_rules, name, refuse)
     result = call(text)
     assert (str(result) if call is parse_date else result) == expected
@@ -447,12 +532,29 @@ def test_memo_stops_remembering_values_that_do_not_repeat():
 
 # --- whole rows -------------------------------------------------------------------------------
 
-HEADER = ("Id", "Email", "Name", "Phone", "Country", "Signup", "Age", "Spent", "News", "VIP",
-          "Ordered", "Note")  # fmt: skip
+HEADER = (
+    "Id",
+    "Email",
+    "Name",
+    "Phone",
+    "Country",
+    "Signup",
+    "Age",
+    "Spent",
+    "News",
+    "VIP",
+    "Ordered",
+    "Note",
+)
 
 
-def _column(source: str, action: Any, field: str | None, kind: ColumnType | None = None,
-            inverted: bool = False) -> ColumnMapping:  # fmt: skip
+def _column(
+    source: str,
+    action: Any,
+    field: str | None,
+    kind: ColumnType | None = None,
+    inverted: bool = False,
+) -> ColumnMapping:
     return ColumnMapping(source, action, field, kind or ColumnType(), inverted)
 
 

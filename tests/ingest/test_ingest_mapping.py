@@ -194,18 +194,38 @@ def test_transaction_log_as_events(corpus):
 @pytest.mark.parametrize(
     ("header", "field"),
     [
-        ("mail", "email"), ("e-mail", "email"), ("email_address", "email"),
-        ("E-Mail-Adresse", "email"), ("zip", "postal_code"), ("zipcode", "postal_code"),
-        ("postcode", "postal_code"), ("PLZ", "postal_code"), ("customer_id", "external_id"),
-        ("id", "external_id"), ("Kundennummer", "external_id"), ("mobile", "phone"),
-        ("Telefon", "phone"), ("Handy", "phone"), ("organisation", "company"),
-        ("organization", "company"), ("Firma", "company"), ("Stadt", "city"), ("Ort", "city"),
-        ("Land", "country"), ("Bundesland", "region"), ("Vorname", "first_name"),
-        ("Nachname", "last_name"), ("Position", "job_title"), ("Lead Source", "source"),
-        ("opt-in", "consent"), ("Subscribed", "consent"), ("Email Marketing Consent", "consent"),
-        ("Full Name", "full_name"), ("name", "full_name"),
+        ("mail", "email"),
+        ("e-mail", "email"),
+        ("email_address", "email"),
+        ("E-Mail-Adresse", "email"),
+        ("zip", "postal_code"),
+        ("zipcode", "postal_code"),
+        ("postcode", "postal_code"),
+        ("PLZ", "postal_code"),
+        ("customer_id", "external_id"),
+        ("id", "external_id"),
+        ("Kundennummer", "external_id"),
+        ("mobile", "phone"),
+        ("Telefon", "phone"),
+        ("Handy", "phone"),
+        ("organisation", "company"),
+        ("organization", "company"),
+        ("Firma", "company"),
+        ("Stadt", "city"),
+        ("Ort", "city"),
+        ("Land", "country"),
+        ("Bundesland", "region"),
+        ("Vorname", "first_name"),
+        ("Nachname", "last_name"),
+        ("Position", "job_title"),
+        ("Lead Source", "source"),
+        ("opt-in", "consent"),
+        ("Subscribed", "consent"),
+        ("Email Marketing Consent", "consent"),
+        ("Full Name", "full_name"),
+        ("name", "full_name"),
     ],
-)  # fmt: skip
+)
 def test_generic_and_german_headers(header, field):
     mapping = suggest_mapping([header])
     assert (mapping.columns[0].action, mapping.columns[0].field) == ("field", field)
@@ -214,15 +234,28 @@ def test_generic_and_german_headers(header, field):
 @pytest.mark.parametrize(
     ("header", "field"),
     [
-        ("order id", "ref"), ("Order Number", "ref"), ("invoice", "ref"),
-        ("Transaction ID", "ref"), ("Bestellnummer", "ref"), ("date", "occurred_at"),
-        ("Order Date", "occurred_at"), ("created at", "occurred_at"), ("Datum", "occurred_at"),
-        ("total", "amount"), ("amount", "amount"), ("value", "amount"),
-        ("dollar_value", "amount"), ("Umsatz", "amount"), ("qty", "quantity"),
-        ("Lineitem quantity", "quantity"), ("Menge", "quantity"), ("customer id", "external_id"),
-        ("customer email", "email"), ("Email", "email"),
+        ("order id", "ref"),
+        ("Order Number", "ref"),
+        ("invoice", "ref"),
+        ("Transaction ID", "ref"),
+        ("Bestellnummer", "ref"),
+        ("date", "occurred_at"),
+        ("Order Date", "occurred_at"),
+        ("created at", "occurred_at"),
+        ("Datum", "occurred_at"),
+        ("total", "amount"),
+        ("amount", "amount"),
+        ("value", "amount"),
+        ("dollar_value", "amount"),
+        ("Umsatz", "amount"),
+        ("qty", "quantity"),
+        ("Lineitem quantity", "quantity"),
+        ("Menge", "quantity"),
+        ("customer id", "external_id"),
+        ("customer email", "email"),
+        ("Email", "email"),
     ],
-)  # fmt: skip
+)
 def test_event_headers(header, field):
     mapping = suggest_mapping([header], "events")
     assert (mapping.columns[0].action, mapping.columns[0].field) == ("field", field)
@@ -240,8 +273,9 @@ def test_full_name_is_split_only_without_first_and_last():
     assert alone.column("Name").field == "full_name"
     both = suggest_mapping(["Email", "Full Name", "First Name", "Last Name"])
     assert (both.column("Full Name").action, both.column("Full Name").field) == (
-        "custom", "full_name_2",
-    )  # fmt: skip
+        "custom",
+        "full_name_2",
+    )
     assert both.notes == (
         "'Full Name' holds full names, but the file has separate first/last name columns; "
         "kept as a custom field",
@@ -254,8 +288,10 @@ def test_inverted_consent_column():
     )
     column = mapping.column("Unsubscribed")
     assert (column.field, column.inverted, column.reason) == (
-        "consent", True, "yes means unsubscribed",
-    )  # fmt: skip
+        "consent",
+        True,
+        "yes means unsubscribed",
+    )
 
 
 def test_status_counts_as_consent_only_with_consent_values():
@@ -293,8 +329,11 @@ def test_existing_custom_fields_are_reused():
     )
     column = mapping.column("Loyalty Tier")
     assert (column.action, column.field, column.type, column.reason) == (
-        "custom", "loyalty_tier", ColumnType("category"), "existing custom field",
-    )  # fmt: skip
+        "custom",
+        "loyalty_tier",
+        ColumnType("category"),
+        "existing custom field",
+    )
 
 
 # --- overrides ------------------------------------------------------------------------------
@@ -314,8 +353,10 @@ def test_overrides(corpus):
     assert changed.column("Default Address Phone").field == "phone"
     phone = changed.column("Phone")
     assert (phone.action, phone.field, phone.reason) == (
-        "custom", "phone_2", "its field was given to another column; kept as a custom field",
-    )  # fmt: skip
+        "custom",
+        "phone_2",
+        "its field was given to another column; kept as a custom field",
+    )
     assert changed.column("Tags").action == "skip"
     assert changed.column("Total Spent").field == "lifetime_value"
     assert changed.column("Total Spent").type == ColumnType("number", decimal=",")
@@ -443,5 +484,8 @@ def test_malformed_json(data, message):
 def test_column_mapping_defaults():
     column = ColumnMapping("X", "skip", None)
     assert column.to_json() == {
-        "source": "X", "action": "skip", "field": None, "type": {"kind": "text"},
-    }  # fmt: skip
+        "source": "X",
+        "action": "skip",
+        "field": None,
+        "type": {"kind": "text"},
+    }

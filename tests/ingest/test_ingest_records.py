@@ -30,29 +30,50 @@ def test_german_excel_contacts(corpus):
     assert [(r.line, r.fields, r.custom, r.problems) for r in got] == [
         (
             2,
-            {"external_id": "00123", "first_name": "Jürgen", "last_name": "Müller",
-             "email": "juergen@example.de", "company": "Bäckerei Süß GmbH",
-             "postal_code": "01067", "city": "Dresden", "consent": "subscribed"},
+            {
+                "external_id": "00123",
+                "first_name": "Jürgen",
+                "last_name": "Müller",
+                "email": "juergen@example.de",
+                "company": "Bäckerei Süß GmbH",
+                "postal_code": "01067",
+                "city": "Dresden",
+                "consent": "subscribed",
+            },
             {"umsatz": 1234.56, "letzte_bestellung": date(2024, 6, 30)},
             (),
         ),
         (
             3,
-            {"external_id": "00456", "first_name": "Änne", "last_name": "Groß",
-             "email": "aenne@example.de", "company": None, "postal_code": "80331",
-             "city": "München", "consent": "unsubscribed"},
+            {
+                "external_id": "00456",
+                "first_name": "Änne",
+                "last_name": "Groß",
+                "email": "aenne@example.de",
+                "company": None,
+                "postal_code": "80331",
+                "city": "München",
+                "consent": "unsubscribed",
+            },
             {"umsatz": 12.5, "letzte_bestellung": date(2024, 2, 1)},
             (),
         ),
         (
             4,
-            {"external_id": "00789", "first_name": "Björn", "last_name": "Weiß",
-             "email": "bjoern@example.de", "company": "Weiß; Söhne KG", "postal_code": "20095",
-             "city": "Hamburg", "consent": "unknown"},
+            {
+                "external_id": "00789",
+                "first_name": "Björn",
+                "last_name": "Weiß",
+                "email": "bjoern@example.de",
+                "company": "Weiß; Söhne KG",
+                "postal_code": "20095",
+                "city": "Hamburg",
+                "consent": "unknown",
+            },
             {"umsatz": -7.0, "letzte_bestellung": date(2023, 12, 15)},
             (),
         ),
-    ]  # fmt: skip
+    ]
 
 
 def test_shopify_customers_keep_ids_zips_and_phones_as_text(corpus):
@@ -70,8 +91,10 @@ def test_shopify_customers_keep_ids_zips_and_phones_as_text(corpus):
     assert fay.custom["total_orders"] == 7
     assert fay.custom["accepts_sms_marketing"] is False
     assert (gus.fields["email"], gus.fields["postal_code"], gus.fields["consent"]) == (
-        "gus@example.com", "04101", "unsubscribed",
-    )  # fmt: skip
+        "gus@example.com",
+        "04101",
+        "unsubscribed",
+    )
 
 
 def test_hubspot_consent_and_dates(corpus):
@@ -99,11 +122,27 @@ def test_mailchimp_unsubscribed_everyone(corpus):
 def test_shopify_orders_events(corpus):
     got = records(corpus, "shopify_orders.csv", "events")
     assert [(r.line, r.fields) for r in got] == [
-        (2, {"ref": "#1001", "email": "fay@example.com", "amount": 123.0,
-             "occurred_at": datetime(2024, 6, 30, 10, 0), "quantity": 2}),
-        (3, {"ref": "#1002", "email": "gus@example.com", "amount": 9.61,
-             "occurred_at": datetime(2024, 7, 1, 12, 59), "quantity": 1}),
-    ]  # fmt: skip
+        (
+            2,
+            {
+                "ref": "#1001",
+                "email": "fay@example.com",
+                "amount": 123.0,
+                "occurred_at": datetime(2024, 6, 30, 10, 0),
+                "quantity": 2,
+            },
+        ),
+        (
+            3,
+            {
+                "ref": "#1002",
+                "email": "gus@example.com",
+                "amount": 9.61,
+                "occurred_at": datetime(2024, 7, 1, 12, 59),
+                "quantity": 1,
+            },
+        ),
+    ]
     assert got[0].custom["paid_at"] == datetime(2024, 6, 30, 10, 5)
     assert got[0].custom["id_field"] == 5512345678901
 
@@ -111,43 +150,126 @@ def test_shopify_orders_events(corpus):
 def test_transaction_log_events_keep_repeated_rows(corpus):
     got = records(corpus, "transactions.log", "events")
     assert [(r.line, r.fields) for r in got] == [
-        (3, {"occurred_at": date(2024, 1, 5), "external_id": "000123", "amount": 19.99,
-             "quantity": 1, "ref": "T-0001"}),
-        (4, {"occurred_at": date(2024, 1, 5), "external_id": "000123", "amount": 19.99,
-             "quantity": 1, "ref": "T-0001"}),
-        (5, {"occurred_at": date(2024, 2, 12), "external_id": "004567", "amount": 120.0,
-             "quantity": 12, "ref": "T-0002"}),
-        (7, {"occurred_at": date(2024, 3, 1), "external_id": "000123", "amount": 1250.5,
-             "quantity": 3, "ref": "T-0003"}),
-        (8, {"occurred_at": date(2024, 3, 2), "external_id": "089000", "amount": 5.0,
-             "quantity": 1, "ref": None}),
-    ]  # fmt: skip
+        (
+            3,
+            {
+                "occurred_at": date(2024, 1, 5),
+                "external_id": "000123",
+                "amount": 19.99,
+                "quantity": 1,
+                "ref": "T-0001",
+            },
+        ),
+        (
+            4,
+            {
+                "occurred_at": date(2024, 1, 5),
+                "external_id": "000123",
+                "amount": 19.99,
+                "quantity": 1,
+                "ref": "T-0001",
+            },
+        ),
+        (
+            5,
+            {
+                "occurred_at": date(2024, 2, 12),
+                "external_id": "004567",
+                "amount": 120.0,
+                "quantity": 12,
+                "ref": "T-0002",
+            },
+        ),
+        (
+            7,
+            {
+                "occurred_at": date(2024, 3, 1),
+                "external_id": "000123",
+                "amount": 1250.5,
+                "quantity": 3,
+                "ref": "T-0003",
+            },
+        ),
+        (
+            8,
+            {
+                "occurred_at": date(2024, 3, 2),
+                "external_id": "089000",
+                "amount": 5.0,
+                "quantity": 1,
+                "ref": None,
+            },
+        ),
+    ]
 
 
 def test_xlsx_contacts(corpus):
     got = records(corpus, "mixed.xlsx")
     assert [(r.line, r.fields, r.custom) for r in got] == [
-        (3, {"external_id": "00123", "email": "ann@example.com"},
-         {"signed_up": date(2024, 6, 30), "last_order": datetime(2024, 7, 1, 12, 30),
-          "total": 1234.5, "orders_field": 3, "note": "=SUM(A1)", "vip": True}),
-        (4, {"external_id": "00456", "email": "ben@example.com"},
-         {"signed_up": date(2023, 12, 1), "last_order": None, "total": 0.1,
-          "orders_field": 1, "note": "+49 30 1234", "vip": False}),
-        (6, {"external_id": "07890", "email": "cy@example.com"},
-         {"signed_up": date(2024, 1, 15), "last_order": date(2024, 2, 1), "total": -5,
-          "orders_field": 0, "note": "@home", "vip": None}),
-        (7, {"external_id": "08000", "email": "di@example.com"},
-         {"signed_up": date(2024, 6, 30), "last_order": None, "total": 99.99,
-          "orders_field": 2, "note": "=neutralised", "vip": None}),
-    ]  # fmt: skip
+        (
+            3,
+            {"external_id": "00123", "email": "ann@example.com"},
+            {
+                "signed_up": date(2024, 6, 30),
+                "last_order": datetime(2024, 7, 1, 12, 30),
+                "total": 1234.5,
+                "orders_field": 3,
+                "note": "=SUM(A1)",
+                "vip": True,
+            },
+        ),
+        (
+            4,
+            {"external_id": "00456", "email": "ben@example.com"},
+            {
+                "signed_up": date(2023, 12, 1),
+                "last_order": None,
+                "total": 0.1,
+                "orders_field": 1,
+                "note": "+49 30 1234",
+                "vip": False,
+            },
+        ),
+        (
+            6,
+            {"external_id": "07890", "email": "cy@example.com"},
+            {
+                "signed_up": date(2024, 1, 15),
+                "last_order": date(2024, 2, 1),
+                "total": -5,
+                "orders_field": 0,
+                "note": "@home",
+                "vip": None,
+            },
+        ),
+        (
+            7,
+            {"external_id": "08000", "email": "di@example.com"},
+            {
+                "signed_up": date(2024, 6, 30),
+                "last_order": None,
+                "total": 99.99,
+                "orders_field": 2,
+                "note": "=neutralised",
+                "vip": None,
+            },
+        ),
+    ]
 
 
 def test_formula_like_values(corpus):
     got = records(corpus, "formulas.csv")
     assert [r.custom["value"] for r in got] == [
-        "=SUM(A1)", "+49 30 1234", "-5", "@home", "=neutralised", "+49 30 5678", "-7",
-        "@work", "'plain quote",
-    ]  # fmt: skip
+        "=SUM(A1)",
+        "+49 30 1234",
+        "-5",
+        "@home",
+        "=neutralised",
+        "+49 30 5678",
+        "-7",
+        "@work",
+        "'plain quote",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -61,17 +61,64 @@ def test_cp1252_german_excel_export(read):
     assert shape.layout == "csv, semicolon"
     assert shape.decimal_hint == ","
     assert shape.header == (
-        "Kundennr", "Vorname", "Name", "E-Mail", "Firma", "PLZ", "Ort", "Umsatz",
-        "Letzte Bestellung", "Newsletter",
-    )  # fmt: skip
+        "Kundennr",
+        "Vorname",
+        "Name",
+        "E-Mail",
+        "Firma",
+        "PLZ",
+        "Ort",
+        "Umsatz",
+        "Letzte Bestellung",
+        "Newsletter",
+    )
     assert lines_and_values(rows) == [
-        (2, ("00123", "Jürgen", "Müller", "JUERGEN@Example.de", "Bäckerei Süß GmbH", "01067",
-             "Dresden", "1.234,56", "30.06.2024", "ja")),
-        (3, ("00456", "Änne", "Groß", "aenne@example.de", "", "80331", "München", "12,50 €",
-             "01.02.2024", "nein")),
-        (4, ("00789", "Björn", "Weiß", "bjoern@example.de", "Weiß; Söhne KG", "20095",
-             "Hamburg", "-7,00", "15.12.2023", "")),
-    ]  # fmt: skip
+        (
+            2,
+            (
+                "00123",
+                "Jürgen",
+                "Müller",
+                "JUERGEN@Example.de",
+                "Bäckerei Süß GmbH",
+                "01067",
+                "Dresden",
+                "1.234,56",
+                "30.06.2024",
+                "ja",
+            ),
+        ),
+        (
+            3,
+            (
+                "00456",
+                "Änne",
+                "Groß",
+                "aenne@example.de",
+                "",
+                "80331",
+                "München",
+                "12,50 €",
+                "01.02.2024",
+                "nein",
+            ),
+        ),
+        (
+            4,
+            (
+                "00789",
+                "Björn",
+                "Weiß",
+                "bjoern@example.de",
+                "Weiß; Söhne KG",
+                "20095",
+                "Hamburg",
+                "-7,00",
+                "15.12.2023",
+                "",
+            ),
+        ),
+    ]
 
 
 def test_plain_ascii_is_read_as_utf8(read):
@@ -178,11 +225,14 @@ def test_ragged_rows(read):
     assert shape.layout_reason == "comma: the most consistent split, though rows differ in length"
     assert [(r.line, r.values, r.problem) for r in rows] == [
         (2, ("uma@example.com", "Uma", "Rome"), None),
-        (3, ("vic@example.com", "Vic", "Milan", "extra", "more"),
-         "this row has 5 values but the header names only 3 columns"),
+        (
+            3,
+            ("vic@example.com", "Vic", "Milan", "extra", "more"),
+            "this row has 5 values but the header names only 3 columns",
+        ),
         (4, ("wes@example.com", "Wes", ""), None),  # short rows are padded
         (5, ("xia@example.com", "Xia", "Pisa"), None),  # empty extras are no problem
-    ]  # fmt: skip
+    ]
 
 
 def test_whitespace_aligned_transaction_log(read):
@@ -241,9 +291,16 @@ def test_user_delimiter(corpus):
 def test_formula_like_values_arrive_untouched(read):
     _, rows = read("formulas.csv")
     assert [r.values[1] for r in rows] == [
-        "=SUM(A1)", "+49 30 1234", "-5", "@home", "'=neutralised", "'+49 30 5678", "'-7",
-        "'@work", "'plain quote",
-    ]  # fmt: skip
+        "=SUM(A1)",
+        "+49 30 1234",
+        "-5",
+        "@home",
+        "'=neutralised",
+        "'+49 30 5678",
+        "'-7",
+        "'@work",
+        "'plain quote",
+    ]
 
 
 # --- workbooks ------------------------------------------------------------------------------
@@ -258,16 +315,34 @@ def test_xlsx(read):
     assert shape.layout_reason == "sheet 'Customers': the first sheet with data"
     assert shape.header_line == 2
     assert shape.header == (
-        "Customer ID", "Email", "Signed up", "Last order", "Total", "Orders", "Note", "VIP",
-    )  # fmt: skip
+        "Customer ID",
+        "Email",
+        "Signed up",
+        "Last order",
+        "Total",
+        "Orders",
+        "Note",
+        "VIP",
+    )
     # line numbers are the sheet's row numbers; the empty row 5 is skipped
     assert lines_and_values(rows) == [
-        (3, ("00123", "ann@example.com", "2024-06-30", "2024-07-01 12:30:00", "1234.5", "3",
-             "=SUM(A1)", "true")),
+        (
+            3,
+            (
+                "00123",
+                "ann@example.com",
+                "2024-06-30",
+                "2024-07-01 12:30:00",
+                "1234.5",
+                "3",
+                "=SUM(A1)",
+                "true",
+            ),
+        ),
         (4, ("00456", "ben@example.com", "2023-12-01", "", "0.1", "1", "+49 30 1234", "false")),
         (6, ("07890", "cy@example.com", "2024-01-15", "2024-02-01", "-5", "0", "@home", "")),
         (7, ("08000", "di@example.com", "45473", "", "99.99", "2", "'=neutralised", "")),
-    ]  # fmt: skip
+    ]
 
 
 def test_xlsx_sheet_by_name_or_number(corpus):

@@ -130,8 +130,10 @@ def test_parse_number_problems(text, reason):
 def test_decide_decimal():
     comma = decide_decimal(["1.234,56", "12,50 €", "-7,00", ""])
     assert (comma.decimal, comma.ambiguous, comma.reason) == (
-        ",", False, "3 value(s) use a decimal comma",
-    )  # fmt: skip
+        ",",
+        False,
+        "3 value(s) use a decimal comma",
+    )
     point = decide_decimal(["1,234.56", "3"])
     assert (point.decimal, point.ambiguous) == (".", False)
     whole = decide_decimal(["1", "20", "300"])
@@ -207,12 +209,16 @@ def test_excel_serials():
 def test_decide_date_order():
     dmy = decide_date_order(["30/06/2024", "01/02/2024"])
     assert (dmy.order, dmy.ambiguous, dmy.reason) == (
-        "dmy", False, "'30/06/2024' can only be day first",
-    )  # fmt: skip
+        "dmy",
+        False,
+        "'30/06/2024' can only be day first",
+    )
     mdy = decide_date_order(["06/30/2024", "01/02/2024"])
     assert (mdy.order, mdy.ambiguous, mdy.reason) == (
-        "mdy", False, "'06/30/2024' can only be month first",
-    )  # fmt: skip
+        "mdy",
+        False,
+        "'06/30/2024' can only be month first",
+    )
     unsure = decide_date_order(["05/06/2024", "01/02/2024"])
     assert (unsure.order, unsure.ambiguous) == ("dmy", True)
     assert unsure.reason == (
@@ -233,11 +239,23 @@ def test_decide_date_order():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("yes", True), ("No", False), ("TRUE", True), ("false", False), ("1", True),
-        ("0", False), ("y", True), ("N", False), ("t", True), ("F", False), ("ja", True),
-        ("Nein", False), ("WAHR", True), ("FALSCH", False), (" on ", True),
+        ("yes", True),
+        ("No", False),
+        ("TRUE", True),
+        ("false", False),
+        ("1", True),
+        ("0", False),
+        ("y", True),
+        ("N", False),
+        ("t", True),
+        ("F", False),
+        ("ja", True),
+        ("Nein", False),
+        ("WAHR", True),
+        ("FALSCH", False),
+        (" on ", True),
     ],
-)  # fmt: skip
+)
 def test_parse_bool(text, expected):
     assert parse_bool(text) is expected
 
@@ -368,14 +386,20 @@ def guess(values, **kwargs):
 
 def test_infer_numbers():
     assert guess(["1.234,56", "12,50 €", "-7,00", ""]) == (
-        ColumnType("number", decimal=","), False, "numbers; 3 value(s) use a decimal comma",
-    )  # fmt: skip
+        ColumnType("number", decimal=","),
+        False,
+        "numbers; 3 value(s) use a decimal comma",
+    )
     assert guess(["$1,200", "35.50", "n/a"]) == (
-        ColumnType("number", decimal="."), False, "numbers; 1 value(s) use a decimal point",
-    )  # fmt: skip
+        ColumnType("number", decimal="."),
+        False,
+        "numbers; 1 value(s) use a decimal point",
+    )
     assert guess(["1", "0", "1"]) == (
-        ColumnType("number", decimal="."), False, "numbers; whole numbers",
-    )  # fmt: skip
+        ColumnType("number", decimal="."),
+        False,
+        "numbers; whole numbers",
+    )
     assert guess(["1,234", "2,500"], decimal_hint=",")[0] == ColumnType("number", decimal=",")
 
 
@@ -388,15 +412,18 @@ def test_infer_identifiers_stay_text():
 
 def test_infer_dates():
     assert guess(["30.06.2024", "01.02.2024"]) == (
-        ColumnType("date", date_order="dmy"), False,
+        ColumnType("date", date_order="dmy"),
+        False,
         "dates; '30.06.2024' can only be day first",
-    )  # fmt: skip
+    )
     assert guess(["06/30/2024", "01/02/2024"])[0] == ColumnType("date", date_order="mdy")
     ambiguous = guess(["05/06/2024", "01/02/2024"])
     assert ambiguous[:2] == (ColumnType("date", date_order="dmy"), True)
     assert guess(["20240105", "20240212"]) == (
-        ColumnType("date", date_order="dmy"), False, "dates written as YYYYMMDD",
-    )  # fmt: skip
+        ColumnType("date", date_order="dmy"),
+        False,
+        "dates written as YYYYMMDD",
+    )
     assert guess(["2024-06-30 12:00", "2024-07-01"])[2] == "dates (year first)"
 
 

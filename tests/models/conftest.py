@@ -42,9 +42,11 @@ def pandas_figures(db: Path, as_of: dt.date) -> pd.DataFrame:
     orders["day"] = pd.to_datetime(orders["occurred_at"].str.slice(0, 10))
     orders = orders[orders["day"] <= pd.Timestamp(as_of)]
     per = orders.groupby("contact_id").agg(
-        first=("day", "min"), last=("day", "max"), frequency=("day", "size"),
+        first=("day", "min"),
+        last=("day", "max"),
+        frequency=("day", "size"),
         monetary=("amount", "sum"),
-    )  # fmt: skip
+    )
     per["days_since_first"] = (pd.Timestamp(as_of) - per["first"]).dt.days
     per["days_since_last"] = (pd.Timestamp(as_of) - per["last"]).dt.days
     return per

@@ -63,11 +63,9 @@ def test_limits_are_inclusive(fresh_engine: Engine) -> None:
     add_orders(fresh_engine, 5, [(days_ago(400), 1.0), (days_ago(365), 1.0)])
     add_orders(fresh_engine, 6, [(days_ago(400), 1.0), (days_ago(366), 1.0)])
     with fresh_engine.connect() as conn:
-        result = run_lifecycle(conn, as_of=ANCHOR, thresholds=Thresholds(), now=NOW,
-                               save=False)  # fmt: skip
+        result = run_lifecycle(conn, as_of=ANCHOR, thresholds=Thresholds(), now=NOW, save=False)
     stages = dict(zip(result.contacts["contact_id"], result.contacts["segment"], strict=True))
-    assert stages == {1: "New", 2: "Active", 3: "Active", 4: "At risk", 5: "At risk",
-                      6: "Lapsed"}  # fmt: skip
+    assert stages == {1: "New", 2: "Active", 3: "Active", 4: "At risk", 5: "At risk", 6: "Lapsed"}
     assert result.sizes["Never purchased"] == 1
 
 

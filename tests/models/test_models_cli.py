@@ -27,12 +27,21 @@ def stored(db: Path, sql: str) -> list[tuple]:
 
 
 def test_rfm_json_summary(unsegmented_copy: Path, capsys) -> None:
-    code, out, err = run(capsys, "model", "rfm", "--as-of", AS_OF, "--json", "--db",
-                         str(unsegmented_copy))  # fmt: skip
+    code, out, err = run(
+        capsys, "model", "rfm", "--as-of", AS_OF, "--json", "--db", str(unsegmented_copy)
+    )
     assert (code, err) == (0, "")
     summary = json.loads(out)
-    assert set(summary) == {"model", "as_of", "saved", "contacts", "with_orders", "quantiles",
-                            "breakpoints", "segments"}  # fmt: skip
+    assert set(summary) == {
+        "model",
+        "as_of",
+        "saved",
+        "contacts",
+        "with_orders",
+        "quantiles",
+        "breakpoints",
+        "segments",
+    }
     assert (summary["model"], summary["as_of"], summary["saved"]) == ("rfm", AS_OF, False)
     assert (summary["contacts"], summary["with_orders"]) == (3011, 2580)
     assert set(summary["breakpoints"]) == {"recency", "frequency", "monetary"}
@@ -41,21 +50,42 @@ def test_rfm_json_summary(unsegmented_copy: Path, capsys) -> None:
     assert names[-1] == "No purchases" and len(names) == 11
     assert sum(s["size"] for s in summary["segments"]) == 3011
     assert summary["segments"][0] == {
-        **summary["segments"][0], "name": "Champions", "r": [5], "f": [4, 5]
-    }  # fmt: skip
+        **summary["segments"][0],
+        "name": "Champions",
+        "r": [5],
+        "f": [4, 5],
+    }
     # A look back saves nothing.
     assert stored(unsegmented_copy, "SELECT count(*) FROM scheme") == [(0,)]
 
 
 def test_rfm_contacts_json(unsegmented_copy: Path, capsys) -> None:
-    code, out, _ = run(capsys, "model", "rfm", "--as-of", AS_OF, "--contacts", "--json",
-                       "--db", str(unsegmented_copy))  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "model",
+        "rfm",
+        "--as-of",
+        AS_OF,
+        "--contacts",
+        "--json",
+        "--db",
+        str(unsegmented_copy),
+    )
     assert code == 0
     contacts = json.loads(out)
     expected = pandas_figures(unsegmented_copy, ANCHOR)
     assert len(contacts) == len(expected) == 2580
-    assert set(contacts[0]) == {"external_id", "email", "recency_days", "frequency",
-                                "monetary", "r", "f", "m", "segment"}  # fmt: skip
+    assert set(contacts[0]) == {
+        "external_id",
+        "email",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "r",
+        "f",
+        "m",
+        "segment",
+    }
     keys = dict(stored(unsegmented_copy, "SELECT external_id, id FROM contact"))
     ids = [keys[c["external_id"]] for c in contacts]
     assert ids == list(expected.index)
@@ -70,8 +100,21 @@ def test_lifecycle_saves_with_save_and_thresholds_are_remembered(
     unsegmented_copy: Path, capsys
 ) -> None:
     db = str(unsegmented_copy)
-    code, out, _ = run(capsys, "model", "lifecycle", "--as-of", AS_OF, "--new-days", "20",
-                       "--active-days", "60", "--save", "--json", "--db", db)  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "model",
+        "lifecycle",
+        "--as-of",
+        AS_OF,
+        "--new-days",
+        "20",
+        "--active-days",
+        "60",
+        "--save",
+        "--json",
+        "--db",
+        db,
+    )
     assert code == 0
     summary = json.loads(out)
     assert summary["saved"] is True
@@ -82,21 +125,37 @@ def test_lifecycle_saves_with_save_and_thresholds_are_remembered(
     sizes = {s["name"]: s["size"] for s in summary["segments"]}
     assert dict(stored(unsegmented_copy, "SELECT name, member_count FROM segment")) == sizes
     # The next run takes the saved thresholds unless told otherwise.
-    code, out, _ = run(capsys, "model", "lifecycle", "--as-of", AS_OF, "--lapsed-days", "200",
-                       "--json", "--db", db)  # fmt: skip
-    assert json.loads(out)["thresholds"] == {"new_days": 20, "active_days": 60,
-                                             "lapsed_days": 200}  # fmt: skip
+    code, out, _ = run(
+        capsys, "model", "lifecycle", "--as-of", AS_OF, "--lapsed-days", "200", "--json", "--db", db
+    )
+    assert json.loads(out)["thresholds"] == {"new_days": 20, "active_days": 60, "lapsed_days": 200}
 
 
 def test_lifecycle_contacts_json(unsegmented_copy: Path, capsys) -> None:
-    code, out, _ = run(capsys, "model", "lifecycle", "--as-of", AS_OF, "--contacts", "--json",
-                       "--db", str(unsegmented_copy))  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "model",
+        "lifecycle",
+        "--as-of",
+        AS_OF,
+        "--contacts",
+        "--json",
+        "--db",
+        str(unsegmented_copy),
+    )
     assert code == 0
     contacts = json.loads(out)
     expected = pandas_figures(unsegmented_copy, ANCHOR)
-    assert set(contacts[0]) == {"external_id", "email", "first_order", "last_order",
-                                "days_since_first", "days_since_last", "frequency",
-                                "segment"}  # fmt: skip
+    assert set(contacts[0]) == {
+        "external_id",
+        "email",
+        "first_order",
+        "last_order",
+        "days_since_first",
+        "days_since_last",
+        "frequency",
+        "segment",
+    }
     assert [c["first_order"] for c in contacts] == [d.date().isoformat() for d in expected["first"]]
     assert [c["days_since_last"] for c in contacts] == expected["days_since_last"].tolist()
 

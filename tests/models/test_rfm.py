@@ -18,20 +18,32 @@ from tests.factories import add_contacts, add_orders
 from tests.models.conftest import ANCHOR, NOW, all_contact_ids, pandas_figures
 
 DESIGN_NAMES = {
-    "Champions", "Loyal Customers", "Potential Loyalist", "New Customers", "Promising",
-    "Need Attention", "About To Sleep", "At Risk", "Can't Lose Them", "Hibernating",
-}  # fmt: skip
+    "Champions",
+    "Loyal Customers",
+    "Potential Loyalist",
+    "New Customers",
+    "Promising",
+    "Need Attention",
+    "About To Sleep",
+    "At Risk",
+    "Can't Lose Them",
+    "Hibernating",
+}
 
 # The widely used RxF grid, written out by hand: row R = 5..1, columns F = 1..5.
 EXPECTED_GRID = {
     5: ["New Customers", "Potential Loyalist", "Potential Loyalist", "Champions", "Champions"],
-    4: ["Promising", "Potential Loyalist", "Potential Loyalist", "Loyal Customers",
-        "Loyal Customers"],
-    3: ["About To Sleep", "About To Sleep", "Need Attention", "Loyal Customers",
-        "Loyal Customers"],
+    4: [
+        "Promising",
+        "Potential Loyalist",
+        "Potential Loyalist",
+        "Loyal Customers",
+        "Loyal Customers",
+    ],
+    3: ["About To Sleep", "About To Sleep", "Need Attention", "Loyal Customers", "Loyal Customers"],
     2: ["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"],
     1: ["Hibernating", "Hibernating", "At Risk", "At Risk", "Can't Lose Them"],
-}  # fmt: skip
+}
 
 
 def reference_scores(values: list[float], lower_is_better: bool = False) -> list[int]:
@@ -166,8 +178,11 @@ class TestSmallData:
 
     def test_one_contact_with_orders(self, fresh_engine: Engine) -> None:
         add_contacts(fresh_engine, [{"id": 1}, {"id": 2}])
-        add_orders(fresh_engine, 1, [(at(ANCHOR - dt.timedelta(days=3)), 20.0),
-                                     (at(ANCHOR - dt.timedelta(days=10)), 5.0)])  # fmt: skip
+        add_orders(
+            fresh_engine,
+            1,
+            [(at(ANCHOR - dt.timedelta(days=3)), 20.0), (at(ANCHOR - dt.timedelta(days=10)), 5.0)],
+        )
         result = self.run(fresh_engine)
         [row] = result.contacts.to_dict("records")
         assert (row["recency_days"], row["frequency"], row["monetary"]) == (3, 2, 25.0)
@@ -187,8 +202,11 @@ class TestSmallData:
         # Frequencies 1, 1, 1, 2, 3: breakpoints 1, 1, 1.4, 2.2.
         add_contacts(fresh_engine, [{"id": i} for i in range(1, 6)])
         for i, count in enumerate([1, 1, 1, 2, 3], start=1):
-            add_orders(fresh_engine, i, [(at(ANCHOR - dt.timedelta(days=d + 1)), 1.0)
-                                         for d in range(count)])  # fmt: skip
+            add_orders(
+                fresh_engine,
+                i,
+                [(at(ANCHOR - dt.timedelta(days=d + 1)), 1.0) for d in range(count)],
+            )
         result = self.run(fresh_engine)
         assert result.breakpoints.frequency == pytest.approx((1.0, 1.0, 1.4, 2.2))
         assert result.contacts["f"].tolist() == [1, 1, 1, 4, 5]

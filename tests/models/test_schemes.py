@@ -29,7 +29,7 @@ def memberships(conn: Connection, scheme_name: str) -> dict[int, str]:
         .join(segment, segment.c.id == member.c.segment_id)
         .join(scheme, scheme.c.id == segment.c.scheme_id)
         .where(scheme.c.name == scheme_name)
-    ).all()  # fmt: skip
+    ).all()
     found = {r.contact_id: r.definition["model_segment"] for r in rows}
     assert len(found) == len(rows), "a contact is in two segments of one scheme"
     return found
@@ -50,9 +50,14 @@ def test_a_saved_run_stores_the_scheme_segments_members_and_run(
         ).all()
         assert (kind, params) == ("rfm", {"quantiles": [0.2, 0.4, 0.6, 0.8]})
         rows = conn.execute(
-            select(segment.c.name, segment.c.kind, segment.c.definition, segment.c.priority,
-                   segment.c.member_count).order_by(segment.c.priority)
-        ).all()  # fmt: skip
+            select(
+                segment.c.name,
+                segment.c.kind,
+                segment.c.definition,
+                segment.c.priority,
+                segment.c.member_count,
+            ).order_by(segment.c.priority)
+        ).all()
         assert [r.name for r in rows] == list(result.sizes)
         assert all(r.kind == "model" for r in rows)
         assert [r.definition for r in rows] == [
@@ -65,8 +70,7 @@ def test_a_saved_run_stores_the_scheme_segments_members_and_run(
         for name in placed.values():
             by_segment[name] += 1
         assert by_segment == result.sizes == {r.name: r.member_count for r in rows}
-        expected = dict(zip(result.contacts["contact_id"], result.contacts["segment"],
-                            strict=True))  # fmt: skip
+        expected = dict(zip(result.contacts["contact_id"], result.contacts["segment"], strict=True))
         assert {c: s for c, s in placed.items() if s != "No purchases"} == expected
         [run] = conn.execute(select(ModelRun.__table__)).all()
         assert run.as_of == ANCHOR
@@ -80,14 +84,17 @@ def test_model_segments_make_way_for_user_segments(fresh_engine: Engine) -> None
     with fresh_engine.begin() as conn:
         run_rfm(conn, as_of=ANCHOR, now=NOW)
     with fresh_engine.connect() as conn:
-        names = conn.execute(
-            select(segment.c.name).where(segment.c.scheme_id.is_not(None))
-        ).scalars().all()  # fmt: skip
+        names = (
+            conn.execute(select(segment.c.name).where(segment.c.scheme_id.is_not(None)))
+            .scalars()
+            .all()
+        )
         assert "Champions (rfm) 2" in names and "No purchases" in names
         resolved = DatabaseSegments(conn).model_segment_id("RFM", "champions")
-        assert conn.execute(
-            select(segment.c.name).where(segment.c.id == resolved)
-        ).scalar_one() == "Champions (rfm) 2"  # fmt: skip
+        assert (
+            conn.execute(select(segment.c.name).where(segment.c.id == resolved)).scalar_one()
+            == "Champions (rfm) 2"
+        )
 
 
 def test_rules_name_model_segments(sample_engine: Engine) -> None:
@@ -136,8 +143,7 @@ def test_refresh_keeps_the_lifecycle_thresholds(sample_engine: Engine) -> None:
 
 def run_defaults(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return run_lifecycle(conn, as_of=ANCHOR, thresholds=Thresholds(), now=NOW,
-                             save=False).sizes  # fmt: skip
+        return run_lifecycle(conn, as_of=ANCHOR, thresholds=Thresholds(), now=NOW, save=False).sizes
 
 
 def test_refresh_returns_the_stored_names(fresh_engine: Engine) -> None:
@@ -146,8 +152,13 @@ def test_refresh_returns_the_stored_names(fresh_engine: Engine) -> None:
     with fresh_engine.begin() as conn:
         run_lifecycle(conn, as_of=ANCHOR, thresholds=Thresholds(), now=NOW)
         sizes = refresh_scheme(conn, scheme_id(conn, "lifecycle"), today=ANCHOR, now=LATER)
-    assert sizes == {"New": 0, "Active": 0, "At risk": 0, "Lapsed": 0,
-                     "Never purchased (lifecycle)": 1}  # fmt: skip
+    assert sizes == {
+        "New": 0,
+        "Active": 0,
+        "At risk": 0,
+        "Lapsed": 0,
+        "Never purchased (lifecycle)": 1,
+    }
 
 
 def test_members_who_stay_keep_the_time_they_joined(sample_engine: Engine) -> None:
@@ -157,11 +168,13 @@ def test_members_who_stay_keep_the_time_they_joined(sample_engine: Engine) -> No
         first = memberships(conn, "rfm")
         after = run_rfm(conn, as_of=ANCHOR, now=LATER)
         second = memberships(conn, "rfm")
-        joined = dict(conn.execute(
-            select(member.c.contact_id, member.c.joined_at)
-            .join(segment, segment.c.id == member.c.segment_id)
-            .where(segment.c.scheme_id == scheme_id(conn, "rfm"))
-        ).all())  # fmt: skip
+        joined = dict(
+            conn.execute(
+                select(member.c.contact_id, member.c.joined_at)
+                .join(segment, segment.c.id == member.c.segment_id)
+                .where(segment.c.scheme_id == scheme_id(conn, "rfm"))
+            ).all()
+        )
         total = conn.execute(select(func.count()).select_from(member)).scalar_one()
     stayed = {c for c in second if first[c] == second[c]}
     assert 0 < len(stayed) < len(second) == total

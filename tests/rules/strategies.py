@@ -40,10 +40,14 @@ ODD_FIELDS = (
     CatalogField("days", "bool"),
 )
 PRINT_CATALOG = FieldCatalog(
-    [*FieldCatalog.from_types({"age": "number", "plan": "category",
-                               "signup_date": "date", "vip": "bool"}).fields, *ODD_FIELDS],
+    [
+        *FieldCatalog.from_types(
+            {"age": "number", "plan": "category", "signup_date": "date", "vip": "bool"}
+        ).fields,
+        *ODD_FIELDS,
+    ],
     models=["rfm", "lifecycle", "Coffee habits"],
-)  # fmt: skip
+)
 
 _numbers = st.one_of(
     st.integers(min_value=-(10**15), max_value=10**15),
@@ -71,8 +75,7 @@ def _compares(
     days: st.SearchStrategy[int],
     names: tuple[str, ...] | None = None,
 ) -> st.SearchStrategy[Compare]:
-    kinds = {"text": "text", "category": "text", "number": "number", "date": "date",
-             "bool": "bool"}  # fmt: skip
+    kinds = {"text": "text", "category": "text", "number": "number", "date": "date", "bool": "bool"}
     fields = [f for f in catalog.fields if names is None or f.name in names]
 
     @st.composite
@@ -145,23 +148,38 @@ any_rules = trees(
 TODAY = dt.date(2025, 3, 15)
 DB_CATALOG = FieldCatalog(
     [
-        *(f for f in FieldCatalog.from_types({}).fields
-          if f.name in ("city", "company", "phone", "country", "created_at")),
+        *(
+            f
+            for f in FieldCatalog.from_types({}).fields
+            if f.name in ("city", "company", "phone", "country", "created_at")
+        ),
         CatalogField("age", "number"),
         CatalogField("plan", "category"),
         CatalogField("nickname", "text"),
         CatalogField("signup_date", "date"),
         CatalogField("vip", "bool"),
     ]
-)  # fmt: skip
+)
 CORE_TEXT = ("city", "company", "phone", "country")
 SEGMENTS = ("A", "B")
 RFM_NAMES = ("Champions", "At Risk")
 
 WORDS = (
-    "Boston", " boston ", "BOSTON", "Bos", "ton", "", "   ", "x'; drop table contact; --",
-    "München", "MÜNCHEN", "a_b%c", "50%", 'say "hi"', "O'Brien",
-)  # fmt: skip
+    "Boston",
+    " boston ",
+    "BOSTON",
+    "Bos",
+    "ton",
+    "",
+    "   ",
+    "x'; drop table contact; --",
+    "München",
+    "MÜNCHEN",
+    "a_b%c",
+    "50%",
+    'say "hi"',
+    "O'Brien",
+)
 RULE_WORDS = (*WORDS, "boston", "os", "%", "_", "b%", "ü", "Ü", "--", "'", ";", '"')
 NUMBERS = (-1, 0, 18, 18.5, 30, 60.25)
 OFFSETS = st.integers(min_value=-40, max_value=5)

@@ -16,14 +16,30 @@ def test_from_connection_reads_fields_and_schemes(sample_copy: Path) -> None:
     engine = open_database(sample_copy)
     try:
         with engine.begin() as conn:
-            conn.execute(insert(FieldDef.__table__), [
-                {"name": "orders_count", "label": "Orders", "type": "number", "origin": "metric",
-                 "created_at": WHEN},
-                {"name": "rfm_score", "label": "RFM", "type": "text", "origin": "model",
-                 "created_at": WHEN},
-            ])  # fmt: skip
-            conn.execute(insert(Scheme.__table__).values(
-                name="Coffee habits", kind="cluster", params={}, created_at=WHEN))  # fmt: skip
+            conn.execute(
+                insert(FieldDef.__table__),
+                [
+                    {
+                        "name": "orders_count",
+                        "label": "Orders",
+                        "type": "number",
+                        "origin": "metric",
+                        "created_at": WHEN,
+                    },
+                    {
+                        "name": "rfm_score",
+                        "label": "RFM",
+                        "type": "text",
+                        "origin": "model",
+                        "created_at": WHEN,
+                    },
+                ],
+            )
+            conn.execute(
+                insert(Scheme.__table__).values(
+                    name="Coffee habits", kind="cluster", params={}, created_at=WHEN
+                )
+            )
             catalog = FieldCatalog.from_connection(conn)
     finally:
         engine.dispose()

@@ -53,8 +53,15 @@ def ids(engine: Engine, text: str, today: dt.date = TODAY) -> set[int]:
 
 
 def test_text_ignores_case_and_surrounding_spaces(engine: Engine) -> None:
-    add_contacts(engine, [{"id": 1, "city": " boston "}, {"id": 2, "city": "BOSTON"},
-                          {"id": 3, "city": "Bostonia"}, {"id": 4, "city": None}])  # fmt: skip
+    add_contacts(
+        engine,
+        [
+            {"id": 1, "city": " boston "},
+            {"id": 2, "city": "BOSTON"},
+            {"id": 3, "city": "Bostonia"},
+            {"id": 4, "city": None},
+        ],
+    )
     assert ids(engine, 'city = "Boston"') == {1, 2}
     assert ids(engine, 'city = "  BoStOn  "') == {1, 2}
     assert ids(engine, 'city starts with "BOST"') == {1, 2, 3}
@@ -89,8 +96,10 @@ def test_missing_values_match_no_comparison_and_not_holds_where_it_does_not(
 
 def test_dates_are_relative_to_today_and_inclusive(engine: Engine) -> None:
     days = {1: 0, 2: 30, 3: 31, 4: -1, 5: 29}
-    add_contacts(engine, [{"id": i, "attributes": {"signup_date": ago(d).isoformat()}}
-                          for i, d in days.items()])  # fmt: skip
+    add_contacts(
+        engine,
+        [{"id": i, "attributes": {"signup_date": ago(d).isoformat()}} for i, d in days.items()],
+    )
     assert ids(engine, "signup_date within last 30 days") == {1, 2, 5}
     assert ids(engine, "signup_date more than 30 days ago") == {3}
     assert ids(engine, f"signup_date before {ago(30)}") == {3}
@@ -102,11 +111,14 @@ def test_dates_are_relative_to_today_and_inclusive(engine: Engine) -> None:
 
 
 def test_stored_datetimes_compare_by_their_utc_day(engine: Engine) -> None:
-    add_contacts(engine, [
-        {"id": 1, "created_at": at(ago(7), 0, 0)},
-        {"id": 2, "created_at": at(ago(8), 23, 59)},
-        {"id": 3, "created_at": at(TODAY, 23, 59)},
-    ])  # fmt: skip
+    add_contacts(
+        engine,
+        [
+            {"id": 1, "created_at": at(ago(7), 0, 0)},
+            {"id": 2, "created_at": at(ago(8), 23, 59)},
+            {"id": 3, "created_at": at(TODAY, 23, 59)},
+        ],
+    )
     assert ids(engine, "created_at within last 7 days") == {1, 3}
     assert ids(engine, "created_at more than 7 days ago") == {2}
     assert ids(engine, f"created_at = {ago(8)}") == {2}
@@ -139,8 +151,17 @@ def test_segments_and_models(engine: Engine) -> None:
     with engine.begin() as conn:
         from segdesk.models.schemes import save_scheme
 
-        save_scheme(conn, "lifecycle", "lifecycle", ["New", "At risk"], {"At risk": [3]},
-                    params={}, breakpoints={}, as_of=TODAY, now=at(TODAY))  # fmt: skip
+        save_scheme(
+            conn,
+            "lifecycle",
+            "lifecycle",
+            ["New", "At risk"],
+            {"At risk": [3]},
+            params={},
+            breakpoints={},
+            as_of=TODAY,
+            now=at(TODAY),
+        )
     assert ids(engine, 'in segment "VIP customers"') == {1, 2}
     assert ids(engine, 'in segment "vip customers"') == {1, 2}
     assert ids(engine, 'not (in segment "VIP customers")') == {3}
@@ -188,14 +209,22 @@ def quoted(value: str) -> str:
 
 def table_names(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-                   .scalars())  # fmt: skip
+        return set(
+            conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars()
+        )
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_values_that_look_like_sql_are_only_values(engine: Engine, value: str) -> None:
-    add_contacts(engine, [{"id": 1, "company": value}, {"id": 2, "company": "Acme"},
-                          {"id": 3, "company": "x"}, {"id": 4, "company": None}])  # fmt: skip
+    add_contacts(
+        engine,
+        [
+            {"id": 1, "company": value},
+            {"id": 2, "company": "Acme"},
+            {"id": 3, "company": "x"},
+            {"id": 4, "company": None},
+        ],
+    )
     add_orders(engine, 2, [(at(ago(1)), 10.0)], kind=value)
     tables_before = table_names(engine)
     assert ids(engine, f"company = {quoted(value)}") == {1}
@@ -263,8 +292,17 @@ def test_sql_uses_only_portable_functions() -> None:
     query = compile_rule(parse(text, CATALOG), CATALOG, TODAY)
     sqlite_sql = str(query.compile(dialect=sqlite.dialect()))
     functions = {f.lower() for f in re.findall(r"\b([A-Za-z_]+)\(", sqlite_sql)}
-    assert functions == {"trim", "json_extract", "cast", "coalesce", "count", "sum", "avg",
-                         "min", "max"}  # fmt: skip
+    assert functions == {
+        "trim",
+        "json_extract",
+        "cast",
+        "coalesce",
+        "count",
+        "sum",
+        "avg",
+        "min",
+        "max",
+    }
     assert "COLLATE NOCASE" in sqlite_sql  # SQLite folds case by collation, not lower()
     # json_extract comes only from the attribute helper, which PostgreSQL spells ->>; case is
     # folded by lower() there.

@@ -114,7 +114,7 @@ ENGLISH = {
     'in segment "VIP customers"': "is in the segment “VIP customers”",
     'rfm = "Champions"': "is a Champions customer (RFM)",
     'events("webinar").count >= 1': "had at least 1 “webinar” event",
-}  # fmt: skip
+}
 
 
 def _segment_members(path: Path, sql: str) -> list[int]:
@@ -137,10 +137,11 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Frames]:
         "ON segment.id = segment_id WHERE name = 'VIP customers'",
     )
     champions = _segment_members(
-        path, "SELECT contact_id FROM segment_member JOIN segment ON segment.id = segment_id "
-              "JOIN scheme ON scheme.id = scheme_id WHERE scheme.kind = 'rfm' "
-              "AND json_extract(definition, '$.model_segment') = 'Champions'"
-    )  # fmt: skip
+        path,
+        "SELECT contact_id FROM segment_member JOIN segment ON segment.id = segment_id "
+        "JOIN scheme ON scheme.id = scheme_id WHERE scheme.kind = 'rfm' "
+        "AND json_extract(definition, '$.model_segment') = 'Champions'",
+    )
     assert len(vip) > 100 and len(champions) > 100
     with sqlite3.connect(path) as conn:
         contacts = pd.read_sql("SELECT * FROM contact", conn)
@@ -151,8 +152,12 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Frames]:
     contacts = pd.concat([contacts.drop(columns=["attributes"]), attributes], axis=1)
     contacts["signup"] = pd.to_datetime(contacts["signup_date"]).dt.date
     events["day"] = pd.to_datetime(events["occurred_at"]).dt.date
-    frames = {"contacts": contacts, "events": events, "vip": vip_frame,
-              "champions": champions_frame}  # fmt: skip
+    frames = {
+        "contacts": contacts,
+        "events": events,
+        "vip": vip_frame,
+        "champions": champions_frame,
+    }
     yield engine, frames
     engine.dispose()
 
@@ -243,9 +248,11 @@ def test_the_shipped_vip_segment_holds_its_rule_and_its_pin(sample: tuple[Engine
     spent = per_contact(frames, orders(frames, 365).groupby("contact_id")["amount"].sum(), 0)
     by_rule = set(contacts.loc[(spent > 500) & (contacts["trade_account"] == False), "id"])  # noqa: E712
     with engine.connect() as conn:
-        pinned = set(conn.exec_driver_sql(
-            "SELECT contact_id FROM segment_pin JOIN segment ON segment.id = segment_id "
-            "WHERE name = 'VIP customers' AND mode = 'include'"
-        ).scalars())  # fmt: skip
+        pinned = set(
+            conn.exec_driver_sql(
+                "SELECT contact_id FROM segment_pin JOIN segment ON segment.id = segment_id "
+                "WHERE name = 'VIP customers' AND mode = 'include'"
+            ).scalars()
+        )
     assert len(pinned) == 1 and not pinned & by_rule
     assert set(frames["vip"]["contact_id"]) == by_rule | pinned

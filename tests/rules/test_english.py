@@ -18,15 +18,19 @@ PLAIN = FieldCatalog.from_types(
     ("text", "english"),
     [
         ('country = "US" and plan in ("pro", "team")', "country is US and plan is pro or team"),
-        ('age between 25 and 40 or not (city = "Boston")',
-         "age is between 25 and 40, or city is not Boston"),
+        (
+            'age between 25 and 40 or not (city = "Boston")',
+            "age is between 25 and 40, or city is not Boston",
+        ),
         ("signup_date within last 30 days", "signed up within the last 30 days"),
         ("orders.count in last 90 days >= 2", "placed at least 2 orders in the last 90 days"),
         ('in segment "VIP customers"', "is in the segment “VIP customers”"),
         ('rfm = "Champions"', "is a Champions customer (RFM)"),
         ('lifecycle = "at risk"', "is an at risk customer (lifecycle)"),
-        ('rfm in ("Champions", "Loyal Customers")',
-         "is in the RFM group “Champions” or “Loyal Customers”"),
+        (
+            'rfm in ("Champions", "Loyal Customers")',
+            "is in the RFM group “Champions” or “Loyal Customers”",
+        ),
         ('not (rfm = "Champions")', "is not a Champions customer (RFM)"),
         ('not (in segment "VIP")', "is not in the segment “VIP”"),
         ("orders.count = 0", "placed no orders"),
@@ -36,8 +40,10 @@ PLAIN = FieldCatalog.from_types(
         ("orders.avg is empty", "has no orders with an amount"),
         ("orders.total < 10", "spent under 10"),
         ('events("webinar").count >= 1', "had at least 1 “webinar” event"),
-        ('events("webinar").last within last 30 days',
-         "last had a “webinar” event within the last 30 days"),
+        (
+            'events("webinar").last within last 30 days',
+            "last had a “webinar” event within the last 30 days",
+        ),
         ("phone is empty", "has no phone"),
         ("email is not empty", "has an email"),
         ("not (phone is empty)", "has a phone"),
@@ -55,19 +61,27 @@ PLAIN = FieldCatalog.from_types(
         ("signup_date more than 365 days ago", "signed up more than 365 days ago"),
         ("created_at within last 7 days", "was added within the last 7 days"),
         ("not (orders.count >= 2)", "not (placed at least 2 orders)"),
-        ('(country = "US" or country = "CA") and plan = "pro"',
-         "either country is US or country is CA, and plan is pro"),
-        ('country = "US" and plan = "pro" or city = "Boston"',
-         "country is US and plan is pro, or city is Boston"),
+        (
+            '(country = "US" or country = "CA") and plan = "pro"',
+            "either country is US or country is CA, and plan is pro",
+        ),
+        (
+            'country = "US" and plan = "pro" or city = "Boston"',
+            "country is US and plan is pro, or city is Boston",
+        ),
     ],
-)  # fmt: skip
+)
 def test_english(text: str, english: str) -> None:
     assert to_english(parse(text, PLAIN), PLAIN) == english
 
 
 def test_labels_read_better_than_names() -> None:
-    catalog = FieldCatalog([CatalogField("plan", "category", "custom", "Coffee club plan"),
-                            CatalogField("nps", "number", "custom", "NPS score")])  # fmt: skip
+    catalog = FieldCatalog(
+        [
+            CatalogField("plan", "category", "custom", "Coffee club plan"),
+            CatalogField("nps", "number", "custom", "NPS score"),
+        ]
+    )
     assert to_english(parse('plan = "pro"', catalog), catalog) == "coffee club plan is pro"
     assert to_english(parse("nps > 8", catalog), catalog) == "NPS score is over 8"
 

@@ -23,10 +23,15 @@ from segdesk.rules import (
 from segdesk.rules.tree import MORE_THAN_AGO, WITHIN_LAST
 
 CATALOG = FieldCatalog.from_types(
-    {"signup_date": "date", "age": "number", "plan": "category", "loyalty_points": "number",
-     "trade_account": "bool"},
+    {
+        "signup_date": "date",
+        "age": "number",
+        "plan": "category",
+        "loyalty_points": "number",
+        "trade_account": "bool",
+    },
     models=["rfm", "lifecycle", "Coffee habits"],
-)  # fmt: skip
+)
 
 
 def p(text: str):
@@ -58,8 +63,10 @@ def p(text: str):
             "orders.total in last 365 days > 500",
             MetricCompare(Metric("order", "total", 365), ">", 500),
         ),
-        ("orders.last within last 60 days",
-         MetricCompare(Metric("order", "last"), WITHIN_LAST, 60)),
+        (
+            "orders.last within last 60 days",
+            MetricCompare(Metric("order", "last"), WITHIN_LAST, 60),
+        ),
         ("orders.avg > 40", MetricCompare(Metric("order", "avg"), ">", 40)),
         ('in segment "VIP customers"', InSegment("VIP customers")),
         ('rfm = "Champions"', InModel("rfm", ("Champions",))),
@@ -71,7 +78,7 @@ def p(text: str):
         ('lifecycle = "at risk"', InModel("lifecycle", ("at risk",))),
         ("created_at more than 90 days ago", Compare("created_at", MORE_THAN_AGO, 90)),
     ],
-)  # fmt: skip
+)
 def test_parses_to_the_tree(text: str, tree: object) -> None:
     assert p(text) == tree
 
@@ -101,11 +108,15 @@ def test_keywords_ignore_case() -> None:
     text = 'COUNTRY Is Not Empty AND Orders.COUNT In Last 7 Days >= 1 OR NOT In Segment "x"'
     assert p(text) == Or(
         (
-            And((Compare("country", "is not empty"),
-                 MetricCompare(Metric("order", "count", 7), ">=", 1))),
+            And(
+                (
+                    Compare("country", "is not empty"),
+                    MetricCompare(Metric("order", "count", 7), ">=", 1),
+                )
+            ),
             Not(InSegment("x")),
         )
-    )  # fmt: skip
+    )
     assert p('RFM = "Champions"') == InModel("rfm", ("Champions",))
     assert p("age BETWEEN 1 AND 2") == Compare("age", "between", (1, 2))
 
@@ -175,65 +186,139 @@ def test_events_of_kind_order_are_orders() -> None:
 
 
 ERRORS = [
-    ('contry = "US"', 1, 'unknown field "contry" (column 1); did you mean "country" or '
-                         '"consent" or "company"?'),
+    (
+        'contry = "US"',
+        1,
+        'unknown field "contry" (column 1); did you mean "country" or "consent" or "company"?',
+    ),
     ('country = "US" and agge > 3', 20, 'unknown field "agge" (column 20); did you mean "age"?'),
     ("zzz > 3", 1, 'unknown field "zzz" (column 1)'),
-    ('age contains "x"', 5, '"contains" does not apply to age, which is a number (column 5); '
-                            "use =, !=, <, <=, >, >=, between, is empty or is not empty"),
-    ('signup_date > "abc"', 13, '">" does not apply to signup_date, which is a date (column 13); '
-                                "use =, before, after, between, within last N days, more than N "
-                                "days ago, is empty or is not empty"),
-    ('signup_date = "abc"', 15, 'signup_date is a date: expected a date like 2024-06-30, not "abc"'
-                                " (column 15)"),
-    ("signup_date before 2024-02-30", 20,
-     "2024-02-30 is not a real date (column 20); write dates as YYYY-MM-DD"),
+    (
+        'age contains "x"',
+        5,
+        '"contains" does not apply to age, which is a number (column 5); '
+        "use =, !=, <, <=, >, >=, between, is empty or is not empty",
+    ),
+    (
+        'signup_date > "abc"',
+        13,
+        '">" does not apply to signup_date, which is a date (column 13); '
+        "use =, before, after, between, within last N days, more than N "
+        "days ago, is empty or is not empty",
+    ),
+    (
+        'signup_date = "abc"',
+        15,
+        'signup_date is a date: expected a date like 2024-06-30, not "abc" (column 15)',
+    ),
+    (
+        "signup_date before 2024-02-30",
+        20,
+        "2024-02-30 is not a real date (column 20); write dates as YYYY-MM-DD",
+    ),
     ('age = "30"', 7, 'age is a number: expected a number, not "30" (column 7)'),
-    ("postal_code = 02134", 15,
-     'postal_code is text: text goes in quotes, not 02134 (column 15); write "02134"'),
-    ("trade_account = 1", 17,
-     "trade_account is yes or no: expected true or false, not 1 (column 17)"),
-    ("orders.count contains 3", 14, '"contains" does not apply to orders.count, which is a number '
-                                    "(column 14); use =, !=, <, <=, >, >=, between, is empty or "
-                                    "is not empty"),
-    ('rfm > "x"', 5, '">" does not apply to the model rfm (column 5); use rfm = "name" or rfm in '
-                     '("name", ...)'),
+    (
+        "postal_code = 02134",
+        15,
+        'postal_code is text: text goes in quotes, not 02134 (column 15); write "02134"',
+    ),
+    (
+        "trade_account = 1",
+        17,
+        "trade_account is yes or no: expected true or false, not 1 (column 17)",
+    ),
+    (
+        "orders.count contains 3",
+        14,
+        '"contains" does not apply to orders.count, which is a number '
+        "(column 14); use =, !=, <, <=, >, >=, between, is empty or "
+        "is not empty",
+    ),
+    (
+        'rfm > "x"',
+        5,
+        '">" does not apply to the model rfm (column 5); use rfm = "name" or rfm in ("name", ...)',
+    ),
     ("(age > 3", 1, 'unbalanced parentheses: this "(" is never closed (column 1)'),
     ("age > 3)", 8, 'unbalanced parentheses: this ")" closes nothing (column 8)'),
     ('(age > 3 and (plan = "x")', 1, 'unbalanced parentheses: this "(" is never closed (column 1)'),
     ('country = "US', 11, 'the text in quotes is never closed (column 11); end it with "'),
     ("`my field = 1", 1, "the name in backticks is never closed (column 1); end it with `"),
-    ("age equals 5", 5, 'unknown operator "equals" (column 5); use =, !=, <, <=, >, >=, between, '
-                        "is empty or is not empty"),
-    ("age ~ 5", 5, 'unknown operator "~" (column 5); use =, !=, <, <=, >, >=, between, is empty '
-                   "or is not empty"),
-    ('plan like "x"', 6, 'unknown operator "like" (column 6); use =, !=, in, not in, contains, '
-                         "starts with, ends with, is empty or is not empty"),
-    ('country = "US" plan = "x"', 16, 'unexpected "plan" after a complete condition (column 16); '
-                                      'join conditions with "and" or "or"'),
-    ("age > 3 xyz", 9, 'unexpected "xyz" after a complete condition (column 9); join conditions '
-                       'with "and" or "or"'),
-    ("country = US", 11, "expected a value (text in quotes, a number or a date like 2024-06-30), "
-                         'not "US" (column 11); put text in quotes: "US"'),
-    ('country = "US" and', 19, "the rule ends too early: expected \"(\", \"in\", \"not\" or a field"
-                               " (column 19)"),
+    (
+        "age equals 5",
+        5,
+        'unknown operator "equals" (column 5); use =, !=, <, <=, >, >=, between, '
+        "is empty or is not empty",
+    ),
+    (
+        "age ~ 5",
+        5,
+        'unknown operator "~" (column 5); use =, !=, <, <=, >, >=, between, is empty '
+        "or is not empty",
+    ),
+    (
+        'plan like "x"',
+        6,
+        'unknown operator "like" (column 6); use =, !=, in, not in, contains, '
+        "starts with, ends with, is empty or is not empty",
+    ),
+    (
+        'country = "US" plan = "x"',
+        16,
+        'unexpected "plan" after a complete condition (column 16); '
+        'join conditions with "and" or "or"',
+    ),
+    (
+        "age > 3 xyz",
+        9,
+        'unexpected "xyz" after a complete condition (column 9); join conditions '
+        'with "and" or "or"',
+    ),
+    (
+        "country = US",
+        11,
+        "expected a value (text in quotes, a number or a date like 2024-06-30), "
+        'not "US" (column 11); put text in quotes: "US"',
+    ),
+    (
+        'country = "US" and',
+        19,
+        'the rule ends too early: expected "(", "in", "not" or a field (column 19)',
+    ),
     ("age", 4, "the rule ends too early: expected an operator (column 4)"),
     ("", None, 'the rule is empty; write a condition such as country = "US"'),
-    ("age between 40 and 25", 13,
-     "age between 40 and 25: the first value must not be larger than the second (column 13)"),
-    ("age between 1 2", 15,
-     'expected "and" between the two values of between, not "2" (column 15)'),
-    ("signup_date within last 1.5 days", 25,
-     "1.5 is not a number of days (column 25); use a whole number from 0 to 36500"),
+    (
+        "age between 40 and 25",
+        13,
+        "age between 40 and 25: the first value must not be larger than the second (column 13)",
+    ),
+    (
+        "age between 1 2",
+        15,
+        'expected "and" between the two values of between, not "2" (column 15)',
+    ),
+    (
+        "signup_date within last 1.5 days",
+        25,
+        "1.5 is not a number of days (column 25); use a whole number from 0 to 36500",
+    ),
     ("orders.count in last x days > 1", 22, 'expected a whole number of days, not "x" (column 22)'),
     ("orders.cnt > 1", 8, 'unknown measure "cnt" (column 8); use count, total, avg, first or last'),
-    ("foo.count > 1", 1, 'unknown metric "foo.count" (column 1); use orders.count, orders.total, '
-                         'orders.avg, orders.first, orders.last or events("kind").count'),
+    (
+        "foo.count > 1",
+        1,
+        'unknown metric "foo.count" (column 1); use orders.count, orders.total, '
+        'orders.avg, orders.first, orders.last or events("kind").count',
+    ),
     ("age = 1e400", 7, "1e400 is too large a number (column 7)"),
-    ("= 3", 1, 'expected a condition, not "=" (column 1); a condition starts with a field, "not", '
-               '"in segment" or "("'),
+    (
+        "= 3",
+        1,
+        'expected a condition, not "=" (column 1); a condition starts with a field, "not", '
+        '"in segment" or "("',
+    ),
     ("age is nothing", 8, 'expected "empty", "false", "not" or "true", not "nothing" (column 8)'),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(

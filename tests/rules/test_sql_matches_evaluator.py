@@ -38,9 +38,12 @@ def test_sql_matches_the_reference_evaluator(world: dict[str, Any], rules: list[
 
 
 _HUNT = settings(
-    max_examples=300, deadline=None, database=None, derandomize=True,
+    max_examples=300,
+    deadline=None,
+    database=None,
+    derandomize=True,
     phases=[Phase.generate],
-)  # fmt: skip
+)
 
 
 @_HUNT

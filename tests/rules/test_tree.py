@@ -36,15 +36,21 @@ def test_json_shape_is_plain_and_versioned() -> None:
         "rule_version": 1,
         "rule": {
             "and": [
-                {"field": "signup_date", "op": "between",
-                 "value": {"list": [{"date": "2024-01-01"}, {"date": "2024-06-30"}]}},
-                {"metric": {"kind": "order", "measure": "count", "days": 90}, "op": ">=",
-                 "value": 2},
+                {
+                    "field": "signup_date",
+                    "op": "between",
+                    "value": {"list": [{"date": "2024-01-01"}, {"date": "2024-06-30"}]},
+                },
+                {
+                    "metric": {"kind": "order", "measure": "count", "days": 90},
+                    "op": ">=",
+                    "value": 2,
+                },
                 {"not": {"in_segment": "VIP"}},
                 {"model": "rfm", "in": ["Champions"]},
             ]
         },
-    }  # fmt: skip
+    }
     assert from_json(to_json(rule)) == rule
 
 
@@ -53,14 +59,20 @@ def test_json_shape_is_plain_and_versioned() -> None:
     [
         (None, "the stored rule is not a rule definition"),
         ({"rule_version": 2, "rule": {}}, "the stored rule has version 2; this version reads 1"),
-        ({"rule_version": 1, "rule": {"and": [{"in_segment": "A"}]}},
-         "the stored rule is damaged: and/or needs at least two items"),
-        ({"rule_version": 1, "rule": {"field": "age", "op": "~", "value": 1}},
-         "the stored rule is damaged: unknown operator '~'"),
-        ({"rule_version": 1, "rule": {"bogus": 1}},
-         "the stored rule is damaged: unknown node ['bogus']"),
+        (
+            {"rule_version": 1, "rule": {"and": [{"in_segment": "A"}]}},
+            "the stored rule is damaged: and/or needs at least two items",
+        ),
+        (
+            {"rule_version": 1, "rule": {"field": "age", "op": "~", "value": 1}},
+            "the stored rule is damaged: unknown operator '~'",
+        ),
+        (
+            {"rule_version": 1, "rule": {"bogus": 1}},
+            "the stored rule is damaged: unknown node ['bogus']",
+        ),
     ],
-)  # fmt: skip
+)
 def test_damaged_json_is_a_rule_error(data: object, message: str) -> None:
     with pytest.raises(RuleError) as caught:
         from_json(data)

@@ -22,8 +22,10 @@ def memory_engine() -> Engine:
     engine = create_engine("sqlite://", poolclass=StaticPool)
     SQLModel.metadata.create_all(engine)
     with engine.begin() as conn:
-        conn.execute(Scheme.__table__.insert(), {"id": 1, "name": "rfm", "kind": "rfm",
-                                                  "params": {}, "created_at": WHEN})  # fmt: skip
+        conn.execute(
+            Scheme.__table__.insert(),
+            {"id": 1, "name": "rfm", "kind": "rfm", "params": {}, "created_at": WHEN},
+        )
         conn.execute(
             Segment.__table__.insert(),
             [
@@ -39,9 +41,17 @@ def memory_engine() -> Engine:
 
 def _segment(sid: int, name: str, scheme_id: int | None, model_name: str | None) -> dict:
     definition = {"model": "rfm", "model_segment": model_name} if model_name else None
-    return {"id": sid, "name": name, "kind": "model" if scheme_id else "static",
-            "definition": definition, "scheme_id": scheme_id, "status": "active",
-            "version": 1, "created_at": WHEN, "updated_at": WHEN}  # fmt: skip
+    return {
+        "id": sid,
+        "name": name,
+        "kind": "model" if scheme_id else "static",
+        "definition": definition,
+        "scheme_id": scheme_id,
+        "status": "active",
+        "version": 1,
+        "created_at": WHEN,
+        "updated_at": WHEN,
+    }
 
 
 def load(engine: Engine, world: dict[str, Any]) -> None:

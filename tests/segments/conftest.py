@@ -25,17 +25,21 @@ def shop_contacts(count: int = 40, seed: int = 7) -> list[dict]:
     rng = random.Random(seed)
     rows = []
     for i in range(1, count + 1):
-        rows.append({
-            "id": i,
-            "email": f"person{i}@example.com",
-            "external_id": f"C{i:03d}",
-            "first_name": f"P{i}",
-            "country": rng.choice(["US", "us ", "CA", "DE", None]),
-            "city": rng.choice(["Boston", "boston", "Berlin", "", None]),
-            "company": SQL_LIKE if i == 3 else rng.choice(["Bakery One", "Acme", None]),
-            "attributes": {"plan": rng.choice(["pro", "team", "free"]),
-                           "age": rng.randint(18, 70)},
-        })  # fmt: skip
+        rows.append(
+            {
+                "id": i,
+                "email": f"person{i}@example.com",
+                "external_id": f"C{i:03d}",
+                "first_name": f"P{i}",
+                "country": rng.choice(["US", "us ", "CA", "DE", None]),
+                "city": rng.choice(["Boston", "boston", "Berlin", "", None]),
+                "company": SQL_LIKE if i == 3 else rng.choice(["Bakery One", "Acme", None]),
+                "attributes": {
+                    "plan": rng.choice(["pro", "team", "free"]),
+                    "age": rng.randint(18, 70),
+                },
+            }
+        )
     return rows
 
 
@@ -45,10 +49,12 @@ def shop_orders(seed: int = 7) -> dict[int, list[tuple[dt.datetime, float]]]:
     for cid in range(1, 41):
         n = rng.choice([0, 0, 1, 2, 3, 5])
         orders[cid] = [
-            (NOW - dt.timedelta(days=rng.randint(-10, 400), hours=rng.randint(0, 23)),
-             round(rng.uniform(5, 200), 2))
+            (
+                NOW - dt.timedelta(days=rng.randint(-10, 400), hours=rng.randint(0, 23)),
+                round(rng.uniform(5, 200), 2),
+            )
             for _ in range(n)
-        ]  # fmt: skip
+        ]
     return {cid: o for cid, o in orders.items() if o}
 
 
@@ -56,10 +62,13 @@ def shop_orders(seed: int = 7) -> dict[int, list[tuple[dt.datetime, float]]]:
 def ws(tmp_path: Path) -> Iterator[Workspace]:
     workspace = Workspace.open(tmp_path / "shop.db")
     with workspace.engine.begin() as conn:
-        conn.execute(FieldDef.__table__.insert(), [
-            {"name": "plan", "label": "Plan", "type": "category", "origin": "custom"},
-            {"name": "age", "label": "Age", "type": "number", "origin": "custom"},
-        ])  # fmt: skip
+        conn.execute(
+            FieldDef.__table__.insert(),
+            [
+                {"name": "plan", "label": "Plan", "type": "category", "origin": "custom"},
+                {"name": "age", "label": "Age", "type": "number", "origin": "custom"},
+            ],
+        )
     add_contacts(workspace.engine, shop_contacts())
     for cid, orders in shop_orders().items():
         add_orders(workspace.engine, cid, orders)
@@ -82,8 +91,9 @@ def members(ws: Workspace, name: str) -> set[int]:
 
 def contacts_frame(ws: Workspace) -> pd.DataFrame:
     with ws.engine.connect() as conn:
-        frame = pd.read_sql(text("SELECT id, country, city, company, attributes FROM contact"),
-                            conn)  # fmt: skip
+        frame = pd.read_sql(
+            text("SELECT id, country, city, company, attributes FROM contact"), conn
+        )
     frame["plan"] = frame["attributes"].map(lambda a: json.loads(a).get("plan"))
     return frame
 

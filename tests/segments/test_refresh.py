@@ -51,10 +51,18 @@ RULES = {
 def test_counts_match_pandas(ws: Workspace) -> None:
     for name, rule in RULES.items():
         ws.create_segment(name, rule, today=TODAY)
-    add_contacts(ws.engine, [{"id": 60, "email": "late@example.com", "country": "US",
-                              "attributes": {"plan": "pro"}}])  # fmt: skip
-    add_orders(ws.engine, 60, [(dt.datetime(2025, 2, 20, tzinfo=dt.UTC), 350.0),
-                               (dt.datetime(2025, 2, 21, tzinfo=dt.UTC), 1.0)])  # fmt: skip
+    add_contacts(
+        ws.engine,
+        [{"id": 60, "email": "late@example.com", "country": "US", "attributes": {"plan": "pro"}}],
+    )
+    add_orders(
+        ws.engine,
+        60,
+        [
+            (dt.datetime(2025, 2, 20, tzinfo=dt.UTC), 350.0),
+            (dt.datetime(2025, 2, 21, tzinfo=dt.UTC), 1.0),
+        ],
+    )
     result = ws.refresh_segments(today=TODAY)
     want = expected(ws)
     assert {n: members(ws, n) for n in RULES} == want
@@ -108,8 +116,9 @@ def test_cancel_leaves_everything_as_it_was(ws: Workspace) -> None:
     )
     calls: list[str] = []
     with pytest.raises(RefreshCancelled):
-        ws.refresh_segments(today=TODAY, progress=lambda d, t, n: calls.append(n),
-                            cancelled=lambda: bool(calls))  # fmt: skip
+        ws.refresh_segments(
+            today=TODAY, progress=lambda d, t, n: calls.append(n), cancelled=lambda: bool(calls)
+        )
     assert calls == ["US"]  # the first segment was refreshed, then rolled back
     after = (
         table(ws, "SELECT * FROM segment_member ORDER BY 1, 2"),
@@ -149,7 +158,9 @@ def test_models_run_again_before_the_rules(ws: Workspace) -> None:
     assert seen == ["rfm", "Champions US"]
     assert result.schemes == ["rfm"]
     assert table(ws, "SELECT as_of FROM model_run ORDER BY id") == [
-        (TODAY.isoformat(),), (later.isoformat(),)]  # fmt: skip
+        (TODAY.isoformat(),),
+        (later.isoformat(),),
+    ]
     us = set(contacts_frame(ws).query("country.str.strip().str.lower() == 'us'")["id"])
     assert members(ws, "Champions US") == members(ws, "Champions") & us
 
@@ -160,8 +171,12 @@ class TestAfterImport:
         path.write_text("email,country\nnew1@example.com,US\nnew2@example.com,FR\n")
         shape = ws.inspect_import(path)
         mapping = ws.suggest_mapping(shape, "contacts")
-        report = ws.run_import(shape, mapping, ImportOptions(target="contacts", dry_run=dry_run),
-                               rejects=tmp_path / "rejects.csv")  # fmt: skip
+        report = ws.run_import(
+            shape,
+            mapping,
+            ImportOptions(target="contacts", dry_run=dry_run),
+            rejects=tmp_path / "rejects.csv",
+        )
         return report.to_json()
 
     def test_segments_follow_an_import(self, ws: Workspace, tmp_path: Path) -> None:

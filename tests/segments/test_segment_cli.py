@@ -19,12 +19,20 @@ ODD = "x'; drop table contact; --"
 def shop(tmp_path: Path) -> str:
     db = tmp_path / "shop.db"
     with Workspace.open(db) as ws:
-        add_contacts(ws.engine, [
-            {"id": 1, "email": "mia@example.com", "external_id": "007", "country": "US",
-             "company": ODD},
-            {"id": 2, "email": "leo@example.com", "country": "CA", "company": "Acme"},
-            {"id": 3, "email": "ida@example.com", "country": "us", "company": "O'Brien; --"},
-        ])  # fmt: skip
+        add_contacts(
+            ws.engine,
+            [
+                {
+                    "id": 1,
+                    "email": "mia@example.com",
+                    "external_id": "007",
+                    "country": "US",
+                    "company": ODD,
+                },
+                {"id": 2, "email": "leo@example.com", "country": "CA", "company": "Acme"},
+                {"id": 3, "email": "ida@example.com", "country": "us", "company": "O'Brien; --"},
+            ],
+        )
     return str(db)
 
 
@@ -47,12 +55,16 @@ def test_create_list_show_count(shop: str, capsys: pytest.CaptureFixture[str]) -
     created = ok_json(capsys, "segment", "create", "US", "--rule", "country = 'us'", "--db", shop)
     assert created["name"] == "US" and created["count"] == 2 and created["version"] == 1
     listed = ok_json(capsys, "segment", "list", "--db", shop)
-    assert [(s["name"], s["kind"], s["count"], s["status"], s["version"], s["scheme"])
-            for s in listed] == [("US", "rule", 2, "active", 1, None)]  # fmt: skip
+    assert [
+        (s["name"], s["kind"], s["count"], s["status"], s["version"], s["scheme"]) for s in listed
+    ] == [("US", "rule", 2, "active", 1, None)]
     assert set(listed[0]) >= {"name", "kind", "count", "status", "version", "refreshed_at"}
     shown = ok_json(capsys, "segment", "show", "US", "--db", shop)
     assert (shown["rule"], shown["english"], shown["version"]) == (
-        'country = "us"', "country is us", 1)  # fmt: skip
+        'country = "us"',
+        "country is us",
+        1,
+    )
     assert [v["version"] for v in shown["versions"]] == [1]
     assert ok_json(capsys, "segment", "count", "--rule", 'country != "US"', "--db", shop) == {
         "count": 1
@@ -61,8 +73,18 @@ def test_create_list_show_count(shop: str, capsys: pytest.CaptureFixture[str]) -
 
 def test_edit_refresh_members_explain(shop: str, capsys: pytest.CaptureFixture[str]) -> None:
     ok_json(capsys, "segment", "create", "US", "--rule", 'country = "US"', "--db", shop)
-    edited = ok_json(capsys, "segment", "edit", "US", "--rule", 'country in ("US", "CA")',
-                     "--reason", "North America", "--db", shop)  # fmt: skip
+    edited = ok_json(
+        capsys,
+        "segment",
+        "edit",
+        "US",
+        "--rule",
+        'country in ("US", "CA")',
+        "--reason",
+        "North America",
+        "--db",
+        shop,
+    )
     assert (edited["version"], edited["count"]) == (2, 3)
     refreshed = ok_json(capsys, "segment", "refresh", "--today", TODAY, "--db", shop)
     assert refreshed == {"refreshed": 1, "schemes": [], "segments": {"US": 3}}
@@ -72,8 +94,7 @@ def test_edit_refresh_members_explain(shop: str, capsys: pytest.CaptureFixture[s
     everyone = ok_json(capsys, "contacts", "--db", shop)
     assert listed == everyone[:2]
     why = ok_json(capsys, "segment", "explain", "US", "007", "--today", TODAY, "--db", shop)
-    assert (why["contact_id"], why["verdict"], why["rule"]["value"]) == (
-        1, True, 'country = "US"')  # fmt: skip
+    assert (why["contact_id"], why["verdict"], why["rule"]["value"]) == (1, True, 'country = "US"')
 
 
 def test_lifecycle_commands(shop: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,8 +103,18 @@ def test_lifecycle_commands(shop: str, capsys: pytest.CaptureFixture[str]) -> No
         "Americans"
     )
     assert ok_json(capsys, "segment", "duplicate", "Americans", "Copy", "--db", shop)["count"] == 2
-    pinned = ok_json(capsys, "segment", "pin", "Copy", "leo@example.com", "--include",
-                     "--note", "partner", "--db", shop)  # fmt: skip
+    pinned = ok_json(
+        capsys,
+        "segment",
+        "pin",
+        "Copy",
+        "leo@example.com",
+        "--include",
+        "--note",
+        "partner",
+        "--db",
+        shop,
+    )
     assert (pinned["contact_id"], pinned["mode"], pinned["note"]) == (2, "include", "partner")
     assert ok_json(capsys, "segment", "refresh", "Copy", "--db", shop)["segments"] == {"Copy": 3}
     ok_json(capsys, "segment", "unpin", "Copy", "leo@example.com", "--db", shop)
@@ -93,14 +124,16 @@ def test_lifecycle_commands(shop: str, capsys: pytest.CaptureFixture[str]) -> No
     assert deleted["deleted"] == "Copy" and deleted["kept_as"].startswith("Copy (deleted #")
     assert ok_json(capsys, "segment", "purge", "Copy", "--db", shop) == {"purged": "Copy"}
     assert [s["name"] for s in ok_json(capsys, "segment", "list", "--db", shop)] == ["Americans"]
-    static = ok_json(capsys, "segment", "create", "Two", "--contact", "007", "--contact",
-                     "id:2", "--db", shop)  # fmt: skip
+    static = ok_json(
+        capsys, "segment", "create", "Two", "--contact", "007", "--contact", "id:2", "--db", shop
+    )
     assert (static["kind"], static["count"]) == ("static", 2)
 
 
 def test_rule_error_exits_2_with_a_caret(shop: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "segment", "count", "--rule", 'country = "US" and agee > 3',
-                         "--db", shop)  # fmt: skip
+    code, out, err = run(
+        capsys, "segment", "count", "--rule", 'country = "US" and agee > 3', "--db", shop
+    )
     assert (code, out) == (2, "")
     lines = err.splitlines()
     assert lines[0].startswith('segdesk: error: unknown field "agee" (column 20)')
@@ -118,8 +151,9 @@ def test_rule_error_exits_2_with_a_caret(shop: str, capsys: pytest.CaptureFixtur
         ["segment", "pin", "X", "007"],
     ],
 )
-def test_user_mistakes_exit_2(shop: str, capsys: pytest.CaptureFixture[str],
-                              argv: list[str]) -> None:  # fmt: skip
+def test_user_mistakes_exit_2(
+    shop: str, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
     code, _, err = run(capsys, *argv, "--db", shop)
     assert code == 2 and err.startswith("segdesk: error:") and "Traceback" not in err
 
@@ -140,7 +174,9 @@ def test_text_output(shop: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "segment", "create", "US", "--rule", 'country = "US"', "--db", shop)
     assert code == 0 and out == 'Created "US" (rule, active, version 1): 2 contacts\n'
     code, out, _ = run(capsys, "segment", "explain", "US", "mia@example.com", "--db", shop)
-    assert out.splitlines()[:2] == ['mia@example.com is in "US"', '  ✓ country = "US"   '
-                                    '(country = "US")']  # fmt: skip
+    assert out.splitlines()[:2] == [
+        'mia@example.com is in "US"',
+        '  ✓ country = "US"   (country = "US")',
+    ]
     code, out, _ = run(capsys, "segment", "refresh", "--db", shop)
     assert code == 0 and out.splitlines()[0] == "Refreshed 1 segment"

@@ -26,7 +26,11 @@ class TestCreate:
         info = ws.create_segment("US", 'country = "US"', today=TODAY)
         assert members(ws, "US") == us_ids(ws)
         assert (info.kind, info.status, info.version, info.count) == (
-            "rule", "active", 1, len(us_ids(ws)))  # fmt: skip
+            "rule",
+            "active",
+            1,
+            len(us_ids(ws)),
+        )
         assert rows(ws, "SELECT version, rule_text, reason FROM segment_version") == [
             (1, 'country = "US"', "created")
         ]
@@ -109,8 +113,9 @@ class TestRenameRetireDelete:
         assert kept == f"A (deleted #{segment_id})"
         assert [s.name for s in ws.segments()] == []
         assert rows(ws, "SELECT count(*) FROM segment_member") == [(0,)]
-        assert rows(ws, "SELECT count(*) FROM segment_version WHERE segment_id = :i",
-                    i=segment_id) == [(1,)]  # fmt: skip
+        assert rows(
+            ws, "SELECT count(*) FROM segment_version WHERE segment_id = :i", i=segment_id
+        ) == [(1,)]
         assert ws.create_segment("A", "orders.count >= 1", today=TODAY).version == 1
 
     def test_delete_refused_while_named(self, ws: Workspace) -> None:
@@ -129,8 +134,9 @@ class TestRenameRetireDelete:
         ws.purge_segment("A")
         for table in ("segment", "segment_version", "segment_pin", "segment_member"):
             column = "id" if table == "segment" else "segment_id"
-            assert rows(ws, f"SELECT count(*) FROM {table} WHERE {column} = :i",
-                        i=segment_id) == [(0,)]  # fmt: skip
+            assert rows(ws, f"SELECT count(*) FROM {table} WHERE {column} = :i", i=segment_id) == [
+                (0,)
+            ]
 
     def test_duplicate_copies_definition_pins_and_playbook(self, ws: Workspace) -> None:
         ws.create_segment("A", 'country = "US"', today=TODAY)
@@ -141,7 +147,10 @@ class TestRenameRetireDelete:
         copy = ws.duplicate_segment("A", "A copy", today=TODAY)
         detail = ws.segment_detail("A copy")
         assert (copy.version, detail["rule"], detail["playbook"]) == (
-            1, 'country = "US"', {"goal": "grow", "channels": ["email"]})  # fmt: skip
+            1,
+            'country = "US"',
+            {"goal": "grow", "channels": ["email"]},
+        )
         assert [v["reason"] for v in detail["versions"]] == ["copy of A"]
         assert [(p["contact_id"], p["mode"], p["note"]) for p in detail["pins"]] == [
             (2, "include", "friend")

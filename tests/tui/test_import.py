@@ -145,11 +145,21 @@ async def test_whole_wizard_imports_the_file_and_undo_takes_it_back(
         assert "3 rows in the file" in _text(app, "#decisions")
         table = app.screen.query_one(DataTable)
         assert [str(c.label) for c in table.columns.values()] == [
-            "Line", "Email", "First Name", "Last Name", "Nickname", "Signup",
-        ]  # fmt: skip
+            "Line",
+            "Email",
+            "First Name",
+            "Last Name",
+            "Nickname",
+            "Signup",
+        ]
         assert [str(v) for v in table.get_row_at(2)] == [
-            "4", "not-an-email", "Cy", "Cole", "C", "01/04/2024",
-        ]  # fmt: skip
+            "4",
+            "not-an-email",
+            "Cy",
+            "Cole",
+            "C",
+            "01/04/2024",
+        ]
 
         await pilot.press("ctrl+n")
         await settle(app, pilot)
@@ -206,8 +216,11 @@ async def test_whole_wizard_imports_the_file_and_undo_takes_it_back(
         assert isinstance(app.screen, HistoryScreen)
         history = app.screen.query_one(DataTable)
         assert [str(v) for v in history.get_row_at(0)][2:] == [
-            "customers.csv", "contacts", "done", "3",
-        ]  # fmt: skip
+            "customers.csv",
+            "contacts",
+            "done",
+            "3",
+        ]
         await pilot.press("u")
         assert isinstance(app.screen, ConfirmScreen)
         question = _shown(app.screen.query_one("#question", Static))

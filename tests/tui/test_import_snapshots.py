@@ -60,8 +60,11 @@ def shop(tmp_path: Path) -> Path:
 def with_history(shop: Path, tmp_path: Path) -> Path:
     """Three imports at fixed times, the second undone."""
     with Workspace.open(shop) as ws:
-        for name, target in (("clean.csv", "contacts"), ("customers.csv", "contacts"),
-                             ("orders.csv", "events")):  # fmt: skip
+        for name, target in (
+            ("clean.csv", "contacts"),
+            ("customers.csv", "contacts"),
+            ("orders.csv", "events"),
+        ):
             shape = ws.inspect_import(tmp_path / name)
             mapping = ws.suggest_mapping(shape, target)  # type: ignore[arg-type]
             ws.run_import(shape, mapping, ImportOptions(target), rejects=tmp_path / "r.csv")  # type: ignore[arg-type]

@@ -19,16 +19,21 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     for target in ("contacts", "events"):
         sub = kinds.add_parser(
-            target, parents=[common],
-            help="contacts from a CSV, TSV, text or Excel file" if target == "contacts"
+            target,
+            parents=[common],
+            help="contacts from a CSV, TSV, text or Excel file"
+            if target == "contacts"
             else "orders or other events, each naming its contact by email or external id",
-        )  # fmt: skip
+        )
         sub.add_argument("file", metavar="FILE", help="the file to import")
         sub.add_argument(
-            "--map", metavar="SOURCE=FIELD", action="append", default=[],
+            "--map",
+            metavar="SOURCE=FIELD",
+            action="append",
+            default=[],
             help="map a column to a field (see `segdesk fields`), 'skip', or custom:NAME; "
             "options after a colon: dmy, mdy, comma, point, inverted, or a type",
-        )  # fmt: skip
+        )
         sub.add_argument(
             "--key",
             choices=("email", "external_id"),
@@ -116,8 +121,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             from segdesk.output import progress_bar
 
             with progress_bar(f"Importing {shape.path.name}") as advance:
-                report = ws.run_import(shape, mapping, options, rejects=rejects,
-                                       progress=advance)  # fmt: skip
+                report = ws.run_import(shape, mapping, options, rejects=rejects, progress=advance)
     if args.json:
         print_json(report.to_json())
     else:
@@ -148,16 +152,23 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
     print_table(
         "Imports",
-        ["id", "when", "file", "what", "status", "read", "new", "updated", "unchanged",
-         "rejected"],
+        ["id", "when", "file", "what", "status", "read", "new", "updated", "unchanged", "rejected"],
         [
-            [r.id, r.started_at.strftime("%Y-%m-%d %H:%M"), r.file_name,
-             r.target if r.target == "contacts" else f"events ({r.event_kind})", r.status,
-             f"{r.read:,}", f"{r.inserted:,}", f"{r.updated:,}", f"{r.unchanged:,}",
-             f"{r.rejected:,}"]
+            [
+                r.id,
+                r.started_at.strftime("%Y-%m-%d %H:%M"),
+                r.file_name,
+                r.target if r.target == "contacts" else f"events ({r.event_kind})",
+                r.status,
+                f"{r.read:,}",
+                f"{r.inserted:,}",
+                f"{r.updated:,}",
+                f"{r.unchanged:,}",
+                f"{r.rejected:,}",
+            ]
             for r in runs
         ],
-    )  # fmt: skip
+    )
     return EXIT_OK
 
 

@@ -9,12 +9,20 @@ from typing import Any
 from segdesk.cli.common import EXIT_OK, Parser, db_target, positive_int, print_json
 
 LABELS = {
-    "external_id": "id", "email": "email", "first_order": "first order",
-    "last_order": "last order", "days_since_first": "days since first",
-    "days_since_last": "days since last", "recency_days": "days since last",
-    "frequency": "orders", "monetary": "total", "r": "R", "f": "F", "m": "M",
+    "external_id": "id",
+    "email": "email",
+    "first_order": "first order",
+    "last_order": "last order",
+    "days_since_first": "days since first",
+    "days_since_last": "days since last",
+    "recency_days": "days since last",
+    "frequency": "orders",
+    "monetary": "total",
+    "r": "R",
+    "f": "F",
+    "m": "M",
     "segment": "segment",
-}  # fmt: skip
+}
 """Column headings of the contacts table, in the order shown."""
 
 
@@ -33,23 +41,29 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         title="models", metavar="MODEL", parser_class=Parser, required=True
     )
     rfm = kinds.add_parser(
-        "rfm", parents=[common],
+        "rfm",
+        parents=[common],
         help="recency, frequency and monetary scores 1-5 and the segments they name",
-    )  # fmt: skip
+    )
     lifecycle = kinds.add_parser(
-        "lifecycle", parents=[common],
+        "lifecycle",
+        parents=[common],
         help="new, active, at risk, lapsed or never purchased, from order dates",
-    )  # fmt: skip
+    )
     for sub in (rfm, lifecycle):
         sub.add_argument(
-            "--as-of", metavar="DATE", type=iso_date,
+            "--as-of",
+            metavar="DATE",
+            type=iso_date,
             help="look back: as of this day (YYYY-MM-DD), ignoring later orders; "
             "saves nothing unless --save (default: today, saved)",
-        )  # fmt: skip
+        )
         sub.add_argument(
-            "--save", action=argparse.BooleanOptionalAction, default=None,
+            "--save",
+            action=argparse.BooleanOptionalAction,
+            default=None,
             help="store the result as the model's segments (default: only without --as-of)",
-        )  # fmt: skip
+        )
         sub.add_argument(
             "--contacts", action="store_true", help="list every contact with orders instead"
         )
@@ -60,9 +74,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         ("--lapsed-days", 365, "At risk up to N days since their last order, then Lapsed"),
     ):
         lifecycle.add_argument(
-            option, metavar="N", type=positive_int,
+            option,
+            metavar="N",
+            type=positive_int,
             help=f"{meaning} (default: as last saved, else {default})",
-        )  # fmt: skip
+        )
     rfm.set_defaults(handler=cmd_rfm)
     lifecycle.set_defaults(handler=cmd_lifecycle)
 
@@ -99,9 +115,11 @@ def _show(ws: Any, result: Any, args: argparse.Namespace) -> int:
             from segdesk.output import print_table
 
             columns = [c for c in LABELS if records and c in records[0]]
-            print_table(f"Contacts with orders as of {result.as_of} ({len(records):,})",
-                        [LABELS[c] for c in columns],
-                        [[_cell(r[c]) for c in columns] for r in records])  # fmt: skip
+            print_table(
+                f"Contacts with orders as of {result.as_of} ({len(records):,})",
+                [LABELS[c] for c in columns],
+                [[_cell(r[c]) for c in columns] for r in records],
+            )
         return EXIT_OK
     summary = ws.model_summary(result)
     if args.json:
@@ -115,8 +133,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
     from segdesk.output import print_table
 
     saved = "saved" if summary["saved"] else "not saved"
-    title = f"{summary['model'].upper() if summary['model'] == 'rfm' else 'Lifecycle'} " \
-            f"as of {summary['as_of']} ({saved})"  # fmt: skip
+    title = (
+        f"{summary['model'].upper() if summary['model'] == 'rfm' else 'Lifecycle'} "
+        f"as of {summary['as_of']} ({saved})"
+    )
     rfm = summary["model"] == "rfm"
     columns = ["segment", "people", "share", *(["R", "F"] if rfm else [])]
     rows = []
@@ -133,8 +153,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
             print(f"  {measure}: " + ", ".join(f"{p:,.2f}" for p in points[measure]))
     else:
         limits = summary["thresholds"]
-        print(f"Thresholds: new {limits['new_days']} days, active {limits['active_days']} days, "
-              f"lapsed after {limits['lapsed_days']} days")  # fmt: skip
+        print(
+            f"Thresholds: new {limits['new_days']} days, active {limits['active_days']} days, "
+            f"lapsed after {limits['lapsed_days']} days"
+        )
 
 
 def _scores(scores: list[int]) -> str:

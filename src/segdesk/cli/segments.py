@@ -21,8 +21,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         title="actions", metavar="ACTION", parser_class=Parser, required=True
     )
 
-    def action(name: str, handler: Callable[[argparse.Namespace], int], text: str, *,
-               today: bool = False) -> argparse.ArgumentParser:  # fmt: skip
+    def action(
+        name: str, handler: Callable[[argparse.Namespace], int], text: str, *, today: bool = False
+    ) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, parents=[common], help=text, description=text)
         sub.add_argument("--json", action="store_true", help="print JSON")
         if today:
@@ -43,8 +44,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     create.add_argument("name", metavar="NAME")
     source = create.add_mutually_exclusive_group(required=True)
     source.add_argument("--rule", metavar="TEXT", help="the rule (see docs/rules.md)")
-    source.add_argument("--from-segment", metavar="NAME",
-                        help="a static list of that segment's current members")  # fmt: skip
+    source.add_argument(
+        "--from-segment", metavar="NAME", help="a static list of that segment's current members"
+    )
     source.add_argument(
         "--contact",
         metavar="CONTACT",
@@ -64,8 +66,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     edit.add_argument("--rule", metavar="TEXT", required=True, help="the new rule")
     edit.add_argument("--reason", metavar="TEXT", required=True, help="why it changes")
 
-    count = action("count", cmd_count, "how many contacts a rule finds (nothing saved)",
-                   today=True)  # fmt: skip
+    count = action("count", cmd_count, "how many contacts a rule finds (nothing saved)", today=True)
     count.add_argument("--rule", metavar="TEXT", required=True, help="the rule")
 
     refresh = action(
@@ -76,8 +77,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     refresh.add_argument("name", metavar="NAME", nargs="?")
 
-    explain = action("explain", cmd_explain, "why a contact is or is not in a segment",
-                     today=True)  # fmt: skip
+    explain = action("explain", cmd_explain, "why a contact is or is not in a segment", today=True)
     explain.add_argument("name", metavar="NAME")
     explain.add_argument("contact", metavar="CONTACT", help="email, external id or id (id:42)")
 
@@ -168,10 +168,19 @@ def cmd_list(args: argparse.Namespace) -> int:
     print_table(
         f"Segments ({len(infos)})",
         ["name", "kind", "status", "count", "version", "refreshed", "scheme"],
-        [[i.name, i.kind, i.status, "" if i.count is None else f"{i.count:,}", i.version,
-          i.refreshed_at.strftime("%Y-%m-%d %H:%M") if i.refreshed_at else "", i.scheme or ""]
-         for i in infos],
-    )  # fmt: skip
+        [
+            [
+                i.name,
+                i.kind,
+                i.status,
+                "" if i.count is None else f"{i.count:,}",
+                i.version,
+                i.refreshed_at.strftime("%Y-%m-%d %H:%M") if i.refreshed_at else "",
+                i.scheme or "",
+            ]
+            for i in infos
+        ],
+    )
     return EXIT_OK
 
 
@@ -193,8 +202,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         when = v["created_at"][:16].replace("T", " ")
         print(f"  v{v['version']} {when}  {v['rule'] or ''}  ({v['reason'] or ''})")
     for p in detail["pins"]:
-        print(f"  pin: always {p['mode']} {p['email'] or p['contact_id']}"
-              + (f" ({p['note']})" if p["note"] else ""))  # fmt: skip
+        print(
+            f"  pin: always {p['mode']} {p['email'] or p['contact_id']}"
+            + (f" ({p['note']})" if p["note"] else "")
+        )
     for name, value in detail["playbook"].items():
         print(f"{name.replace('_', ' ')}: {value}")
     return EXIT_OK
@@ -203,12 +214,18 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_create(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
         if args.rule is not None:
-            info = ws.create_segment(args.name, args.rule, static=args.static, today=args.today,
-                                     reason=args.reason,
-                                     status="draft" if args.draft else "active")  # fmt: skip
+            info = ws.create_segment(
+                args.name,
+                args.rule,
+                static=args.static,
+                today=args.today,
+                reason=args.reason,
+                status="draft" if args.draft else "active",
+            )
         else:
-            info = ws.create_static_segment(args.name, from_segment=args.from_segment,
-                                            contacts=args.contact, reason=args.reason)  # fmt: skip
+            info = ws.create_static_segment(
+                args.name, from_segment=args.from_segment, contacts=args.contact, reason=args.reason
+            )
     return _print_info(args, info, "Created")
 
 
@@ -243,8 +260,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     plural = "" if result.refreshed == 1 else "s"
     print(f"Refreshed {result.refreshed} segment{plural}")
     if result.counts:
-        print_table("Members", ["segment", "members"],
-                    [[name, f"{count:,}"] for name, count in result.counts.items()])  # fmt: skip
+        print_table(
+            "Members",
+            ["segment", "members"],
+            [[name, f"{count:,}"] for name, count in result.counts.items()],
+        )
     return EXIT_OK
 
 
@@ -255,9 +275,13 @@ def _refresh_progress() -> Iterator[Callable[[int, int, str], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
-        TextColumn("Refreshing"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
-    ) as progress:  # fmt: skip
+        TextColumn("Refreshing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
         task = progress.add_task("", total=None)
 
         def advance(done: int, total: int, name: str) -> None:

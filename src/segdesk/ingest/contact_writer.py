@@ -38,16 +38,37 @@ contact = Contact.__table__
 change = ImportChange.__table__
 
 STORED_FIELDS = (
-    "email", "first_name", "last_name", "external_id", "phone", "company", "job_title", "city",
-    "region", "country", "postal_code", "source", "consent",
-)  # fmt: skip
+    "email",
+    "first_name",
+    "last_name",
+    "external_id",
+    "phone",
+    "company",
+    "job_title",
+    "city",
+    "region",
+    "country",
+    "postal_code",
+    "source",
+    "consent",
+)
 """Contact columns an import can fill."""
 
 
 MISSPELT_DOMAINS = frozenset(
-    {"gmial.com", "gmai.com", "gamil.com", "gmail.co", "hotmial.com", "hotmal.com",
-     "yahooo.com", "yaho.com", "outlok.com", "iclod.com"}
-)  # fmt: skip
+    {
+        "gmial.com",
+        "gmai.com",
+        "gamil.com",
+        "gmail.co",
+        "hotmial.com",
+        "hotmal.com",
+        "yahooo.com",
+        "yaho.com",
+        "outlok.com",
+        "iclod.com",
+    }
+)
 
 
 @dataclass

@@ -197,10 +197,16 @@ class EventWriter:
                 hashes.append(None)
                 continue
             text = json.dumps(
-                [str(record.fields[self.key]), moment.isoformat(), amount, quantity,
-                 {n: stored_value(v) for n, v in sorted(record.custom.items())}],
-                default=str, sort_keys=True,
-            )  # fmt: skip
+                [
+                    str(record.fields[self.key]),
+                    moment.isoformat(),
+                    amount,
+                    quantity,
+                    {n: stored_value(v) for n, v in sorted(record.custom.items())},
+                ],
+                default=str,
+                sort_keys=True,
+            )
             hashes.append(hashlib.sha256(text.encode()).hexdigest()[:32])
         counts = self._occurrences([h for h in hashes if h is not None])
         keys: list[str] = []
@@ -258,8 +264,10 @@ class EventWriter:
                 taken[key] = self.batch_id
                 fresh.append(index)
             self.report.unchanged += len(keys) - len(fresh)
-            columns = {name: type(values)(map(values.__getitem__, fresh))
-                       for name, values in columns.items()}  # fmt: skip
+            columns = {
+                name: type(values)(map(values.__getitem__, fresh))
+                for name, values in columns.items()
+            }
         insert_columns(self.conn, event, columns)
         self.report.inserted += len(columns["dedup_key"])
 
@@ -283,12 +291,17 @@ class EventWriter:
         self.conn.execute(
             contact.insert(),
             [
-                {self.key: value, "consent": "unknown", "attributes": {},
-                 "created_at": self.now, "updated_at": self.now,
-                 "import_batch_id": self.batch_id}
+                {
+                    self.key: value,
+                    "consent": "unknown",
+                    "attributes": {},
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                    "import_batch_id": self.batch_id,
+                }
                 for value in missing
             ],
-        )  # fmt: skip
+        )
         self.report.contacts_created += len(missing)
         known.update(self._contact_ids(set(missing)))
 

@@ -52,12 +52,19 @@ class ImportRun:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "target": self.target, "file": self.file_name,
-            "started_at": self.started_at.isoformat(), "status": self.status,
-            "read": self.read, "inserted": self.inserted, "updated": self.updated,
-            "unchanged": self.unchanged, "rejected": self.rejected,
-            "contacts_created": self.contacts_created, "kind": self.event_kind,
-        }  # fmt: skip
+            "id": self.id,
+            "target": self.target,
+            "file": self.file_name,
+            "started_at": self.started_at.isoformat(),
+            "status": self.status,
+            "read": self.read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "contacts_created": self.contacts_created,
+            "kind": self.event_kind,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,9 +92,19 @@ class UndoReport:
 def list_runs(conn: Connection, limit: int | None = None) -> list[ImportRun]:
     b = batch_table.c
     query = select(
-        b.id, b.target, b.file_name, b.started_at, b.status, b.read, b.inserted, b.updated,
-        b.unchanged, b.rejected, b.contacts_created, b.event_kind,
-    ).order_by(b.id.desc())  # fmt: skip
+        b.id,
+        b.target,
+        b.file_name,
+        b.started_at,
+        b.status,
+        b.read,
+        b.inserted,
+        b.updated,
+        b.unchanged,
+        b.rejected,
+        b.contacts_created,
+        b.event_kind,
+    ).order_by(b.id.desc())
     if limit is not None:
         query = query.limit(limit)
     return [ImportRun(*row) for row in conn.execute(query)]

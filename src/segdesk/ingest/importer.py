@@ -118,15 +118,27 @@ def run_import(
             if options.target == "contacts":
                 email = mapping.fields().get("email")
                 writer: ContactWriter | EventWriter = ContactWriter(
-                    conn, batch_id, key, options.on_existing, report, now,
+                    conn,
+                    batch_id,
+                    key,
+                    options.on_existing,
+                    report,
+                    now,
                     email_column=email.source if email else None,
-                    mark_unsubscribed=options.mark_unsubscribed, date_fields=dates,
-                )  # fmt: skip
+                    mark_unsubscribed=options.mark_unsubscribed,
+                    date_fields=dates,
+                )
             else:
                 writer = EventWriter(
-                    conn, batch_id, key, options.kind, options.create_missing, report, now,
+                    conn,
+                    batch_id,
+                    key,
+                    options.kind,
+                    options.create_missing,
+                    report,
+                    now,
                     date_fields=dates,
-                )  # fmt: skip
+                )
             stats = ReadStats()
             with _collection_per_chunk() as chunk_done:
                 for chunk in iter_chunks(shape, CHUNK_ROWS, stats=stats, progress=progress):
@@ -206,11 +218,17 @@ def _register_custom_fields(conn: Connection, mapping: Mapping, now: dt.datetime
         return
     known = set(conn.execute(select(table.c.name).where(table.c.name.in_(wanted))).scalars())
     rows = [
-        {"name": name, "label": column.source, "type": column.type.kind, "origin": "custom",
-         "description": f"from column {column.source!r}", "created_at": now}
+        {
+            "name": name,
+            "label": column.source,
+            "type": column.type.kind,
+            "origin": "custom",
+            "description": f"from column {column.source!r}",
+            "created_at": now,
+        }
         for name, column in wanted.items()
         if name not in known
-    ]  # fmt: skip
+    ]
     if rows:
         conn.execute(table.insert(), rows)
 

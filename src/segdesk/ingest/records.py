@@ -137,8 +137,9 @@ class RecordBuilder:
         if key and key not in mapping.fields():
             raise UserError(f"no column is mapped to {key}, the key chosen for this import")
         positions = {name: i for i, name in enumerate(header)}
-        missing = [c.source for c in mapping.columns if c.action != "skip" and c.source not in
-                   positions]  # fmt: skip
+        missing = [
+            c.source for c in mapping.columns if c.action != "skip" and c.source not in positions
+        ]
         if missing:
             raise UserError(
                 "the mapping names columns this file does not have: "

@@ -650,24 +650,70 @@ def _normalise_email_slow(text: str) -> str:
 
 _SUBSCRIBED = frozenset(
     {
-        "subscribed", "subscriber", "opted in", "opt in", "optin", "opted-in", "opt-in",
-        "confirmed", "double opt-in", "marketing contact", "accepts marketing", "yes", "y",
-        "true", "t", "1", "on", "ja", "j", "wahr", "angemeldet", "abonniert",
+        "subscribed",
+        "subscriber",
+        "opted in",
+        "opt in",
+        "optin",
+        "opted-in",
+        "opt-in",
+        "confirmed",
+        "double opt-in",
+        "marketing contact",
+        "accepts marketing",
+        "yes",
+        "y",
+        "true",
+        "t",
+        "1",
+        "on",
+        "ja",
+        "j",
+        "wahr",
+        "angemeldet",
+        "abonniert",
     }
-)  # fmt: skip
+)
 _UNSUBSCRIBED = frozenset(
     {
-        "unsubscribed", "opted out", "opt out", "optout", "opted-out", "opt-out", "cleaned",
-        "bounced", "hard bounce", "non-marketing contact", "do not email", "redacted",
-        "invalid", "no", "n", "false", "f", "0", "off", "nein", "falsch", "abgemeldet",
+        "unsubscribed",
+        "opted out",
+        "opt out",
+        "optout",
+        "opted-out",
+        "opt-out",
+        "cleaned",
+        "bounced",
+        "hard bounce",
+        "non-marketing contact",
+        "do not email",
+        "redacted",
+        "invalid",
+        "no",
+        "n",
+        "false",
+        "f",
+        "0",
+        "off",
+        "nein",
+        "falsch",
+        "abgemeldet",
     }
-)  # fmt: skip
+)
 _UNKNOWN = frozenset(
     {
-        "unknown", "pending", "transactional", "not subscribed", "not_subscribed",
-        "never subscribed", "non-subscribed", "nonsubscribed", "archived", "unbekannt",
+        "unknown",
+        "pending",
+        "transactional",
+        "not subscribed",
+        "not_subscribed",
+        "never subscribed",
+        "non-subscribed",
+        "nonsubscribed",
+        "archived",
+        "unbekannt",
     }
-)  # fmt: skip
+)
 
 
 def normalise_consent(text: str, *, inverted: bool = False) -> Consent:
@@ -701,9 +747,29 @@ def normalise_consent(text: str, *, inverted: bool = False) -> Consent:
 
 _SALUTATIONS = frozenset({"mr", "mrs", "ms", "miss", "mx", "herr", "frau", "mr.", "mrs.", "ms."})
 _PARTICLES = frozenset(
-    {"van", "von", "de", "der", "den", "da", "del", "della", "di", "du", "la", "le", "zu",
-     "ter", "ten", "bin", "al", "dos", "das", "y"}
-)  # fmt: skip
+    {
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "da",
+        "del",
+        "della",
+        "di",
+        "du",
+        "la",
+        "le",
+        "zu",
+        "ter",
+        "ten",
+        "bin",
+        "al",
+        "dos",
+        "das",
+        "y",
+    }
+)
 
 
 def split_full_name(text: str) -> tuple[str | None, str | None]:
@@ -915,8 +981,15 @@ def _looks_like_identifier(text: str) -> bool:
 
 def strip_accents(text: str) -> str:
     """ASCII letters for names of fields: ``Straße`` → ``Strasse``, ``Größe`` → ``Groesse``."""
-    for src, dst in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"),
-                     ("Ü", "Ue"), ("ß", "ss")):  # fmt: skip
+    for src, dst in (
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("Ä", "Ae"),
+        ("Ö", "Oe"),
+        ("Ü", "Ue"),
+        ("ß", "ss"),
+    ):
         text = text.replace(src, dst)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -34,8 +34,10 @@ class Thresholds:
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise UserError(f"lifecycle threshold {name} must be a whole number of days "
-                                f"above 0 (got {value!r})")  # fmt: skip
+                raise UserError(
+                    f"lifecycle threshold {name} must be a whole number of days "
+                    f"above 0 (got {value!r})"
+                )
         if self.new_days > self.active_days:
             raise UserError(
                 f"lifecycle new days ({self.new_days}) must not exceed active days "

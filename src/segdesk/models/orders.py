@@ -51,13 +51,15 @@ def order_figures(conn: Connection, as_of: dt.date) -> pd.DataFrame:
         .order_by(who)
     )
     ids, first, last, frequency, monetary = columns(conn.execute(query).all(), 5)
-    return pd.DataFrame({
-        "contact_id": np.array(ids, dtype=np.int64),
-        "first_order": utc_days(pd.Series(first, dtype=object)),
-        "last_order": utc_days(pd.Series(last, dtype=object)),
-        "frequency": np.array(frequency, dtype=np.int64),
-        "monetary": np.array(monetary, dtype=float).round(MONEY_DECIMALS),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "contact_id": np.array(ids, dtype=np.int64),
+            "first_order": utc_days(pd.Series(first, dtype=object)),
+            "last_order": utc_days(pd.Series(last, dtype=object)),
+            "frequency": np.array(frequency, dtype=np.int64),
+            "monetary": np.array(monetary, dtype=float).round(MONEY_DECIMALS),
+        }
+    )
 
 
 def columns(rows: Sequence[Sequence[Any]], count: int) -> list[tuple[Any, ...]]:
@@ -89,6 +91,9 @@ def contact_keys(conn: Connection, ids: np.ndarray) -> pd.DataFrame:
     found, external_id, email = columns(
         conn.execute(select(contact.c.id, contact.c.external_id, contact.c.email)).all(), 3
     )
-    keys = pd.DataFrame({"external_id": external_id, "email": email},
-                        index=np.array(found, dtype=np.int64), dtype=object)  # fmt: skip
+    keys = pd.DataFrame(
+        {"external_id": external_id, "email": email},
+        index=np.array(found, dtype=np.int64),
+        dtype=object,
+    )
     return keys.reindex(ids)

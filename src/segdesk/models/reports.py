@@ -11,12 +11,27 @@ from segdesk.models import rfm
 from segdesk.models.orders import contact_keys
 from segdesk.models.runner import LifecycleResult, RfmResult
 
-RFM_CONTACT_COLUMNS = ["external_id", "email", "recency_days", "frequency", "monetary",
-                       "r", "f", "m", "segment"]  # fmt: skip
+RFM_CONTACT_COLUMNS = [
+    "external_id",
+    "email",
+    "recency_days",
+    "frequency",
+    "monetary",
+    "r",
+    "f",
+    "m",
+    "segment",
+]
 LIFECYCLE_CONTACT_COLUMNS = [
-    "external_id", "email", "first_order", "last_order", "days_since_first",
-    "days_since_last", "frequency", "segment",
-]  # fmt: skip
+    "external_id",
+    "email",
+    "first_order",
+    "last_order",
+    "days_since_first",
+    "days_since_last",
+    "frequency",
+    "segment",
+]
 
 
 def summary(result: RfmResult | LifecycleResult) -> dict[str, Any]:
@@ -26,25 +41,39 @@ def summary(result: RfmResult | LifecycleResult) -> dict[str, Any]:
         {"name": name, "size": size, "share": size / total if total else 0.0}
         for name, size in result.sizes.items()
     ]
-    head: dict[str, Any] = {"as_of": result.as_of.isoformat(), "saved": result.saved,
-                            "contacts": total, "with_orders": len(result.contacts)}  # fmt: skip
+    head: dict[str, Any] = {
+        "as_of": result.as_of.isoformat(),
+        "saved": result.saved,
+        "contacts": total,
+        "with_orders": len(result.contacts),
+    }
     if isinstance(result, RfmResult):
         cells = {name: (list(r), list(f)) for name, r, f in rfm.GRID_RANGES}
         for entry in segments:
             r_scores, f_scores = cells.get(entry["name"], ([], []))
             entry.update(r=r_scores, f=f_scores)
-        return {"model": "rfm", **head, "quantiles": list(rfm.QUANTILES),
-                "breakpoints": result.breakpoints.to_json(), "segments": segments}  # fmt: skip
-    return {"model": "lifecycle", **head, "thresholds": result.thresholds.to_json(),
-            "segments": segments}  # fmt: skip
+        return {
+            "model": "rfm",
+            **head,
+            "quantiles": list(rfm.QUANTILES),
+            "breakpoints": result.breakpoints.to_json(),
+            "segments": segments,
+        }
+    return {
+        "model": "lifecycle",
+        **head,
+        "thresholds": result.thresholds.to_json(),
+        "segments": segments,
+    }
 
 
 def contact_records(conn: Connection, result: RfmResult | LifecycleResult) -> list[dict[str, Any]]:
     """One record per contact with orders, in contact id order, with their identifiers."""
     frame = result.contacts
     keys = contact_keys(conn, frame["contact_id"].to_numpy())
-    out = pd.DataFrame({"external_id": keys["external_id"].to_numpy(),
-                        "email": keys["email"].to_numpy()})  # fmt: skip
+    out = pd.DataFrame(
+        {"external_id": keys["external_id"].to_numpy(), "email": keys["email"].to_numpy()}
+    )
     if isinstance(result, RfmResult):
         columns = RFM_CONTACT_COLUMNS
     else:

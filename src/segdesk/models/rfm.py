@@ -63,8 +63,11 @@ class Breakpoints:
     monetary: tuple[float, ...]
 
     def to_json(self) -> dict[str, list[float]]:
-        return {"recency": list(self.recency), "frequency": list(self.frequency),
-                "monetary": list(self.monetary)}  # fmt: skip
+        return {
+            "recency": list(self.recency),
+            "frequency": list(self.frequency),
+            "monetary": list(self.monetary),
+        }
 
 
 def breakpoints(values: np.ndarray) -> tuple[float, ...]:

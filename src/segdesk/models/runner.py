@@ -84,8 +84,9 @@ def run_lifecycle(
     cancelled: Cancelled | None = None,
 ) -> LifecycleResult:
     """Stage every contact as of ``as_of``; save the scheme ``lifecycle`` if asked."""
-    return _run_lifecycle(conn, LIFECYCLE, as_of, thresholds, now, save,
-                          _Steps(progress, cancelled))  # fmt: skip
+    return _run_lifecycle(
+        conn, LIFECYCLE, as_of, thresholds, now, save, _Steps(progress, cancelled)
+    )
 
 
 def refresh_scheme(
@@ -137,20 +138,36 @@ def _run_rfm(
     scores, points = rfm.score(
         recency, figures["frequency"].to_numpy(), figures["monetary"].to_numpy()
     )
-    contacts = pd.DataFrame({
-        "contact_id": figures["contact_id"].to_numpy(),
-        "last_order": figures["last_order"].to_numpy(),
-        "recency_days": recency,
-        "frequency": figures["frequency"].to_numpy(),
-        "monetary": figures["monetary"].to_numpy(),
-        "r": scores["r"].to_numpy(), "f": scores["f"].to_numpy(), "m": scores["m"].to_numpy(),
-        "segment": scores["segment"].array,
-    })  # fmt: skip
+    contacts = pd.DataFrame(
+        {
+            "contact_id": figures["contact_id"].to_numpy(),
+            "last_order": figures["last_order"].to_numpy(),
+            "recency_days": recency,
+            "frequency": figures["frequency"].to_numpy(),
+            "monetary": figures["monetary"].to_numpy(),
+            "r": scores["r"].to_numpy(),
+            "f": scores["f"].to_numpy(),
+            "m": scores["m"].to_numpy(),
+            "segment": scores["segment"].array,
+        }
+    )
     steps.done(2)
     ids, codes = _everyone(everyone, contacts, rfm.NO_PURCHASES_CODE)
     params: dict[str, Any] = {"quantiles": list(rfm.QUANTILES)}
-    sizes = _save_or_count(conn, name, RFM, rfm.SEGMENT_NAMES, ids, codes, params,
-                           points.to_json(), as_of, now, save, steps)  # fmt: skip
+    sizes = _save_or_count(
+        conn,
+        name,
+        RFM,
+        rfm.SEGMENT_NAMES,
+        ids,
+        codes,
+        params,
+        points.to_json(),
+        as_of,
+        now,
+        save,
+        steps,
+    )
     return RfmResult(as_of, sizes, contacts, points, save)
 
 
@@ -168,19 +185,33 @@ def _run_lifecycle(
     steps.done(1)
     since_first = days_before(as_of, figures["first_order"])
     since_last = days_before(as_of, figures["last_order"])
-    contacts = pd.DataFrame({
-        "contact_id": figures["contact_id"].to_numpy(),
-        "first_order": figures["first_order"].to_numpy(),
-        "last_order": figures["last_order"].to_numpy(),
-        "days_since_first": since_first,
-        "days_since_last": since_last,
-        "frequency": figures["frequency"].to_numpy(),
-        "segment": lifecycle.stages(since_first, since_last, limits),
-    })  # fmt: skip
+    contacts = pd.DataFrame(
+        {
+            "contact_id": figures["contact_id"].to_numpy(),
+            "first_order": figures["first_order"].to_numpy(),
+            "last_order": figures["last_order"].to_numpy(),
+            "days_since_first": since_first,
+            "days_since_last": since_last,
+            "frequency": figures["frequency"].to_numpy(),
+            "segment": lifecycle.stages(since_first, since_last, limits),
+        }
+    )
     steps.done(2)
     ids, codes = _everyone(everyone, contacts, lifecycle.NEVER_CODE)
-    sizes = _save_or_count(conn, name, LIFECYCLE, lifecycle.STAGES, ids, codes,
-                           limits.to_json(), {}, as_of, now, save, steps)  # fmt: skip
+    sizes = _save_or_count(
+        conn,
+        name,
+        LIFECYCLE,
+        lifecycle.STAGES,
+        ids,
+        codes,
+        limits.to_json(),
+        {},
+        as_of,
+        now,
+        save,
+        steps,
+    )
     return LifecycleResult(as_of, sizes, contacts, limits, save)
 
 
@@ -214,8 +245,18 @@ def _save_or_count(
         steps.done(3)
         sizes = np.bincount(codes, minlength=len(names))
         return {n: int(size) for n, size in zip(names, sizes, strict=True)}
-    sizes_by_name = save_assignment(conn, name, kind, names, ids, codes, params=params,
-                                    breakpoints=breakpoints, as_of=as_of, now=now)  # fmt: skip
+    sizes_by_name = save_assignment(
+        conn,
+        name,
+        kind,
+        names,
+        ids,
+        codes,
+        params=params,
+        breakpoints=breakpoints,
+        as_of=as_of,
+        now=now,
+    )
     steps.done(3)
     return sizes_by_name
 

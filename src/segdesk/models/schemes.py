@@ -42,9 +42,17 @@ def save_scheme(
     codes = np.repeat(np.arange(len(names)), [len(i) for i in ids])
     contact_ids = np.concatenate(ids) if ids else np.empty(0, dtype=np.int64)
     return save_assignment(
-        conn, name, kind, names, contact_ids, codes,
-        params=params, breakpoints=breakpoints, as_of=as_of, now=now,
-    )  # fmt: skip
+        conn,
+        name,
+        kind,
+        names,
+        contact_ids,
+        codes,
+        params=params,
+        breakpoints=breakpoints,
+        as_of=as_of,
+        now=now,
+    )
 
 
 def save_assignment(
@@ -67,40 +75,57 @@ def save_assignment(
     scheme_id = _scheme_id(conn, name, kind, params, now)
     by_name, others = _segment_ids(conn, scheme_id, name, names, now)
     segment_ids = np.array([by_name[n] for n in names], dtype=np.int64)
-    _update_members(conn, [*segment_ids.tolist(), *others], np.asarray(contact_ids, np.int64),
-                    segment_ids[np.asarray(codes, dtype=np.intp)], now)  # fmt: skip
+    _update_members(
+        conn,
+        [*segment_ids.tolist(), *others],
+        np.asarray(contact_ids, np.int64),
+        segment_ids[np.asarray(codes, dtype=np.intp)],
+        now,
+    )
     sizes = np.bincount(np.asarray(codes, dtype=np.intp), minlength=len(names))
     counts = {n: int(size) for n, size in zip(names, sizes, strict=True)}
     for segment_name, count in counts.items():
         conn.execute(
-            segment.update().where(segment.c.id == by_name[segment_name])
+            segment.update()
+            .where(segment.c.id == by_name[segment_name])
             .values(member_count=count, refreshed_at=now)
-        )  # fmt: skip
+        )
     if others:
         conn.execute(
-            segment.update().where(segment.c.id.in_(others))
+            segment.update()
+            .where(segment.c.id.in_(others))
             .values(member_count=0, refreshed_at=now)
-        )  # fmt: skip
+        )
     conn.execute(
         ModelRun.__table__.insert(),
-        {"scheme_id": scheme_id, "as_of": as_of, "params": params,
-         "breakpoints": breakpoints, "ran_at": now},
-    )  # fmt: skip
+        {
+            "scheme_id": scheme_id,
+            "as_of": as_of,
+            "params": params,
+            "breakpoints": breakpoints,
+            "ran_at": now,
+        },
+    )
     conn.execute(
-        scheme_table.update().where(scheme_table.c.id == scheme_id)
+        scheme_table.update()
+        .where(scheme_table.c.id == scheme_id)
         .values(params=params, refreshed_at=now)
-    )  # fmt: skip
+    )
     return counts
 
 
-def _update_members(conn: Connection, segment_ids: list[int], contacts: np.ndarray,
-                    segments: np.ndarray, now: dt.datetime) -> None:  # fmt: skip
+def _update_members(
+    conn: Connection,
+    segment_ids: list[int],
+    contacts: np.ndarray,
+    segments: np.ndarray,
+    now: dt.datetime,
+) -> None:
     """Make the members of ``segment_ids`` exactly the pairs (segments[i], contacts[i]):
     delete the pairs that are gone, insert the new ones, leave the rest alone."""
     old = conn.execute(
-        select(member.c.segment_id, member.c.contact_id)
-        .where(member.c.segment_id.in_(segment_ids))
-    ).all()  # fmt: skip
+        select(member.c.segment_id, member.c.contact_id).where(member.c.segment_id.in_(segment_ids))
+    ).all()
     old_pairs = np.array(columns(old, 2), dtype=np.int64).T.reshape(-1, 2)
     span = max(segment_ids) + 1
     old_keys = old_pairs[:, 1] * span + old_pairs[:, 0]
@@ -108,18 +133,25 @@ def _update_members(conn: Connection, segment_ids: list[int], contacts: np.ndarr
     gone = old_pairs[~np.isin(old_keys, new_keys)]
     if len(gone):
         conn.execute(
-            delete(member).where(and_(member.c.segment_id == bindparam("s"),
-                                      member.c.contact_id == bindparam("c"))),
+            delete(member).where(
+                and_(member.c.segment_id == bindparam("s"), member.c.contact_id == bindparam("c"))
+            ),
             [{"s": s, "c": c} for s, c in gone.tolist()],
-        )  # fmt: skip
+        )
     joining = ~np.isin(new_keys, old_keys)
-    insert_rows(conn, member, ("segment_id", "contact_id", "joined_at"),
-                list(zip(segments[joining].tolist(), contacts[joining].tolist(),
-                         repeat(now), strict=False)))  # fmt: skip
+    insert_rows(
+        conn,
+        member,
+        ("segment_id", "contact_id", "joined_at"),
+        list(
+            zip(segments[joining].tolist(), contacts[joining].tolist(), repeat(now), strict=False)
+        ),
+    )
 
 
-def _scheme_id(conn: Connection, name: str, kind: str, params: dict[str, Any],
-               now: dt.datetime) -> int:  # fmt: skip
+def _scheme_id(
+    conn: Connection, name: str, kind: str, params: dict[str, Any], now: dt.datetime
+) -> int:
     found = conn.execute(
         select(scheme_table.c.id).where(scheme_table.c.name == name)
     ).scalar_one_or_none()
@@ -131,16 +163,17 @@ def _scheme_id(conn: Connection, name: str, kind: str, params: dict[str, Any],
     ).inserted_primary_key[0]
 
 
-def _segment_ids(conn: Connection, scheme_id: int, scheme_name: str, names: Sequence[str],
-                 now: dt.datetime) -> tuple[dict[str, int], list[int]]:  # fmt: skip
+def _segment_ids(
+    conn: Connection, scheme_id: int, scheme_name: str, names: Sequence[str], now: dt.datetime
+) -> tuple[dict[str, int], list[int]]:
     """The scheme's segments by the model's name for them, created where missing, and the
     ids of any other segments of the scheme (names the model no longer gives)."""
     rows = conn.execute(
-        select(segment.c.name, segment.c.id, segment.c.definition)
-        .where(segment.c.scheme_id == scheme_id)
-    ).all()  # fmt: skip
-    by_model_name = {(row.definition or {}).get("model_segment", row.name): row.id
-                     for row in rows}  # fmt: skip
+        select(segment.c.name, segment.c.id, segment.c.definition).where(
+            segment.c.scheme_id == scheme_id
+        )
+    ).all()
+    by_model_name = {(row.definition or {}).get("model_segment", row.name): row.id for row in rows}
     ids: dict[str, int] = {}
     for priority, model_name in enumerate(names):
         if model_name in by_model_name:
@@ -148,11 +181,18 @@ def _segment_ids(conn: Connection, scheme_id: int, scheme_name: str, names: Sequ
             continue
         ids[model_name] = conn.execute(
             segment.insert(),
-            {"name": _free_name(conn, model_name, scheme_name), "kind": "model",
-             "definition": {"model": scheme_name, "model_segment": model_name},
-             "scheme_id": scheme_id, "priority": priority, "status": "active", "version": 1,
-             "created_at": now, "updated_at": now},
-        ).inserted_primary_key[0]  # fmt: skip
+            {
+                "name": _free_name(conn, model_name, scheme_name),
+                "kind": "model",
+                "definition": {"model": scheme_name, "model_segment": model_name},
+                "scheme_id": scheme_id,
+                "priority": priority,
+                "status": "active",
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            },
+        ).inserted_primary_key[0]
     others = [i for n, i in by_model_name.items() if n not in ids]
     return ids, others
 

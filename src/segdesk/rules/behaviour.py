@@ -58,5 +58,11 @@ def _compare_zero(rule: MetricCompare) -> bool:
         low, high = value
         return low <= 0 <= high  # type: ignore[operator]
     assert isinstance(value, int | float)
-    return {"=": value == 0, "!=": value != 0, "<": value > 0, "<=": value >= 0,
-            ">": value < 0, ">=": value <= 0}[op]  # fmt: skip
+    return {
+        "=": value == 0,
+        "!=": value != 0,
+        "<": value > 0,
+        "<=": value >= 0,
+        ">": value < 0,
+        ">=": value <= 0,
+    }[op]

@@ -349,8 +349,11 @@ def text_compare(column: ColumnElement[Any], op: str, value: Value) -> ColumnEle
     if op == "=":
         return guarded(column, folded_column == folded(literal(wanted)), wanted == "")
     escaped = "".join(f"{LIKE_ESCAPE}{c}" if c in "%_/" else c for c in wanted)
-    pattern = {"contains": f"%{escaped}%", "starts with": f"{escaped}%",
-               "ends with": f"%{escaped}"}[op]  # fmt: skip
+    pattern = {
+        "contains": f"%{escaped}%",
+        "starts with": f"{escaped}%",
+        "ends with": f"%{escaped}",
+    }[op]
     matched = folded_column.like(folded(literal(pattern)), escape=LIKE_ESCAPE)
     return guarded(column, matched, wanted == "")
 
@@ -371,9 +374,13 @@ def number_compare(column: ColumnElement[Any], op: str, value: Value) -> ColumnE
         assert isinstance(value, tuple)
         return column.between(value[0], value[1])
     comparisons = {
-        "=": column.__eq__, "!=": column.__ne__, "<": column.__lt__, "<=": column.__le__,
-        ">": column.__gt__, ">=": column.__ge__,
-    }  # fmt: skip
+        "=": column.__eq__,
+        "!=": column.__ne__,
+        "<": column.__lt__,
+        "<=": column.__le__,
+        ">": column.__gt__,
+        ">=": column.__ge__,
+    }
     return comparisons[op](value)
 
 

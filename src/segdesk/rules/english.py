@@ -110,8 +110,17 @@ class _English:
         return _compare(name, op, value)
 
 
-_NEGATABLE = ("=", "in", "contains", "starts with", "ends with", "is empty", "is not empty",
-              "is true", "is false")  # fmt: skip
+_NEGATABLE = (
+    "=",
+    "in",
+    "contains",
+    "starts with",
+    "ends with",
+    "is empty",
+    "is not empty",
+    "is true",
+    "is false",
+)
 
 
 def _verb(rule: Compare) -> bool:
@@ -244,8 +253,13 @@ def _count(metric: Metric, op: str, value: Value) -> str:
         return f"{verb} no {noun}s"
     if op == "!=":
         return f"{verb} a number of {noun}s other than {_word(value)}"
-    amount = {"=": "exactly", "<": "fewer than", "<=": "at most",
-              ">": "more than", ">=": "at least"}[op]  # fmt: skip
+    amount = {
+        "=": "exactly",
+        "<": "fewer than",
+        "<=": "at most",
+        ">": "more than",
+        ">=": "at least",
+    }[op]
     plural = noun if value == 1 else f"{noun}s"
     return f"{verb} {amount} {_word(value)} {plural}"
 

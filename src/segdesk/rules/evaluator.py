@@ -159,9 +159,11 @@ def _number_holds(number: float, op: str, value: Value) -> bool:
 
 
 def metric_value(
-    metric: Metric, contact: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
+    metric: Metric,
+    contact: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
     today: dt.date,
-) -> Any:  # fmt: skip
+) -> Any:
     """The measure over the contact's events of the kind, from the window's first day to the
     end of today; count and total are 0 without events, avg, first and last missing."""
     first_day = None if metric.days is None else today - dt.timedelta(days=metric.days)

@@ -25,18 +25,40 @@ from segdesk.rules.tree import (
     walk,
 )
 
-KIND_OF_TYPE = {"text": "text", "category": "text", "number": "number", "date": "date",
-                "bool": "bool"}  # fmt: skip
+KIND_OF_TYPE = {
+    "text": "text",
+    "category": "text",
+    "number": "number",
+    "date": "date",
+    "bool": "bool",
+}
 """Categories compare like text: they are text with a short list of usual values."""
 
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "text": ("=", "!=", "in", "not in", "contains", "starts with", "ends with", "is empty",
-             "is not empty"),
+    "text": (
+        "=",
+        "!=",
+        "in",
+        "not in",
+        "contains",
+        "starts with",
+        "ends with",
+        "is empty",
+        "is not empty",
+    ),
     "number": ("=", "!=", "<", "<=", ">", ">=", "between", "is empty", "is not empty"),
-    "date": ("=", "before", "after", "between", WITHIN_LAST, MORE_THAN_AGO, "is empty",
-             "is not empty"),
+    "date": (
+        "=",
+        "before",
+        "after",
+        "between",
+        WITHIN_LAST,
+        MORE_THAN_AGO,
+        "is empty",
+        "is not empty",
+    ),
     "bool": ("is true", "is false", "is empty", "is not empty"),
-}  # fmt: skip
+}
 
 MODEL_OPS = ("=", "in")
 MAX_DAYS = 36_500
@@ -62,8 +84,9 @@ def op_problem(subject: str, kind: str, op: str) -> RuleError | None:
     """An error when ``op`` does not apply to ``subject`` of this kind."""
     if op in ALLOWED[kind]:
         return None
-    return RuleError(f'"{op}" does not apply to {subject}, which is {A_OR_AN[kind]}',
-                     hint=ops_hint(kind))  # fmt: skip
+    return RuleError(
+        f'"{op}" does not apply to {subject}, which is {A_OR_AN[kind]}', hint=ops_hint(kind)
+    )
 
 
 def value_problem(kind: str, op: str, value: Value) -> str | None:

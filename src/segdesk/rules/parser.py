@@ -49,11 +49,21 @@ from segdesk.rules.tree import (
 )
 
 _OPS_BY_RULE = {
-    "one_of": "in", "none_of": "not in", "contains": "contains", "starts_with": "starts with",
-    "ends_with": "ends with", "is_empty": "is empty", "is_not_empty": "is not empty",
-    "is_true": "is true", "is_false": "is false", "between": "between", "before": "before",
-    "after": "after", "within_last": WITHIN_LAST, "more_than_ago": MORE_THAN_AGO,
-}  # fmt: skip
+    "one_of": "in",
+    "none_of": "not in",
+    "contains": "contains",
+    "starts_with": "starts with",
+    "ends_with": "ends with",
+    "is_empty": "is empty",
+    "is_not_empty": "is not empty",
+    "is_true": "is true",
+    "is_false": "is false",
+    "between": "between",
+    "before": "before",
+    "after": "after",
+    "within_last": WITHIN_LAST,
+    "more_than_ago": MORE_THAN_AGO,
+}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
 MAX_DEPTH = 50
 """Deeper nesting is surely not meant, and would strain every recursive walk of the tree."""
@@ -149,8 +159,11 @@ class _Builder:
 
     def model_condition(self, model: str, cmp: _Comparison) -> InModel:
         if cmp.op not in MODEL_OPS:
-            raise RuleError(f'"{cmp.op}" does not apply to the model {model}', _column(cmp.at),
-                            hint=f'use {model} = "name" or {model} in ("name", ...)')  # fmt: skip
+            raise RuleError(
+                f'"{cmp.op}" does not apply to the model {model}',
+                _column(cmp.at),
+                hint=f'use {model} = "name" or {model} in ("name", ...)',
+            )
         names = tuple(_text_value(model, "a model", t) for t in cmp.values)
         return InModel(model, names)
 
@@ -163,17 +176,24 @@ class _Builder:
         if tree.data == "orders_metric":
             kind, subject = ORDER_KIND, f"orders.{measure}"
             if head.value.lower() != "orders":
-                raise RuleError(f'unknown metric "{head.value}.{measure_token.value}"',
-                                _column(head), hint=_METRIC_HINT)  # fmt: skip
+                raise RuleError(
+                    f'unknown metric "{head.value}.{measure_token.value}"',
+                    _column(head),
+                    hint=_METRIC_HINT,
+                )
         else:
             kind = _string(tokens[2])
             subject = f"events({tokens[2].value}).{measure}"
             if head.value.lower() != "events":
-                raise RuleError(f'unknown metric "{head.value}(...)"', _column(head),
-                                hint=_METRIC_HINT)  # fmt: skip
+                raise RuleError(
+                    f'unknown metric "{head.value}(...)"', _column(head), hint=_METRIC_HINT
+                )
         if measure not in MEASURES:
-            raise RuleError(f'unknown measure "{measure_token.value}"', _column(measure_token),
-                            hint="use count, total, avg, first or last")  # fmt: skip
+            raise RuleError(
+                f'unknown measure "{measure_token.value}"',
+                _column(measure_token),
+                hint="use count, total, avg, first or last",
+            )
         days = None if window is None else _days(window)
         op, value = self.typed(subject, measure_kind(measure), cmp)
         return MetricCompare(Metric(kind, measure, days), op, value)
@@ -226,8 +246,9 @@ def _bool_comparison(name: str, cmp: _Comparison) -> _Comparison:
         return cmp
     token = cmp.values[0]
     if token.type not in ("TRUE", "FALSE"):
-        raise RuleError(f"{name} is yes or no: expected true or false, not {token.value}",
-                        _column(token))  # fmt: skip
+        raise RuleError(
+            f"{name} is yes or no: expected true or false, not {token.value}", _column(token)
+        )
     truth = (token.type == "TRUE") == (cmp.op == "=")
     return _Comparison("is true" if truth else "is false", cmp.at, ())
 
@@ -253,8 +274,11 @@ def _typed_value(subject: str, kind: str, token: Token) -> Scalar:
 def _text_value(subject: str, what: str, token: Token) -> str:
     if token.type == "STRING":
         return _string(token)
-    raise RuleError(f"{subject} is {what}: text goes in quotes, not {token.value}",
-                    _column(token), hint=f'write "{token.value}"')  # fmt: skip
+    raise RuleError(
+        f"{subject} is {what}: text goes in quotes, not {token.value}",
+        _column(token),
+        hint=f'write "{token.value}"',
+    )
 
 
 def _string(token: Token | Tree) -> str:
@@ -274,15 +298,19 @@ def _date(text: str, token: Token) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise RuleError(f"{text} is not a real date", _column(token),
-                        hint="write dates as YYYY-MM-DD") from None  # fmt: skip
+        raise RuleError(
+            f"{text} is not a real date", _column(token), hint="write dates as YYYY-MM-DD"
+        ) from None
 
 
 def _days(token: Token) -> int:
     if re.fullmatch(r"\d+", token.value) and int(token.value) <= MAX_DAYS:
         return int(token.value)
-    raise RuleError(f"{token.value} is not a number of days", _column(token),
-                    hint=f"use a whole number from 0 to {MAX_DAYS}")  # fmt: skip
+    raise RuleError(
+        f"{token.value} is not a number of days",
+        _column(token),
+        hint=f"use a whole number from 0 to {MAX_DAYS}",
+    )
 
 
 def _unknown_field(name: str, token: Token, catalog: FieldCatalog) -> RuleError:

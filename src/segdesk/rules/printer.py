@@ -29,11 +29,33 @@ from segdesk.rules.tree import (
     Value,
 )
 
-KEYWORDS = frozenset({
-    "or", "and", "not", "in", "segment", "last", "day", "days", "contains", "starts", "ends",
-    "with", "is", "empty", "true", "false", "between", "before", "after", "within", "more",
-    "than", "ago",
-})  # fmt: skip
+KEYWORDS = frozenset(
+    {
+        "or",
+        "and",
+        "not",
+        "in",
+        "segment",
+        "last",
+        "day",
+        "days",
+        "contains",
+        "starts",
+        "ends",
+        "with",
+        "is",
+        "empty",
+        "true",
+        "false",
+        "between",
+        "before",
+        "after",
+        "within",
+        "more",
+        "than",
+        "ago",
+    }
+)
 """Words of the grammar: a field with such a name is written in backticks."""
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -33,8 +33,10 @@ class DatabaseSegments:
         ).all()
         found = _pick({r.name: r.id for r in rows}, name)
         if found is None:
-            raise RuleError(f'there is no segment called "{name}"',
-                            hint=_did_you_mean(name, [r.name for r in rows]))  # fmt: skip
+            raise RuleError(
+                f'there is no segment called "{name}"',
+                hint=_did_you_mean(name, [r.name for r in rows]),
+            )
         return found
 
     def model_segment_id(self, model: str, name: str) -> int:
@@ -53,8 +55,9 @@ class DatabaseSegments:
         found = _pick(by_name, name)
         if found is None:
             known = ", ".join(f'"{n}"' for n in by_name)
-            raise RuleError(f'the {model} model has no segment "{name}"',
-                            hint=f"its segments are {known}")  # fmt: skip
+            raise RuleError(
+                f'the {model} model has no segment "{name}"', hint=f"its segments are {known}"
+            )
         return found
 
 

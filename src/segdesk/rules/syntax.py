@@ -17,13 +17,32 @@ from segdesk.rules.ops import ALLOWED, KIND_OF_TYPE, measure_kind, ops_hint
 _AFTER_CONDITION = {"_AND", "_OR", "RPAR", "COMMA", "$END"}
 _CONDITION_START = {"NAME", "QUOTED_NAME", "NOT", "IN", "LPAR"}
 _WORDS = {
-    "DAYS": '"days"', "LAST": '"last"', "EMPTY": '"empty"', "WITH": '"with"', "THAN": '"than"',
-    "AGO": '"ago"', "SEGMENT": '"segment"', "NUMBER": "a number", "STRING": "text in quotes",
-    "DATE": "a date", "TRUE": '"true"', "FALSE": '"false"', "RPAR": '")"', "LPAR": '"("',
-    "COMMA": '","', "DOT": '"."', "NAME": "a field", "QUOTED_NAME": "a field", "_AND": '"and"',
-    "_OR": '"or"', "$END": "the end", "SYMBOL": "=, !=, <, <=, > or >=", "IN": '"in"',
-    "NOT": '"not"', "IS": '"is"',
-}  # fmt: skip
+    "DAYS": '"days"',
+    "LAST": '"last"',
+    "EMPTY": '"empty"',
+    "WITH": '"with"',
+    "THAN": '"than"',
+    "AGO": '"ago"',
+    "SEGMENT": '"segment"',
+    "NUMBER": "a number",
+    "STRING": "text in quotes",
+    "DATE": "a date",
+    "TRUE": '"true"',
+    "FALSE": '"false"',
+    "RPAR": '")"',
+    "LPAR": '"("',
+    "COMMA": '","',
+    "DOT": '"."',
+    "NAME": "a field",
+    "QUOTED_NAME": "a field",
+    "_AND": '"and"',
+    "_OR": '"or"',
+    "$END": "the end",
+    "SYMBOL": "=, !=, <, <=, > or >=",
+    "IN": '"in"',
+    "NOT": '"not"',
+    "IS": '"is"',
+}
 _QUOTES = {'"': "text in quotes", "'": "text in quotes", "`": "name in backticks"}
 
 
@@ -36,8 +55,9 @@ def scan(text: str) -> None:
         if char in _QUOTES:
             end = _closing_quote(text, i)
             if end is None:
-                raise RuleError(f"the {_QUOTES[char]} is never closed", i + 1,
-                                hint=f"end it with {char}")  # fmt: skip
+                raise RuleError(
+                    f"the {_QUOTES[char]} is never closed", i + 1, hint=f"end it with {char}"
+                )
             i = end
         elif char == "(":
             opened.append(i)
@@ -82,14 +102,19 @@ def syntax_error(text: str, exc: UnexpectedInput, catalog: FieldCatalog) -> Rule
     if expected & {"STRING", "NUMBER"}:
         bare = found.strip('"')
         hint = f'put text in quotes: "{bare}"' if bare.isidentifier() else None
-        return RuleError(f"expected a value (text in quotes, a number or a date like "
-                         f"2024-06-30), not {found}", column, hint)  # fmt: skip
+        return RuleError(
+            f"expected a value (text in quotes, a number or a date like 2024-06-30), not {found}",
+            column,
+            hint,
+        )
     if len(stack) > 1 and isinstance(stack[-2], Token) and stack[-2].type == "BETWEEN":
-        return RuleError(f'expected "and" between the two values of between, not {found}',
-                         column)  # fmt: skip
+        return RuleError(f'expected "and" between the two values of between, not {found}', column)
     if expected <= _AFTER_CONDITION:
-        return RuleError(f"unexpected {found} after a complete condition", column,
-                         hint='join conditions with "and" or "or"')  # fmt: skip
+        return RuleError(
+            f"unexpected {found} after a complete condition",
+            column,
+            hint='join conditions with "and" or "or"',
+        )
     if expected <= _CONDITION_START:
         hint = 'a condition starts with a field, "not", "in segment" or "("'
         return RuleError(f"expected a condition, not {found}", column, hint)

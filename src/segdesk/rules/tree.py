@@ -33,10 +33,27 @@ WITHIN_LAST = "within last N days"
 MORE_THAN_AGO = "more than N days ago"
 
 OPS = (
-    "=", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "starts with", "ends with",
-    "is empty", "is not empty", "is true", "is false", "between", "before", "after",
-    WITHIN_LAST, MORE_THAN_AGO,
-)  # fmt: skip
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not in",
+    "contains",
+    "starts with",
+    "ends with",
+    "is empty",
+    "is not empty",
+    "is true",
+    "is false",
+    "between",
+    "before",
+    "after",
+    WITHIN_LAST,
+    MORE_THAN_AGO,
+)
 """Every operator, spelled as in the text form (the day counts stand in for N)."""
 
 NO_VALUE_OPS = ("is empty", "is not empty", "is true", "is false")

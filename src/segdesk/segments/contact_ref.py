@@ -33,8 +33,9 @@ def find_contacts(conn: Connection, refs: Iterable[str | int]) -> list[int]:
         raise UserError("name a contact by email, external id or id")
     emails = {t.lower() for t in texts if "@" in t and not _is_id(t)}
     others = [t for t in texts if "@" not in t and not _is_id(t)]
-    numbers = {int(n) for n in [*(t[3:].strip() for t in texts if _is_id(t)), *others]
-               if n.isdigit()}  # fmt: skip
+    numbers = {
+        int(n) for n in [*(t[3:].strip() for t in texts if _is_id(t)), *others] if n.isdigit()
+    }
     by_email = _lookup(conn, contact.c.email, emails)
     by_external = _lookup(conn, contact.c.external_id, set(others))
     known_ids = set(_lookup(conn, contact.c.id, numbers).values())

@@ -82,17 +82,23 @@ def create_segment(
     _check_status(status)
     name = check_name_free(conn, name)
     rule = read_rule(conn, name, rule_text, today)
-    segment_id = insert_segment(conn, name, "rule", now, definition=to_json(rule),
-                                rule_text=to_text(rule), status=status)  # fmt: skip
+    segment_id = insert_segment(
+        conn, name, "rule", now, definition=to_json(rule), rule_text=to_text(rule), status=status
+    )
     add_version(conn, segment_id, 1, to_json(rule), to_text(rule), reason or "created", now)
     refresh_rule_segment(conn, _row(conn, segment_id), today=today, now=now)
     return segment_id
 
 
 def edit_segment(
-    conn: Connection, name: str, rule_text: str, *, reason: str, today: dt.date,
+    conn: Connection,
+    name: str,
+    rule_text: str,
+    *,
+    reason: str,
+    today: dt.date,
     now: dt.datetime,
-) -> int:  # fmt: skip
+) -> int:
     """Give a rule segment a new rule (its next version, with the reason) and recompute its
     members unless it is retired. Segments that name it catch up at their next refresh."""
     row = find_segment(conn, name)
@@ -106,9 +112,10 @@ def edit_segment(
         raise UserError(f'the rule of "{row.name}" is already {row.rule_text}')
     number = row.version + 1
     conn.execute(
-        update(segment).where(segment.c.id == row.id)
+        update(segment)
+        .where(segment.c.id == row.id)
         .values(definition=to_json(rule), rule_text=to_text(rule), version=number, updated_at=now)
-    )  # fmt: skip
+    )
     add_version(conn, row.id, number, to_json(rule), to_text(rule), reason.strip(), now)
     if row.status != "retired":
         refresh_rule_segment(conn, _row(conn, row.id), today=today, now=now)
@@ -129,8 +136,9 @@ def rename_segment(conn: Connection, old: str, new: str, *, now: dt.datetime) ->
     return new_name
 
 
-def set_status(conn: Connection, name: str, status: str, *, today: dt.date,
-               now: dt.datetime) -> None:  # fmt: skip
+def set_status(
+    conn: Connection, name: str, status: str, *, today: dt.date, now: dt.datetime
+) -> None:
     """Retire, reactivate or draft a segment. Retiring keeps its members as they are and is
     refused while active rules name it; reactivating a rule segment recomputes it."""
     _check_status(status)
@@ -141,8 +149,9 @@ def set_status(conn: Connection, name: str, status: str, *, today: dt.date,
         users = dependants(conn, row.name, statuses=("draft", "active"))
         if users:
             raise UserError(f'"{row.name}" cannot be retired: {_named(users)} {_uses(users)} it')
-    conn.execute(update(segment).where(segment.c.id == row.id)
-                 .values(status=status, updated_at=now))  # fmt: skip
+    conn.execute(
+        update(segment).where(segment.c.id == row.id).values(status=status, updated_at=now)
+    )
     if row.status == "retired" and row.kind == "rule":
         stored = stored_rule(row)
         assert stored is not None
@@ -161,9 +170,10 @@ def delete_segment(conn: Connection, name: str, *, now: dt.datetime) -> str:
     clear_members(conn, row.id)
     kept = f"{row.name}{deleted_suffix(row.id)}"
     conn.execute(
-        update(segment).where(segment.c.id == row.id)
+        update(segment)
+        .where(segment.c.id == row.id)
         .values(name=kept, deleted_at=now, updated_at=now, member_count=0)
-    )  # fmt: skip
+    )
     return kept
 
 
@@ -197,39 +207,70 @@ def duplicate_segment(
     playbook = {f: row._mapping[f] for f in PLAYBOOK_FIELDS}
     reason = f"copy of {row.name}"
     if row.kind == "rule":
-        new_id = insert_segment(conn, new_name, "rule", now, definition=row.definition,
-                                rule_text=row.rule_text, status="active", **playbook)  # fmt: skip
+        new_id = insert_segment(
+            conn,
+            new_name,
+            "rule",
+            now,
+            definition=row.definition,
+            rule_text=row.rule_text,
+            status="active",
+            **playbook,
+        )
         add_version(conn, new_id, 1, row.definition, row.rule_text, reason, now)
         _copy_pins(conn, row.id, new_id, now)
         refresh_rule_segment(conn, _row(conn, new_id), today=today, now=now)
         return new_id
-    definition = (row.definition if row.kind == "static"
-                  else {"static": {"from": "segment", "segment": row.name}})  # fmt: skip
-    new_id = insert_segment(conn, new_name, "static", now, definition=definition,
-                            rule_text=row.rule_text, status="active", **playbook)  # fmt: skip
+    definition = (
+        row.definition
+        if row.kind == "static"
+        else {"static": {"from": "segment", "segment": row.name}}
+    )
+    new_id = insert_segment(
+        conn,
+        new_name,
+        "static",
+        now,
+        definition=definition,
+        rule_text=row.rule_text,
+        status="active",
+        **playbook,
+    )
     add_version(conn, new_id, 1, definition, row.rule_text, reason, now)
     count = replace_members(conn, new_id, member_ids(row.id), now)
-    conn.execute(update(segment).where(segment.c.id == new_id)
-                 .values(member_count=count, refreshed_at=now))  # fmt: skip
+    conn.execute(
+        update(segment).where(segment.c.id == new_id).values(member_count=count, refreshed_at=now)
+    )
     return new_id
 
 
 def insert_segment(conn: Connection, name: str, kind: str, now: dt.datetime, **values: Any) -> int:
     return conn.execute(
         segment.insert(),
-        {"name": name, "kind": kind, "version": 1, "created_at": now, "updated_at": now,
-         **values},
-    ).inserted_primary_key[0]  # fmt: skip
+        {"name": name, "kind": kind, "version": 1, "created_at": now, "updated_at": now, **values},
+    ).inserted_primary_key[0]
 
 
 def add_version(
-    conn: Connection, segment_id: int, number: int, definition: dict[str, Any] | None,
-    rule_text: str | None, reason: str, now: dt.datetime,
-) -> None:  # fmt: skip
-    conn.execute(version_table.insert(), {
-        "segment_id": segment_id, "version": number, "definition": definition,
-        "rule_text": rule_text, "reason": reason, "created_at": now,
-    })  # fmt: skip
+    conn: Connection,
+    segment_id: int,
+    number: int,
+    definition: dict[str, Any] | None,
+    rule_text: str | None,
+    reason: str,
+    now: dt.datetime,
+) -> None:
+    conn.execute(
+        version_table.insert(),
+        {
+            "segment_id": segment_id,
+            "version": number,
+            "definition": definition,
+            "rule_text": rule_text,
+            "reason": reason,
+            "created_at": now,
+        },
+    )
 
 
 def _row(conn: Connection, segment_id: int) -> Row[Any]:
@@ -243,12 +284,21 @@ def _rename_reference(conn: Connection, user: str, old: str, new: str, now: dt.d
     renamed = _with_segment_renamed(rule, old, new)
     number = row.version + 1
     conn.execute(
-        update(segment).where(segment.c.id == row.id)
-        .values(definition=to_json(renamed), rule_text=to_text(renamed), version=number,
-                updated_at=now)
-    )  # fmt: skip
-    add_version(conn, row.id, number, to_json(renamed), to_text(renamed),
-                f'segment "{old}" renamed to "{new}"', now)  # fmt: skip
+        update(segment)
+        .where(segment.c.id == row.id)
+        .values(
+            definition=to_json(renamed), rule_text=to_text(renamed), version=number, updated_at=now
+        )
+    )
+    add_version(
+        conn,
+        row.id,
+        number,
+        to_json(renamed),
+        to_text(renamed),
+        f'segment "{old}" renamed to "{new}"',
+        now,
+    )
 
 
 def _with_segment_renamed(rule: Rule, old: str, new: str) -> Rule:
@@ -266,10 +316,15 @@ def _copy_pins(conn: Connection, source: int, target: int, now: dt.datetime) -> 
     conn.execute(
         pin.insert().from_select(
             ["segment_id", "contact_id", "mode", "note", "created_at"],
-            select(literal(target), pin.c.contact_id, pin.c.mode, pin.c.note,
-                   literal(now, pin.c.created_at.type)).where(pin.c.segment_id == source),
+            select(
+                literal(target),
+                pin.c.contact_id,
+                pin.c.mode,
+                pin.c.note,
+                literal(now, pin.c.created_at.type),
+            ).where(pin.c.segment_id == source),
         )
-    )  # fmt: skip
+    )
 
 
 def _refuse_model(row: Row[Any], what: str) -> None:

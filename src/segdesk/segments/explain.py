@@ -97,11 +97,17 @@ class Explanation:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "segment": self.segment, "kind": self.kind, "contact_id": self.contact_id,
-            "contact": self.contact, "verdict": self.verdict, "member": self.member,
-            "rule_held": self.rule_held, "pin": self.pin, "reasons": list(self.reasons),
+            "segment": self.segment,
+            "kind": self.kind,
+            "contact_id": self.contact_id,
+            "contact": self.contact,
+            "verdict": self.verdict,
+            "member": self.member,
+            "rule_held": self.rule_held,
+            "pin": self.pin,
+            "reasons": list(self.reasons),
             "rule": self.rule.to_json() if self.rule else None,
-        }  # fmt: skip
+        }
 
     def lines(self) -> list[str]:
         word = "in" if self.verdict else "not in"
@@ -112,20 +118,27 @@ class Explanation:
         return out
 
 
-def explain(conn: Connection, segment_name: str, contact_ref: str | int,
-            *, today: dt.date) -> Explanation:  # fmt: skip
+def explain(
+    conn: Connection, segment_name: str, contact_ref: str | int, *, today: dt.date
+) -> Explanation:
     row = find_segment(conn, segment_name)
     contact_id = find_contact(conn, contact_ref)
     person = _contact(conn, contact_id)
     label = person.get("email") or person.get("external_id") or f"contact {contact_id}"
     stored = is_member(conn, row.id, contact_id)
-    base = {"segment": row.name, "kind": row.kind, "contact_id": contact_id, "contact": label,
-            "member": stored}  # fmt: skip
+    base = {
+        "segment": row.name,
+        "kind": row.kind,
+        "contact_id": contact_id,
+        "contact": label,
+        "member": stored,
+    }
     if row.kind == "rule":
         return _explain_rule(conn, row, person, today, base)
     if row.kind == "model":
-        return Explanation(verdict=stored, reasons=_model_reasons(conn, row, person, stored),
-                           **base)  # fmt: skip
+        return Explanation(
+            verdict=stored, reasons=_model_reasons(conn, row, person, stored), **base
+        )
     return Explanation(verdict=stored, reasons=[_static_reason(row, stored)], **base)
 
 
@@ -143,14 +156,19 @@ class _Facts:
         return matches(rule, self.person, self.events, self.today, self.memberships)
 
 
-def _explain_rule(conn: Connection, row: Row[Any], person: dict[str, Any], today: dt.date,
-                  base: dict[str, Any]) -> Explanation:  # fmt: skip
+def _explain_rule(
+    conn: Connection, row: Row[Any], person: dict[str, Any], today: dt.date, base: dict[str, Any]
+) -> Explanation:
     rule = stored_rule(row)
     assert rule is not None
     check(rule, FieldCatalog.from_connection(conn))
-    facts = _Facts(person, _events(conn, person["id"]), today,
-                   _memberships(conn, rule, person["id"]),
-                   _model_places(conn, rule, person["id"]))  # fmt: skip
+    facts = _Facts(
+        person,
+        _events(conn, person["id"]),
+        today,
+        _memberships(conn, rule, person["id"]),
+        _model_places(conn, rule, person["id"]),
+    )
     tree = _check(rule, facts)
     pinned = pin_of(conn, row.id, person["id"])
     verdict = tree.held
@@ -166,8 +184,14 @@ def _explain_rule(conn: Connection, row: Row[Any], person: dict[str, Any], today
         reasons.append("the segment is retired: its members are not refreshed")
     elif verdict != base["member"]:
         reasons.append("the stored members differ: they change at the next refresh")
-    return Explanation(verdict=verdict, reasons=reasons, rule=tree, rule_held=tree.held,
-                       pin=pinned.mode if pinned else None, **base)  # fmt: skip
+    return Explanation(
+        verdict=verdict,
+        reasons=reasons,
+        rule=tree,
+        rule_held=tree.held,
+        pin=pinned.mode if pinned else None,
+        **base,
+    )
 
 
 def _check(rule: Rule, facts: _Facts) -> Check:
@@ -182,8 +206,11 @@ def _check(rule: Rule, facts: _Facts) -> Check:
 def _value(rule: Rule, facts: _Facts) -> str:
     person = facts.person
     if isinstance(rule, Compare):
-        raw = person[rule.field] if rule.field in person else (
-            (person.get("attributes") or {}).get(rule.field))  # fmt: skip
+        raw = (
+            person[rule.field]
+            if rule.field in person
+            else ((person.get("attributes") or {}).get(rule.field))
+        )
         return f"{rule.field} = {_shown(raw)}"
     if isinstance(rule, MetricCompare):
         value = metric_value(rule.metric, person, facts.events, facts.today)
@@ -226,9 +253,10 @@ def _contact(conn: Connection, contact_id: int) -> dict[str, Any]:
 
 def _events(conn: Connection, contact_id: int) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(event.c.kind, event.c.occurred_at, event.c.amount)
-        .where(event.c.contact_id == contact_id)
-    )  # fmt: skip
+        select(event.c.kind, event.c.occurred_at, event.c.amount).where(
+            event.c.contact_id == contact_id
+        )
+    )
     return [dict(r._mapping) for r in rows]
 
 
@@ -255,9 +283,12 @@ def _model_places(conn: Connection, rule: Rule, contact_id: int) -> dict[str, st
                 select(segment.c.name, segment.c.definition)
                 .join(member, member.c.segment_id == segment.c.id)
                 .join(scheme, scheme.c.id == segment.c.scheme_id)
-                .where(func.lower(scheme.c.name) == node.model.lower(),
-                       segment.c.deleted_at.is_(None), member.c.contact_id == contact_id)
-            ).all()  # fmt: skip
+                .where(
+                    func.lower(scheme.c.name) == node.model.lower(),
+                    segment.c.deleted_at.is_(None),
+                    member.c.contact_id == contact_id,
+                )
+            ).all()
             names = [(r.definition or {}).get("model_segment", r.name) for r in rows]
             places[node.model] = ", ".join(sorted(names)) or None
     return places
@@ -278,15 +309,18 @@ def _static_reason(row: Row[Any], stored: bool) -> str:
     return f"{where} the frozen list ({origin}); a static segment does not change on refresh"
 
 
-def _model_reasons(conn: Connection, row: Row[Any], person: dict[str, Any],
-                   stored: bool) -> list[str]:  # fmt: skip
+def _model_reasons(
+    conn: Connection, row: Row[Any], person: dict[str, Any], stored: bool
+) -> list[str]:
     scheme_row = conn.execute(select(scheme).where(scheme.c.id == row.scheme_id)).first()
     scheme_name = scheme_row.name if scheme_row else "model"
     runs = ModelRun.__table__
     run = conn.execute(
-        select(runs.c.as_of, runs.c.breakpoints).where(runs.c.scheme_id == row.scheme_id)
-        .order_by(runs.c.id.desc()).limit(1)
-    ).first()  # fmt: skip
+        select(runs.c.as_of, runs.c.breakpoints)
+        .where(runs.c.scheme_id == row.scheme_id)
+        .order_by(runs.c.id.desc())
+        .limit(1)
+    ).first()
     model_name = (row.definition or {}).get("model_segment", row.name)
     when = f" as of {run.as_of.isoformat()}" if run else ""
     reasons = [
@@ -294,9 +328,10 @@ def _model_reasons(conn: Connection, row: Row[Any], person: dict[str, Any],
         f'"{model_name}"{when}'
     ]
     current = conn.execute(
-        select(segment.c.name).join(member, member.c.segment_id == segment.c.id)
+        select(segment.c.name)
+        .join(member, member.c.segment_id == segment.c.id)
         .where(segment.c.scheme_id == row.scheme_id, member.c.contact_id == person["id"])
-    ).scalar_one_or_none()  # fmt: skip
+    ).scalar_one_or_none()
     if not stored and current:
         reasons.append(f'the {scheme_name} scheme puts this contact in "{current}"')
     if run is not None:
@@ -304,10 +339,14 @@ def _model_reasons(conn: Connection, row: Row[Any], person: dict[str, Any],
     return reasons
 
 
-def _order_figures(conn: Connection, contact_id: int, as_of: dt.date, scheme_row: Any,
-                   run: Any) -> str:  # fmt: skip
-    orders = [e for e in _events(conn, contact_id) if e["kind"] == "order"
-              and _day(e["occurred_at"]) <= as_of]  # fmt: skip
+def _order_figures(
+    conn: Connection, contact_id: int, as_of: dt.date, scheme_row: Any, run: Any
+) -> str:
+    orders = [
+        e
+        for e in _events(conn, contact_id)
+        if e["kind"] == "order" and _day(e["occurred_at"]) <= as_of
+    ]
     if not orders:
         return f"no orders up to {as_of.isoformat()}"
     recency = (as_of - max(_day(e["occurred_at"]) for e in orders)).days

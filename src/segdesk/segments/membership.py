@@ -42,8 +42,9 @@ scratch = Table(
 
 def with_pins(rule_ids: Select[Any], segment_id: int) -> Select[Any]:
     """The rule's contacts, plus the segment's include pins, minus its exclude pins."""
-    excluded = select(pin.c.contact_id).where(pin.c.segment_id == segment_id,
-                                              pin.c.mode == "exclude")  # fmt: skip
+    excluded = select(pin.c.contact_id).where(
+        pin.c.segment_id == segment_id, pin.c.mode == "exclude"
+    )
     included = select(pin.c.contact_id.label("id")).where(
         pin.c.segment_id == segment_id,
         pin.c.mode == "include",
@@ -75,10 +76,11 @@ def replace_members(conn: Connection, segment_id: int, ids: Select[Any], now: dt
     conn.execute(
         member.insert().from_select(
             ["segment_id", "contact_id", "joined_at"],
-            select(literal(segment_id), new_id, literal(now, member.c.joined_at.type))
-            .where(~already),
+            select(literal(segment_id), new_id, literal(now, member.c.joined_at.type)).where(
+                ~already
+            ),
         )
-    )  # fmt: skip
+    )
     scratch.drop(conn)
     return count_members(conn, segment_id)
 

@@ -32,14 +32,23 @@ class Pin:
     note: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"contact_id": self.contact_id, "email": self.email, "mode": self.mode,
-                "note": self.note}  # fmt: skip
+        return {
+            "contact_id": self.contact_id,
+            "email": self.email,
+            "mode": self.mode,
+            "note": self.note,
+        }
 
 
 def pin_contact(
-    conn: Connection, segment_name: str, contact_ref: str | int, mode: str, *,
-    now: dt.datetime, note: str | None = None,
-) -> Pin:  # fmt: skip
+    conn: Connection,
+    segment_name: str,
+    contact_ref: str | int,
+    mode: str,
+    *,
+    now: dt.datetime,
+    note: str | None = None,
+) -> Pin:
     """Always include (or exclude) a contact in a rule segment; replaces an earlier pin."""
     if mode not in MODES:
         raise UserError(f'a pin is "include" or "exclude", not "{mode}"')
@@ -48,8 +57,16 @@ def pin_contact(
         raise UserError(f'"{row.name}" is a {row.kind} segment; pins apply to rule segments only')
     contact_id = find_contact(conn, contact_ref)
     conn.execute(delete(pin).where(pin.c.segment_id == row.id, pin.c.contact_id == contact_id))
-    conn.execute(pin.insert(), {"segment_id": row.id, "contact_id": contact_id, "mode": mode,
-                                "note": note, "created_at": now})  # fmt: skip
+    conn.execute(
+        pin.insert(),
+        {
+            "segment_id": row.id,
+            "contact_id": contact_id,
+            "mode": mode,
+            "note": note,
+            "created_at": now,
+        },
+    )
     return _pins(conn, row.id, contact_id)[0]
 
 

@@ -23,10 +23,22 @@ scheme = Scheme.__table__
 
 STATUSES = ("draft", "active", "retired")
 PLAYBOOK_FIELDS = (
-    "goal", "target", "deadline", "owner", "stakeholders", "data_sources", "use_cases",
-    "channels", "message_tone", "offer", "next_actions", "kpis", "review_cadence",
-    "next_review", "playbook_status",
-)  # fmt: skip
+    "goal",
+    "target",
+    "deadline",
+    "owner",
+    "stakeholders",
+    "data_sources",
+    "use_cases",
+    "channels",
+    "message_tone",
+    "offer",
+    "next_actions",
+    "kpis",
+    "review_cadence",
+    "next_review",
+    "playbook_status",
+)
 
 
 @dataclass(frozen=True)
@@ -167,9 +179,10 @@ def list_segments(conn: Connection) -> list[SegmentInfo]:
         select(segment, scheme.c.name.label("scheme_name"))
         .select_from(segment.outerjoin(scheme, scheme.c.id == segment.c.scheme_id))
         .where(live())
-        .order_by(segment.c.scheme_id.is_not(None), scheme.c.name, segment.c.priority,
-                  segment.c.name)
-    )  # fmt: skip
+        .order_by(
+            segment.c.scheme_id.is_not(None), scheme.c.name, segment.c.priority, segment.c.name
+        )
+    )
     return [_info(row) for row in conn.execute(query)]
 
 

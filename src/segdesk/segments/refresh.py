@@ -57,14 +57,21 @@ class RefreshResult:
         return len(self.counts)
 
     def to_json(self) -> dict[str, Any]:
-        return {"refreshed": self.refreshed, "schemes": list(self.schemes),
-                "segments": dict(self.counts)}  # fmt: skip
+        return {
+            "refreshed": self.refreshed,
+            "schemes": list(self.schemes),
+            "segments": dict(self.counts),
+        }
 
 
 def refresh_rule_segment(
-    conn: Connection, row: Row[Any], *, today: dt.date, now: dt.datetime,
+    conn: Connection,
+    row: Row[Any],
+    *,
+    today: dt.date,
+    now: dt.datetime,
     catalog: FieldCatalog | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Recompute one rule segment from its rule and pins, reading the current members of
     the segments it names; stores and returns its member count."""
     rule = stored_rule(row)
@@ -77,9 +84,8 @@ def refresh_rule_segment(
         raise UserError(f'cannot refresh "{row.name}": {exc}') from exc
     count = replace_members(conn, row.id, with_pins(query, row.id), now)
     conn.execute(
-        segment.update().where(segment.c.id == row.id).values(member_count=count,
-                                                               refreshed_at=now)
-    )  # fmt: skip
+        segment.update().where(segment.c.id == row.id).values(member_count=count, refreshed_at=now)
+    )
     return count
 
 
@@ -115,7 +121,7 @@ def refresh_all(
         select(scheme.c.id, scheme.c.name)
         .where(scheme.c.kind.in_(MODEL_SCHEME_KINDS))
         .order_by(scheme.c.name)
-    ).all()  # fmt: skip
+    ).all()
     rules = refresh_order(
         conn.execute(
             select(segment).where(live(), segment.c.kind == "rule", segment.c.status != "retired")
@@ -136,8 +142,9 @@ def refresh_all(
             progress(done, total, scheme_name)
     for row in rules:
         _check(cancelled)
-        result.counts[row.name] = refresh_rule_segment(conn, row, today=today, now=now,
-                                                       catalog=catalog)  # fmt: skip
+        result.counts[row.name] = refresh_rule_segment(
+            conn, row, today=today, now=now, catalog=catalog
+        )
         done += 1
         if progress is not None:
             progress(done, total, row.name)

@@ -28,9 +28,14 @@ contact = Contact.__table__
 
 
 def create_static_from_rule(
-    conn: Connection, name: str, rule_text: str, *, today: dt.date, now: dt.datetime,
+    conn: Connection,
+    name: str,
+    rule_text: str,
+    *,
+    today: dt.date,
+    now: dt.datetime,
     reason: str | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """A list of the contacts the rule finds today, frozen."""
     name = check_name_free(conn, name)
     catalog = FieldCatalog.from_connection(conn)
@@ -46,14 +51,25 @@ def create_static_from_segment(
     """A list of another segment's current members, frozen."""
     name = check_name_free(conn, name)
     source = find_segment(conn, source_name)
-    return _create(conn, name, member_ids(source.id), {"from": "segment", "segment": source.name},
-                   None, reason, now)  # fmt: skip
+    return _create(
+        conn,
+        name,
+        member_ids(source.id),
+        {"from": "segment", "segment": source.name},
+        None,
+        reason,
+        now,
+    )
 
 
 def create_static_from_contacts(
-    conn: Connection, name: str, contacts: Iterable[str | int], *, now: dt.datetime,
+    conn: Connection,
+    name: str,
+    contacts: Iterable[str | int],
+    *,
+    now: dt.datetime,
     reason: str | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """A list of the contacts named by id, email or external id; every one must exist."""
     name = check_name_free(conn, name)
     ids = sorted(set(find_contacts(conn, contacts)))
@@ -64,14 +80,23 @@ def create_static_from_contacts(
 
 
 def _create(
-    conn: Connection, name: str, members: Select[Any], source: dict[str, Any],
-    rule_text: str | None, reason: str | None, now: dt.datetime,
-) -> int:  # fmt: skip
+    conn: Connection,
+    name: str,
+    members: Select[Any],
+    source: dict[str, Any],
+    rule_text: str | None,
+    reason: str | None,
+    now: dt.datetime,
+) -> int:
     definition = {"static": source}
-    segment_id = insert_segment(conn, name, "static", now, definition=definition,
-                                rule_text=rule_text, status="active")  # fmt: skip
+    segment_id = insert_segment(
+        conn, name, "static", now, definition=definition, rule_text=rule_text, status="active"
+    )
     add_version(conn, segment_id, 1, definition, rule_text, reason or "created", now)
     count = replace_members(conn, segment_id, members, now)
-    conn.execute(update(segment).where(segment.c.id == segment_id)
-                 .values(member_count=count, refreshed_at=now))  # fmt: skip
+    conn.execute(
+        update(segment)
+        .where(segment.c.id == segment_id)
+        .values(member_count=count, refreshed_at=now)
+    )
     return segment_id
