@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from segdesk.ingest.import_report import ImportReport
     from segdesk.ingest.mapping import Mapping
-    from segdesk.ingest.report import ImportReport
 
 REJECTS_SHOWN = 5
 _FIGURE = re.compile(r"-?[\d,]+(\.\d+)?%?")

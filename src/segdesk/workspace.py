@@ -14,9 +14,9 @@ from segdesk import contacts as contact_queries
 from segdesk.contact_values import ContactDetail, ContactRow
 from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest import history
+from segdesk.ingest.import_report import ImportReport
 from segdesk.ingest.importer import Cancelled, ImportOptions, Progress, run_import
 from segdesk.ingest.mapping import Mapping, Target, suggest_for_shape
-from segdesk.ingest.report import ImportReport
 from segdesk.ingest.sources import FileShape, ReadOptions, inspect_file
 from segdesk.paths import data_dir
 from segdesk.store.database import open_database
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from segdesk.models.lifecycle import Thresholds
     from segdesk.models.runner import LifecycleResult, RfmResult
     from segdesk.segments.explain import Explanation
+    from segdesk.segments.lookup import SegmentInfo
     from segdesk.segments.pins import Pin
-    from segdesk.segments.records import SegmentInfo
     from segdesk.segments.refresh import Progress as SegmentProgress
     from segdesk.segments.refresh import RefreshResult
 
@@ -153,7 +153,7 @@ class Workspace:
 
     def segments(self) -> list[SegmentInfo]:
         """Every segment that is not deleted."""
-        from segdesk.segments.records import list_segments
+        from segdesk.segments.lookup import list_segments
 
         with self.engine.connect() as conn:
             return list_segments(conn)
@@ -350,7 +350,7 @@ class Workspace:
             ).scalar_one()
 
     def _segment_info(self, conn: Connection, name: str) -> SegmentInfo:
-        from segdesk.segments.records import find_segment, segment_info
+        from segdesk.segments.lookup import find_segment, segment_info
 
         return segment_info(conn, find_segment(conn, name))
 
@@ -418,13 +418,13 @@ class Workspace:
 
     def model_summary(self, result: RfmResult | LifecycleResult) -> dict[str, Any]:
         """A run's as-of day, parameters and segment sizes as plain data."""
-        from segdesk.models.reports import summary
+        from segdesk.models.run_data import summary
 
         return summary(result)
 
     def model_contacts(self, result: RfmResult | LifecycleResult) -> list[dict[str, Any]]:
         """A run's contacts with orders, with their external id and email."""
-        from segdesk.models.reports import contact_records
+        from segdesk.models.run_data import contact_records
 
         with self.engine.connect() as conn:
             return contact_records(conn, result)

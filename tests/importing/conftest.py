@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from segdesk.ingest.import_report import ImportReport
 from segdesk.ingest.importer import ImportOptions
-from segdesk.ingest.report import ImportReport
 from segdesk.store.tables import Contact, Event, ImportBatch
 from segdesk.workspace import Workspace
 

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from segdesk.ingest import importer
 from segdesk.ingest.contact_writer import ContactWriter
 from segdesk.ingest.event_writer import EventWriter
+from segdesk.ingest.import_report import ImportReport
 from segdesk.ingest.importer import ImportCancelled, ImportOptions
-from segdesk.ingest.report import ImportReport
 from segdesk.store.tables import Contact, Event
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts, add_orders

@@ -18,8 +18,8 @@ from segdesk.ingest import importer
 from segdesk.ingest.attributes import StoredAttributes
 from segdesk.ingest.contact_writer import MISSPELT_DOMAINS
 from segdesk.store.bulk import JsonTexts, insert_columns, insert_rows
-from segdesk.store.membership import among, listed
 from segdesk.store.tables import Contact
+from segdesk.store.value_lists import among, listed
 from segdesk.workspace import Workspace
 from tests.importing.conftest import by_email
 

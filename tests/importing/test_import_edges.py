@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from segdesk.ingest.contact_writer import ContactWriter
-from segdesk.ingest.report import RejectsWriter, remove_stale_partials
+from segdesk.ingest.import_report import RejectsWriter, remove_stale_partials
 from segdesk.ingest.values import ValueProblem, parse_date
 from tests.factories import add_contacts
 from tests.importing.conftest import events

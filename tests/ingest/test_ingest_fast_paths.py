@@ -34,20 +34,20 @@ from segdesk.ingest import (
     suggest_for_shape,
 )
 from segdesk.ingest import values as value_rules
-from segdesk.ingest.records import (
-    IDENTIFIER_FIELDS,
-    Record,
-    _email_column,
-    _identifier_column,
-    _Memo,
-    _text_column,
-)
 from segdesk.ingest.text_tables import (
     TextTableError,
     _csv_message,
     csv_raw_records,
     csv_records,
     split_lines,
+)
+from segdesk.ingest.typed_rows import (
+    IDENTIFIER_FIELDS,
+    Record,
+    _email_column,
+    _identifier_column,
+    _Memo,
+    _text_column,
 )
 from segdesk.ingest.values import (
     _clean_identifier_slow,

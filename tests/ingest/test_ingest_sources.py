@@ -545,7 +545,7 @@ def test_ingest_does_not_import_textual():
     import sys
 
     code = (
-        "import sys, segdesk.ingest, segdesk.ingest.records; "
+        "import sys, segdesk.ingest, segdesk.ingest.typed_rows; "
         "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

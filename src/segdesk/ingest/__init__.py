@@ -18,7 +18,6 @@ from segdesk.ingest.mapping import (
     suggest_for_shape,
     suggest_mapping,
 )
-from segdesk.ingest.records import Record, RecordBuilder
 from segdesk.ingest.sources import (
     FileShape,
     ReadOptions,
@@ -28,6 +27,7 @@ from segdesk.ingest.sources import (
     iter_chunks,
     iter_rows,
 )
+from segdesk.ingest.typed_rows import Record, RecordBuilder
 from segdesk.ingest.values import ColumnGuess, ColumnType, ValueProblem, infer_column
 
 __all__ = [

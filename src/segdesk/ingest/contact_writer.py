@@ -28,11 +28,11 @@ from pyroaring import BitMap
 from sqlalchemy import Connection, bindparam, select
 
 from segdesk.ingest.attributes import StoredAttributes, stored_value
-from segdesk.ingest.records import Record
-from segdesk.ingest.report import ImportReport, RejectsWriter, add_counts
+from segdesk.ingest.import_report import ImportReport, RejectsWriter, add_counts
+from segdesk.ingest.typed_rows import Record
 from segdesk.store.bulk import JsonTexts, insert_columns
-from segdesk.store.membership import listed
 from segdesk.store.tables import Contact, ImportChange
+from segdesk.store.value_lists import listed
 
 contact = Contact.__table__
 change = ImportChange.__table__

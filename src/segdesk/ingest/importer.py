@@ -23,10 +23,10 @@ from sqlalchemy import Connection, Engine, select
 from segdesk.errors import UserError
 from segdesk.ingest.contact_writer import ContactWriter
 from segdesk.ingest.event_writer import EventWriter
+from segdesk.ingest.import_report import ImportReport, RejectsWriter
 from segdesk.ingest.mapping import Mapping
-from segdesk.ingest.records import RecordBuilder
-from segdesk.ingest.report import ImportReport, RejectsWriter
 from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
+from segdesk.ingest.typed_rows import RecordBuilder
 from segdesk.store.engine import WRITE_OPTION
 from segdesk.store.tables import FieldDef, ImportBatch
 

@@ -14,7 +14,7 @@ from segdesk.rules.evaluator import matches, metric_value, model_key
 from segdesk.rules.ops import check
 from segdesk.rules.parser import parse
 from segdesk.rules.printer import to_text
-from segdesk.rules.segments import DatabaseSegments, find_cycle
+from segdesk.rules.segment_refs import DatabaseSegments, find_cycle
 from segdesk.rules.tree import (
     And,
     Compare,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from segdesk.ingest.report import ImportReport
+from segdesk.ingest.import_report import ImportReport
 
 
 @dataclass

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, select
 
 from segdesk.errors import NotFoundError, UserError
-from segdesk.store.membership import among
 from segdesk.store.tables import Contact
+from segdesk.store.value_lists import among
 
 contact = Contact.__table__
 SHOWN_MISSING = 5

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select
 
 from segdesk.contacts import _record as contact_record
 from segdesk.rules import DatabaseSegments, FieldCatalog, compile_rule, parse
-from segdesk.segments.records import find_segment
+from segdesk.segments.lookup import find_segment
 from segdesk.store.tables import Contact, SegmentMember
 
 contact = Contact.__table__

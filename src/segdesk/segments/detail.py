@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from segdesk.rules import FieldCatalog, to_english
-from segdesk.segments.pins import pins_of
-from segdesk.segments.records import (
+from segdesk.segments.lookup import (
     PLAYBOOK_FIELDS,
     find_segment,
     segment_info,
     stored_rule,
     versions,
 )
+from segdesk.segments.pins import pins_of
 
 
 def segment_detail(conn: Connection, name: str) -> dict[str, Any]:

@@ -26,8 +26,7 @@ from segdesk.rules import (
     to_text,
 )
 from segdesk.rules.tree import And, Not, Or
-from segdesk.segments.membership import clear_members, member_ids, replace_members
-from segdesk.segments.records import (
+from segdesk.segments.lookup import (
     PLAYBOOK_FIELDS,
     STATUSES,
     check_name_free,
@@ -40,6 +39,7 @@ from segdesk.segments.records import (
     rule_of_factory,
     stored_rule,
 )
+from segdesk.segments.members import clear_members, member_ids, replace_members
 from segdesk.segments.refresh import refresh_rule_segment
 from segdesk.store.tables import (
     ExportLog,

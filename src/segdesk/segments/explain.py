@@ -34,9 +34,9 @@ from segdesk.rules import (
 )
 from segdesk.rules.tree import Compare, Metric, walk
 from segdesk.segments.contact_ref import find_contact
-from segdesk.segments.membership import is_member
+from segdesk.segments.lookup import find_segment, stored_rule
+from segdesk.segments.members import is_member
 from segdesk.segments.pins import pin_of
-from segdesk.segments.records import find_segment, stored_rule
 from segdesk.store.fields import CORE_FIELD_NAMES
 from segdesk.store.tables import Contact, Event, ModelRun, Scheme, Segment, SegmentMember
 

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, select
 
 from segdesk.errors import NotFoundError, UserError
 from segdesk.segments.contact_ref import find_contact
-from segdesk.segments.records import find_segment
+from segdesk.segments.lookup import find_segment
 from segdesk.store.tables import Contact, SegmentPin
 
 pin = SegmentPin.__table__

@@ -24,8 +24,8 @@ from segdesk.rules import (
     compile_rule,
     referenced_segments,
 )
-from segdesk.segments.membership import replace_members, with_pins
-from segdesk.segments.records import find_segment, live, stored_rule
+from segdesk.segments.lookup import find_segment, live, stored_rule
+from segdesk.segments.members import replace_members, with_pins
 from segdesk.store.tables import Contact, Scheme, Segment, SegmentPin
 
 segment = Segment.__table__

@@ -18,10 +18,10 @@ from segdesk.errors import UserError
 from segdesk.rules import DatabaseSegments, FieldCatalog, compile_rule, parse, to_text
 from segdesk.segments.contact_ref import find_contacts
 from segdesk.segments.editing import add_version, insert_segment
-from segdesk.segments.membership import member_ids, replace_members
-from segdesk.segments.records import check_name_free, find_segment
-from segdesk.store.membership import among
+from segdesk.segments.lookup import check_name_free, find_segment
+from segdesk.segments.members import member_ids, replace_members
 from segdesk.store.tables import Contact, Segment
+from segdesk.store.value_lists import among
 
 segment = Segment.__table__
 contact = Contact.__table__

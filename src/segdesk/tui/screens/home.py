@@ -17,7 +17,7 @@ from segdesk.tui.widgets.step_card import StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from segdesk.segments.records import SegmentInfo
+    from segdesk.segments.lookup import SegmentInfo
     from segdesk.summary import Summary
     from segdesk.workspace import Workspace
 

@@ -29,7 +29,7 @@ from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.tui.widgets.wizard_steps import WizardSteps
 
 if TYPE_CHECKING:
-    from segdesk.ingest.report import ImportReport
+    from segdesk.ingest.import_report import ImportReport
     from segdesk.workspace import Workspace
 
 PROGRESS_EVERY = 0.1

@@ -18,7 +18,7 @@ from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.wording import count
 
 if TYPE_CHECKING:
-    from segdesk.ingest.report import ImportReport
+    from segdesk.ingest.import_report import ImportReport
 
 
 class RejectsScreen(Screen[None]):

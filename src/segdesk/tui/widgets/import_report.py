@@ -15,7 +15,7 @@ from segdesk.output import bullet_list
 from segdesk.tui.importing import home_relative, shorten
 
 if TYPE_CHECKING:
-    from segdesk.ingest.report import ImportReport, Reject
+    from segdesk.ingest.import_report import ImportReport, Reject
 
 REJECTS_SHOWN = 5
 

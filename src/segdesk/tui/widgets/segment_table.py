@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 if TYPE_CHECKING:
-    from segdesk.segments.records import SegmentInfo
+    from segdesk.segments.lookup import SegmentInfo
 
 SCHEME_LABELS = {"rfm": "RFM", "lifecycle": "lifecycle"}
 
