@@ -69,10 +69,18 @@ class TestContacts:
         assert len(json.loads(out)) == 2
 
     def test_table_output(self, shop: Path, capsys) -> None:
-        code, out, _ = run(capsys, "contacts", "--db", str(shop))
+        code, out, err = run(capsys, "contacts", "--db", str(shop))
         assert code == 0
-        assert "Contacts (2 of 2)" in out
-        assert "mia@example.com" in out
+        assert "Contacts (2 of 2)" in err
+        assert out.splitlines()[0].split("\t") == [
+            "email",
+            "name",
+            "company",
+            "city",
+            "country",
+            "consent",
+        ]
+        assert "mia@example.com\tMia Wong\t" in out
 
     def test_sample_contact_by_name(self, sample_copy: Path, capsys) -> None:
         with Workspace.open(sample_copy) as ws:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
@@ -19,12 +20,24 @@ if TYPE_CHECKING:
 
 REJECTS_SHOWN = 5
 _FIGURE = re.compile(r"-?[\d,]+(\.\d+)?%?")
+_SEPARATORS = re.compile(r"[\t\r\n]+")
+_NARROWEST = 6
+"""A text column is cut no narrower than this (five characters and the ellipsis)."""
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """A table that stays readable in 80 columns: figures are right-aligned and never broken
-    (nor their headers); text wraps at spaces, and folds only where it must."""
-    cells = [[str(cell) for cell in row] for row in rows]
+    """A table for people at a terminal, or tab-separated lines for a pipe or file.
+
+    At a terminal each row stays on one line: figures are right-aligned and never cut, long
+    text is cut with an ellipsis. Piped, every value is printed whole, one row per line under
+    a header line, so that ``segdesk ... > list.txt`` gives one line per row; the title then
+    goes to stderr, where the person running the command still sees it."""
+    cells = [[_one_line(str(cell)) for cell in row] for row in rows]
+    console = Console()
+    if not console.is_terminal:
+        Console(stderr=True).print(title, style="bold", highlight=False, markup=False)
+        _print_tab_separated(columns, cells)
+        return
     table = Table(
         title=title,
         title_justify="left",
@@ -33,19 +46,44 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[obje
         box=None,
         padding=(0, 1, 0, 0),
     )
-    for i, column in enumerate(columns):
-        values = [row[i] for row in cells if i < len(row)]
-        numeric = bool(values) and all(_FIGURE.fullmatch(v) for v in values)
+    values = [[row[i] for row in cells if i < len(row)] for i in range(len(columns))]
+    numeric = [bool(v) and all(_FIGURE.fullmatch(x) for x in v) for v in values]
+    natural = [max(map(len, [name, *v])) for name, v in zip(columns, values, strict=True)]
+    widths = _fit(natural, numeric, console.width - len(columns))
+    for column, width, figures in zip(columns, widths, numeric, strict=True):
         table.add_column(
             column,
-            justify="right" if numeric else "left",
-            no_wrap=numeric,
-            min_width=len(column) if numeric else None,
-            overflow="fold",
+            justify="right" if figures else "left",
+            width=width,
+            no_wrap=True,
+            overflow="ellipsis",
         )
     for row in cells:
         table.add_row(*row)
-    Console().print(table)
+    console.print(table)
+
+
+def _fit(natural: list[int], fixed: list[bool], room: int) -> list[int]:
+    """Column widths within ``room``: figures keep their width, and the widest text column
+    gives up a character at a time, so that no column is cut further than it must be."""
+    widths = list(natural)
+    while sum(widths) > room:
+        text = [i for i, keep in enumerate(fixed) if not keep and widths[i] > _NARROWEST]
+        if not text:
+            break
+        widest = max(text, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def _print_tab_separated(columns: Sequence[str], cells: Sequence[Sequence[str]]) -> None:
+    for line in [columns, *cells]:
+        sys.stdout.write("\t".join(_one_line(value) for value in line) + "\n")
+
+
+def _one_line(value: str) -> str:
+    """A value as one tab-separated field: tabs and line breaks inside it become spaces."""
+    return _SEPARATORS.sub(" ", value)
 
 
 def print_contacts(title: str, records: Sequence[MappingABC[str, Any]]) -> None:

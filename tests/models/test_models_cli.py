@@ -170,9 +170,9 @@ def test_a_run_for_today_saves(unsegmented_copy: Path, capsys) -> None:
 
 
 def test_tables_for_people(unsegmented_copy: Path, capsys) -> None:
-    code, out, _ = run(capsys, "model", "rfm", "--as-of", AS_OF, "--db", str(unsegmented_copy))
+    code, out, err = run(capsys, "model", "rfm", "--as-of", AS_OF, "--db", str(unsegmented_copy))
     assert code == 0
-    assert f"RFM as of {AS_OF} (not saved)" in out and "Champions" in out
+    assert f"RFM as of {AS_OF} (not saved)" in err and "Champions" in out
     assert "recency:" in out
     code, out, _ = run(
         capsys, "model", "lifecycle", "--as-of", AS_OF, "--db", str(unsegmented_copy)
