@@ -166,3 +166,26 @@ class TestProcess:
         db = data / "segdesk" / "segdesk.db"
         assert db.is_file()
         assert oct(db.stat().st_mode & 0o777) == "0o600"
+
+
+class TestNoTerminal:
+    """Without a terminal the app would start anyway and keep a core busy until killed."""
+
+    @pytest.mark.parametrize("argv", [[], ["demo"]])
+    def test_app_refuses_without_a_terminal(
+        self, shop: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+    ) -> None:
+        code, out, err = run(capsys, *argv, "--db", str(shop))
+        assert code == 2 and out == ""
+        assert err.startswith("segdesk: error: the app needs a terminal")
+        assert len(err.splitlines()) == 1
+
+    def test_process_with_stdout_to_a_file_exits_at_once(self, shop: Path) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "segdesk", "--db", str(shop)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 2
+        assert "run segdesk in one, or use a command" in done.stderr

@@ -88,6 +88,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _run_app(db: str, theme: str | None) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError(
+            "the app needs a terminal: run segdesk in one, or use a command (see `segdesk --help`)"
+        )
     from segdesk.tui.app import make_app
 
     app = make_app(db=db, theme=theme)
