@@ -7,6 +7,7 @@ import pytest
 from segdesk.cli import main
 from segdesk.errors import UserError
 from segdesk.ingest.history import UndoReport
+from segdesk.ingest.import_report import Quality
 from segdesk.ingest.mapping import date_writing, describe_type, suggest_mapping
 from segdesk.ingest.values import ColumnType
 from segdesk.output import column_lines
@@ -123,3 +124,15 @@ def test_mapping_problems_have_no_command_line_words() -> None:
     with pytest.raises(UserError) as caught:
         no_date.require_usable()
     assert "--map" not in str(caught.value)
+
+
+def test_quality_lines_in_the_singular() -> None:
+    quality = Quality(invalid_emails=1, duplicates_merged=1, repeated_refs=1)
+    assert quality.lines() == [
+        "1 invalid email address (rejected)",
+        "1 row repeated a contact of this file and was merged into it (later non-empty values win)",
+        "1 row repeated an order id of this file; the first was kept",
+    ]
+    plural = Quality(invalid_emails=2, duplicates_merged=3).lines()
+    assert plural[0] == "2 invalid email addresses (rejected)"
+    assert plural[1].startswith("3 rows repeated a contact of this file and were merged")

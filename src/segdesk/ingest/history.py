@@ -131,8 +131,10 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
         batch = conn.execute(select(batch_table).where(batch_table.c.id == batch_id)).first()
         if batch is None:
             raise NotFoundError(f"no import with id {batch_id}")
+        if batch.status == "undone":
+            raise UserError(f"import {batch_id} is undone already")
         if batch.status != "done":
-            raise UserError(f"import {batch_id} cannot be undone: it is {batch.status}")
+            raise UserError(f"import {batch_id} cannot be undone: it did not finish")
         _refuse_if_depended_on(conn, batch_id)
         events_removed = conn.execute(
             delete(event).where(event.c.import_batch_id == batch_id)

@@ -18,6 +18,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+from segdesk.wording import count
+
 REJECTS_PREVIEW = 200
 """Rejected rows kept in memory for the app to show; all of them go to the rejects file."""
 
@@ -41,8 +43,8 @@ def add_counts(counter: Counter[str], found: Sequence[tuple[int, str, int]]) -> 
     order of the checks, which is the order of ``found``. Adding them sorted by first row
     keeps that order, and with it the order of equal counts in the report.
     """
-    for _first, name, count in sorted(found, key=itemgetter(0)):
-        counter[name] += count
+    for _first, name, n in sorted(found, key=itemgetter(0)):
+        counter[name] += n
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,18 @@ class Quality:
         """The findings as short sentences, most important first."""
         out: list[str] = []
         if self.invalid_emails:
-            out.append(f"{self.invalid_emails:,} invalid email addresses (rejected)")
+            invalid = count(self.invalid_emails, "invalid email address", "invalid email addresses")
+            out.append(f"{invalid} (rejected)")
         if self.duplicates_merged:
+            were = "was" if self.duplicates_merged == 1 else "were"
             out.append(
-                f"{self.duplicates_merged:,} rows repeated a contact of this file and were "
-                "merged into it (later non-empty values win)"
+                f"{count(self.duplicates_merged, 'row')} repeated a contact of this file and "
+                f"{were} merged into it (later non-empty values win)"
             )
         if self.repeated_refs:
             out.append(
-                f"{self.repeated_refs:,} rows repeated an order id of this file; the first was kept"
+                f"{count(self.repeated_refs, 'row')} repeated an order id of this file; "
+                "the first was kept"
             )
         out.extend(f"{n:,} {text}" for text, n in self.warnings.most_common())
         missing = self.missing.most_common()
