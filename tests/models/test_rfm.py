@@ -244,3 +244,12 @@ class TestSmallData:
         frame = self.run(fresh_engine).contacts
         assert frame["monetary"].tolist() == [0.6, 0.6, 0.6]
         assert frame["m"].nunique() == 1
+
+
+def test_breakpoints_carry_no_float_noise() -> None:
+    # Interpolating these gives 0.16000000000000003, 0.22000000000000003, 0.27999999999999997
+    # and 0.46000000000000013.
+    points = rfm.breakpoints(np.array([0.1, 0.2, 0.3, 0.7]))
+    assert points == (0.16, 0.22, 0.28, 0.46)
+    # A value on a breakpoint scores below it, also where the noise fell below the value.
+    assert rfm.groups_above(np.array([0.28]), points)[0] == 2

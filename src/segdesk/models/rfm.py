@@ -70,11 +70,19 @@ class Breakpoints:
         }
 
 
+BREAKPOINT_DECIMALS = 9
+
+
 def breakpoints(values: np.ndarray) -> tuple[float, ...]:
-    """The quintile breakpoints of ``values``; none for no values."""
+    """The quintile breakpoints of ``values``; none for no values.
+
+    Interpolation leaves float noise (``544.2000000000003`` for 544.2), which would print badly
+    and could put a value that lies on a breakpoint above it; rounding to 9 decimal places
+    removes the noise and keeps every real digit of money and day counts."""
     if len(values) == 0:
         return ()
-    return tuple(float(v) for v in np.quantile(values.astype(float), QUANTILES))
+    quantiles = np.quantile(values.astype(float), QUANTILES)
+    return tuple(round(float(v), BREAKPOINT_DECIMALS) for v in quantiles)
 
 
 def groups_above(values: np.ndarray, points: tuple[float, ...]) -> np.ndarray:
