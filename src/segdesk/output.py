@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
     from segdesk.ingest.import_report import ImportReport
     from segdesk.ingest.mapping import Mapping
+    from segdesk.jobs import Progress
 
 REJECTS_SHOWN = 5
 _FIGURE = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -106,20 +114,25 @@ def print_contacts(title: str, records: Sequence[MappingABC[str, Any]]) -> None:
 
 
 @contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr; yields ``advance(done, total)``."""
-    with Progress(
-        TextColumn("{task.description}"),
+def progress_bar(title: str, *, sizes: bool = False) -> Iterator[Progress]:
+    """A bar on stderr, gone once the job ends; yields the job's progress callback.
+
+    ``sizes`` shows the figures as amounts of data with the time left (an import counts
+    bytes), else as "done/total"; each report's label shows after them.
+    """
+    figures = (DownloadColumn(), TimeRemainingColumn()) if sizes else (MofNCompleteColumn(),)
+    with RichProgress(
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
+        *figures,
+        TextColumn("{task.fields[label]}", markup=False),
         console=Console(stderr=True),
         transient=True,
-    ) as progress:
-        task = progress.add_task(description, total=None)
+    ) as bar:
+        task = bar.add_task(title, total=None, label="")
 
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+        def advance(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, label=label)
 
         yield advance
 

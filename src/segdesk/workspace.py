@@ -15,9 +15,10 @@ from segdesk.contact_values import ContactDetail, ContactRow
 from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest import history
 from segdesk.ingest.import_report import ImportReport
-from segdesk.ingest.importer import Cancelled, ImportOptions, Progress, run_import
+from segdesk.ingest.importer import ImportOptions, run_import
 from segdesk.ingest.mapping import Mapping, Target, suggest_for_shape
 from segdesk.ingest.sources import FileShape, ReadOptions, inspect_file
+from segdesk.jobs import CancelCheck, Progress
 from segdesk.paths import data_dir
 from segdesk.store.database import open_database
 from segdesk.store.engine import WRITE_OPTION
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from segdesk.segments.explain import Explanation
     from segdesk.segments.lookup import SegmentInfo
     from segdesk.segments.pins import Pin
-    from segdesk.segments.refresh import Progress as SegmentProgress
     from segdesk.segments.refresh import RefreshResult
 
 
@@ -121,7 +121,7 @@ class Workspace:
         *,
         rejects: Path | None = None,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: CancelCheck | None = None,
     ) -> ImportReport:
         """Import a file in one transaction; rejected rows go to ``rejects`` (or a default).
         After a real import, segments are refreshed (see :meth:`refresh_after_import`)."""
@@ -286,8 +286,8 @@ class Workspace:
         name: str | None = None,
         *,
         today: date | None = None,
-        progress: SegmentProgress | None = None,
-        cancelled: Cancelled | None = None,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
     ) -> RefreshResult:
         """Refresh one segment, or (without a name) the model schemes and then every rule
         segment in dependency order, in one transaction: cancelling changes nothing."""
@@ -366,7 +366,7 @@ class Workspace:
         *,
         save: bool | None = None,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: CancelCheck | None = None,
     ) -> RfmResult:
         """RFM as of a day (default today). Saves the scheme ``rfm`` when ``save``, which
         defaults to True for today and False for a look back with ``as_of``."""
@@ -390,7 +390,7 @@ class Workspace:
         *,
         save: bool | None = None,
         progress: Progress | None = None,
-        cancelled: Cancelled | None = None,
+        cancelled: CancelCheck | None = None,
     ) -> LifecycleResult:
         """Lifecycle stages as of a day (default today) with ``thresholds`` (default: the
         saved scheme's); saved like :meth:`run_rfm`, thresholds included."""

@@ -20,7 +20,8 @@ from segdesk.ingest import importer
 from segdesk.ingest.contact_writer import ContactWriter
 from segdesk.ingest.event_writer import EventWriter
 from segdesk.ingest.import_report import ImportReport
-from segdesk.ingest.importer import ImportCancelled, ImportOptions
+from segdesk.ingest.importer import ImportOptions
+from segdesk.jobs import Cancelled
 from segdesk.store.tables import Contact, Event
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts, add_orders
@@ -350,7 +351,7 @@ def test_cancelled_import_raises_and_changes_nothing(stocked, tmp_path: Path, ta
         return len(asked) > 4  # four chunks go in, then the user cancels
 
     path = FILES[target](tmp_path / f"{target}.csv", SMALL_FILE_ROWS)
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         _import(ws, path, target, tmp_path / "rejects" / f"{target}.csv", cancelled=cancelled)
     assert len(asked) == 5
     _unchanged_and_usable(ws, db, target, before, tmp_path)

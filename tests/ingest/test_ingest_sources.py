@@ -524,7 +524,7 @@ def test_large_file_is_read_in_bounded_memory(tmp_path):
         stats = ReadStats()
         count = last_line = 0
         for chunk in iter_chunks(
-            shape, 1000, stats=stats, progress=lambda d, t: seen.append((d, t))
+            shape, 1000, stats=stats, progress=lambda d, t, _: seen.append((d, t))
         ):
             count += len(chunk)
             last_line = chunk[-1].line

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from segdesk.jobs import Cancelled
 from segdesk.models.lifecycle import Thresholds
-from segdesk.models.runner import ModelCancelled
 from segdesk.workspace import Workspace
 from tests.models.conftest import ANCHOR
 
@@ -55,9 +55,9 @@ def test_summary_and_contacts(unsegmented_copy: Path) -> None:
 def test_progress_and_cancel(unsegmented_copy: Path) -> None:
     steps: list[tuple[int, int]] = []
     with Workspace.open(unsegmented_copy) as ws:
-        ws.run_rfm(ANCHOR, save=True, progress=lambda done, total: steps.append((done, total)))
+        ws.run_rfm(ANCHOR, save=True, progress=lambda done, total, _: steps.append((done, total)))
         assert steps == [(1, 3), (2, 3), (3, 3)]
         runs = count(unsegmented_copy, "model_run")
-        with pytest.raises(ModelCancelled):
+        with pytest.raises(Cancelled):
             ws.run_rfm(ANCHOR, save=True, cancelled=lambda: True)
     assert count(unsegmented_copy, "model_run") == runs == 1

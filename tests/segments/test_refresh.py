@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from segdesk.ingest.importer import ImportOptions
-from segdesk.segments.refresh import RefreshCancelled
+from segdesk.jobs import Cancelled
 from segdesk.wording import undo_summary
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts, add_orders
@@ -115,7 +115,7 @@ def test_cancel_leaves_everything_as_it_was(ws: Workspace) -> None:
         table(ws, "SELECT id, member_count, refreshed_at FROM segment ORDER BY id"),
     )
     calls: list[str] = []
-    with pytest.raises(RefreshCancelled):
+    with pytest.raises(Cancelled):
         ws.refresh_segments(
             today=TODAY, progress=lambda d, t, n: calls.append(n), cancelled=lambda: bool(calls)
         )

@@ -120,7 +120,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         else:
             from segdesk.output import progress_bar
 
-            with progress_bar(f"Importing {shape.path.name}") as advance:
+            with progress_bar(f"Importing {shape.path.name}", sizes=True) as advance:
                 report = ws.run_import(shape, mapping, options, rejects=rejects, progress=advance)
     if args.json:
         print_json(report.to_json())

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from segdesk.cli.common import EXIT_OK, EXIT_USER, Parser, db_target, positive_int, print_json
@@ -250,7 +249,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if args.json or args.name is not None:
             result = ws.refresh_segments(args.name, today=args.today)
         else:
-            with _refresh_progress() as advance:
+            from segdesk.output import progress_bar
+
+            with progress_bar("Refreshing") as advance:
                 result = ws.refresh_segments(today=args.today, progress=advance)
     if args.json:
         print_json(result.to_json())
@@ -266,28 +267,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             [[name, f"{count:,}"] for name, count in result.counts.items()],
         )
     return EXIT_OK
-
-
-@contextmanager
-def _refresh_progress() -> Iterator[Callable[[int, int, str], None]]:
-    """A bar on stderr counting segments, naming the one just refreshed."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(
-        TextColumn("Refreshing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=Console(stderr=True),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("", total=None)
-
-        def advance(done: int, total: int, name: str) -> None:
-            progress.update(task, completed=done, total=total, description=name)
-
-        yield advance
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

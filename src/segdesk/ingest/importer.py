@@ -27,19 +27,13 @@ from segdesk.ingest.import_report import ImportReport, RejectsWriter
 from segdesk.ingest.mapping import Mapping
 from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
 from segdesk.ingest.typed_rows import RecordBuilder
+from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.store.engine import WRITE_OPTION
 from segdesk.store.tables import FieldDef, ImportBatch
 
 CHUNK_ROWS = 5000
 COLLECT_EVERY = 16
 """Chunks between two collections of reference cycles (see ``_collection_per_chunk``)."""
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-
-
-class ImportCancelled(Exception):
-    """The user stopped the import; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -77,10 +71,12 @@ def run_import(
     rejects_path: Path,
     *,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
     keep_rejects: bool = True,
 ) -> ImportReport:
-    """Import ``shape``'s file with ``mapping``; rejected rows go to ``rejects_path``."""
+    """Import ``shape``'s file with ``mapping``; rejected rows go to ``rejects_path``.
+    ``progress`` counts bytes (rows for a workbook); a cancel between two chunks raises
+    :class:`~segdesk.jobs.Cancelled` after the rollback."""
     if mapping.target != options.target:
         raise UserError(f"the mapping is for {mapping.target}, not {options.target}")
     key = options.key_for(mapping)
@@ -139,11 +135,10 @@ def run_import(
                     now,
                     date_fields=dates,
                 )
-            stats = ReadStats()
+            stats, job = ReadStats(), Job(cancelled=cancelled)
             with _collection_per_chunk() as chunk_done:
                 for chunk in iter_chunks(shape, CHUNK_ROWS, stats=stats, progress=progress):
-                    if cancelled is not None and cancelled():
-                        raise ImportCancelled
+                    job.check()
                     writer.write(builder.build_many(chunk), rejects)
                     chunk_done()
             if isinstance(writer, EventWriter):

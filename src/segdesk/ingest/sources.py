@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from segdesk.ingest.text_tables import (
     sniff,
     split_lines,
 )
+from segdesk.jobs import Progress
 
 SAMPLE_ROWS = 200
 """Data rows kept in a ``FileShape`` for the preview and for guessing column types."""
@@ -41,9 +42,6 @@ SHEET_FORMATS = ("xlsx", "xls", "ods")
 
 Records = Generator[TextRecord, None, None]
 RawRecords = Generator[RawRecord, None, None]
-
-Progress = Callable[[int, int], None]
-"""Called with (done, total): bytes for text files, rows for workbooks."""
 
 _DELIMITER_WORDS = {
     "comma": ",",
@@ -185,7 +183,8 @@ def inspect_file(
 def iter_rows(
     shape: FileShape, *, stats: ReadStats | None = None, progress: Progress | None = None
 ) -> Iterator[SourceRow]:
-    """Every data row of the file, read with the decisions in ``shape``, in bounded memory."""
+    """Every data row of the file, read with the decisions in ``shape``, in bounded memory.
+    ``progress`` counts bytes of a text file, rows of a workbook."""
     chunks = _row_chunks(shape, 1, stats, progress)
     try:
         for chunk in chunks:
@@ -325,7 +324,7 @@ def _text_records(shape: FileShape, progress: Progress | None) -> RawRecords:
         for text, done in decoded_blocks(shape.path, encoding):
             yield text
             if progress is not None:
-                progress(done, total)
+                progress(done, total, "")
 
     lines = split_lines(blocks())
     if shape.format == "aligned":
@@ -388,10 +387,10 @@ def _sheet_records(shape: FileShape, progress: Progress | None) -> RawRecords:
         total = spreadsheets.sheet_height(book, shape.sheet)
         for number, cells in spreadsheets.sheet_rows(book, shape.sheet):
             if progress is not None and number % 1000 == 0:
-                progress(number, total)
+                progress(number, total, "")
             yield number, cells, None
         if progress is not None:
-            progress(total, total)
+            progress(total, total, "")
     finally:
         book.close()
 

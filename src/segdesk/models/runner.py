@@ -9,7 +9,6 @@ when asked to save, stores the result as the scheme ``rfm`` or ``lifecycle``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from segdesk.errors import NotFoundError, UserError
+from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.models import lifecycle, rfm
 from segdesk.models.orders import contact_ids, days_before, order_figures
 from segdesk.models.schemes import save_assignment
@@ -27,13 +27,8 @@ RFM, LIFECYCLE = "rfm", "lifecycle"
 REFRESHABLE_KINDS = (RFM, LIFECYCLE)
 """Kinds of scheme that :func:`refresh_scheme` can run again."""
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 STEPS = 3
-
-
-class ModelCancelled(Exception):
-    """The user cancelled a run before it saved anything."""
+"""A run's progress counts its steps: read the orders, compute, save (or count)."""
 
 
 @dataclass(frozen=True)
@@ -67,10 +62,10 @@ def run_rfm(
     now: dt.datetime,
     save: bool = True,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> RfmResult:
     """Score every contact with orders up to ``as_of``; save the scheme ``rfm`` if asked."""
-    return _run_rfm(conn, RFM, as_of, now, save, _Steps(progress, cancelled))
+    return _run_rfm(conn, RFM, as_of, now, save, Job(progress, cancelled, total=STEPS))
 
 
 def run_lifecycle(
@@ -81,11 +76,11 @@ def run_lifecycle(
     now: dt.datetime,
     save: bool = True,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> LifecycleResult:
     """Stage every contact as of ``as_of``; save the scheme ``lifecycle`` if asked."""
     return _run_lifecycle(
-        conn, LIFECYCLE, as_of, thresholds, now, save, _Steps(progress, cancelled)
+        conn, LIFECYCLE, as_of, thresholds, now, save, Job(progress, cancelled, total=STEPS)
     )
 
 
@@ -100,12 +95,12 @@ def refresh_scheme(
     ).first()
     if row is None:
         raise NotFoundError(f"no scheme with id {scheme_id}")
-    steps = _Steps(None, None)
+    job = Job(total=STEPS)
     if row.kind == RFM:
-        sizes = _run_rfm(conn, row.name, today, now, True, steps).sizes
+        sizes = _run_rfm(conn, row.name, today, now, True, job).sizes
     elif row.kind == LIFECYCLE:
         limits = lifecycle.Thresholds.from_json(row.params)
-        sizes = _run_lifecycle(conn, row.name, today, limits, now, True, steps).sizes
+        sizes = _run_lifecycle(conn, row.name, today, limits, now, True, job).sizes
     else:
         raise UserError(f'the scheme "{row.name}" ({row.kind}) cannot be refreshed from orders')
     return _stored_names(conn, scheme_id, sizes)
@@ -129,11 +124,11 @@ def saved_thresholds(conn: Connection) -> lifecycle.Thresholds:
 
 
 def _run_rfm(
-    conn: Connection, name: str, as_of: dt.date, now: dt.datetime, save: bool, steps: _Steps
+    conn: Connection, name: str, as_of: dt.date, now: dt.datetime, save: bool, job: Job
 ) -> RfmResult:
     figures = order_figures(conn, as_of)
     everyone = contact_ids(conn)
-    steps.done(1)
+    job.step()
     recency = days_before(as_of, figures["last_order"])
     scores, points = rfm.score(
         recency, figures["frequency"].to_numpy(), figures["monetary"].to_numpy()
@@ -151,7 +146,7 @@ def _run_rfm(
             "segment": scores["segment"].array,
         }
     )
-    steps.done(2)
+    job.step()
     ids, codes = _everyone(everyone, contacts, rfm.NO_PURCHASES_CODE)
     params: dict[str, Any] = {"quantiles": list(rfm.QUANTILES)}
     sizes = _save_or_count(
@@ -166,7 +161,7 @@ def _run_rfm(
         as_of,
         now,
         save,
-        steps,
+        job,
     )
     return RfmResult(as_of, sizes, contacts, points, save)
 
@@ -178,11 +173,11 @@ def _run_lifecycle(
     limits: lifecycle.Thresholds,
     now: dt.datetime,
     save: bool,
-    steps: _Steps,
+    job: Job,
 ) -> LifecycleResult:
     figures = order_figures(conn, as_of)
     everyone = contact_ids(conn)
-    steps.done(1)
+    job.step()
     since_first = days_before(as_of, figures["first_order"])
     since_last = days_before(as_of, figures["last_order"])
     contacts = pd.DataFrame(
@@ -196,7 +191,7 @@ def _run_lifecycle(
             "segment": lifecycle.stages(since_first, since_last, limits),
         }
     )
-    steps.done(2)
+    job.step()
     ids, codes = _everyone(everyone, contacts, lifecycle.NEVER_CODE)
     sizes = _save_or_count(
         conn,
@@ -210,7 +205,7 @@ def _run_lifecycle(
         as_of,
         now,
         save,
-        steps,
+        job,
     )
     return LifecycleResult(as_of, sizes, contacts, limits, save)
 
@@ -239,10 +234,10 @@ def _save_or_count(
     as_of: dt.date,
     now: dt.datetime,
     save: bool,
-    steps: _Steps,
+    job: Job,
 ) -> dict[str, int]:
     if not save:
-        steps.done(3)
+        job.step()
         sizes = np.bincount(codes, minlength=len(names))
         return {n: int(size) for n, size in zip(names, sizes, strict=True)}
     sizes_by_name = save_assignment(
@@ -257,7 +252,7 @@ def _save_or_count(
         as_of=as_of,
         now=now,
     )
-    steps.done(3)
+    job.step()
     return sizes_by_name
 
 
@@ -269,20 +264,3 @@ def _stored_names(conn: Connection, scheme_id: int, sizes: dict[str, int]) -> di
     ).all()
     stored = {(r.definition or {}).get("model_segment", r.name): r.name for r in rows}
     return {stored.get(n, n): size for n, size in sizes.items()}
-
-
-class _Steps:
-    """Progress in steps (read, compute, save) and a cancel check between them."""
-
-    def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
-        self.progress, self.cancelled = progress, cancelled
-
-    def check(self) -> None:
-        if self.cancelled is not None and self.cancelled():
-            raise ModelCancelled
-
-    def done(self, step: int) -> None:
-        if self.progress is not None:
-            self.progress(step, STEPS)
-        if step < STEPS:
-            self.check()

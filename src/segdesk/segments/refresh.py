@@ -2,7 +2,7 @@
 their ``in segment`` references need.
 
 ``refresh_all`` runs in the caller's transaction: a cancelled refresh raises
-:class:`RefreshCancelled` and the caller's rollback leaves the database as it was. Static
+:class:`~segdesk.jobs.Cancelled` and the caller's rollback leaves the database as it was. Static
 segments keep their frozen list; retired and deleted segments are left alone (a rule that
 names a retired segment reads the members it had when it was retired).
 """
@@ -10,13 +10,13 @@ names a retired segment reads the members it had when it was retired).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Row, exists, select
 
 from segdesk.errors import UserError
+from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.rules import (
     DatabaseSegments,
     FieldCatalog,
@@ -33,16 +33,8 @@ scheme = Scheme.__table__
 pin = SegmentPin.__table__
 contact = Contact.__table__
 
-Progress = Callable[[int, int, str], None]
-"""``progress(done, total, name)``: ``name`` is the segment or scheme just refreshed."""
-Cancelled = Callable[[], bool]
-
 MODEL_SCHEME_KINDS = ("rfm", "lifecycle")
 """Schemes that are computed from orders and so can be run again (clusters are not)."""
-
-
-class RefreshCancelled(Exception):
-    """The user cancelled a refresh; the caller rolls its transaction back."""
 
 
 @dataclass
@@ -113,10 +105,11 @@ def refresh_all(
     today: dt.date,
     now: dt.datetime,
     progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> RefreshResult:
     """Run every RFM and lifecycle scheme again, then every rule segment that is not retired,
-    each after the segments it names."""
+    each after the segments it names. Progress counts them, labelled with the name of the
+    scheme or segment just refreshed."""
     schemes = conn.execute(
         select(scheme.c.id, scheme.c.name)
         .where(scheme.c.kind.in_(MODEL_SCHEME_KINDS))
@@ -128,27 +121,20 @@ def refresh_all(
         ).all()
     )
     result = RefreshResult()
-    total = len(schemes) + len(rules)
-    if total == 0:
+    job = Job(progress, cancelled, total=len(schemes) + len(rules))
+    if job.total == 0:
         return result
     _drop_orphan_pins(conn)
     catalog = FieldCatalog.from_connection(conn)
-    done = 0
+    job.check()
     for scheme_id, scheme_name in schemes:
-        _check(cancelled)
         _refresh_scheme(conn, scheme_id, today, now, result)
-        done += 1
-        if progress is not None:
-            progress(done, total, scheme_name)
+        job.step(scheme_name)
     for row in rules:
-        _check(cancelled)
         result.counts[row.name] = refresh_rule_segment(
             conn, row, today=today, now=now, catalog=catalog
         )
-        done += 1
-        if progress is not None:
-            progress(done, total, row.name)
-    _check(cancelled)
+        job.step(row.name)
     return result
 
 
@@ -191,8 +177,3 @@ def _refresh_scheme(
 def _drop_orphan_pins(conn: Connection) -> None:
     """Pins whose contact is gone go with it (only possible where foreign keys are off)."""
     conn.execute(pin.delete().where(~exists().where(contact.c.id == pin.c.contact_id)))
-
-
-def _check(cancelled: Cancelled | None) -> None:
-    if cancelled is not None and cancelled():
-        raise RefreshCancelled

@@ -2,14 +2,12 @@
 
 Both run the whole import in one transaction in a thread; the dry run rolls it back. Cancel
 sets a flag the engine checks between chunks of rows; the engine then rolls back and raises
-`ImportCancelled`, and only then does the screen say "cancelled".
+`Cancelled`, and only then does the screen say "cancelled".
 """
 
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -21,6 +19,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from segdesk.tui.importing import ImportDraft
+from segdesk.tui.job_control import cancel_check, progress_to
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.import_history import HistoryScreen
 from segdesk.tui.screens.rejects import RejectsScreen
@@ -31,9 +30,6 @@ from segdesk.tui.widgets.wizard_steps import WizardSteps
 if TYPE_CHECKING:
     from segdesk.ingest.import_report import ImportReport
     from segdesk.workspace import Workspace
-
-PROGRESS_EVERY = 0.1
-"""Seconds between progress updates sent from the import thread."""
 
 
 class ImportRunScreen(Screen[None]):
@@ -90,36 +86,24 @@ class ImportRunScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-run")
     def _run(self, workspace: Workspace) -> None:
         from segdesk.errors import UserError
-        from segdesk.ingest.importer import ImportCancelled
+        from segdesk.jobs import Cancelled
 
         try:
             report = workspace.run_import(
                 self.draft.shape,
                 self.draft.mapping,
                 self.draft.import_options(dry_run=self.dry_run),
-                progress=self._progress_reporter(),
-                cancelled=self._cancel.is_set,
+                progress=progress_to(self.app, self._progress),
+                cancelled=cancel_check(self._cancel),
             )
-        except ImportCancelled:
+        except Cancelled:
             self.app.call_from_thread(self._finished, "cancelled", None)
         except UserError as exc:
             self.app.call_from_thread(self._finished, "failed", str(exc))
         else:
             self.app.call_from_thread(self._show_report, report)
 
-    def _progress_reporter(self) -> Callable[[int, int], None]:
-        last = 0.0
-
-        def report(done: int, total: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PROGRESS_EVERY or done >= total:
-                last = now
-                self.app.call_from_thread(self._progress, done, total)
-
-        return report
-
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self, done: int, total: int, _label: str) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
