@@ -74,7 +74,7 @@ class UndoReport:
     contacts_restored: int
     events_removed: int
     segments_refreshed: int = 0
-    """Segments brought up to date after the undo (the workspace refreshes them)."""
+    """Segments brought up to date after the undo (see ``segments.after_import``)."""
     segments_problem: str | None = None
     """Why they were not, when a segment could not be computed; the undo stands."""
 

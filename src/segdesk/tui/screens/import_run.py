@@ -93,7 +93,7 @@ class ImportRunScreen(Screen[None]):
         from segdesk.ingest.importer import ImportCancelled
 
         try:
-            report = workspace.run_import(
+            report = workspace.imports.run(
                 self.draft.shape,
                 self.draft.mapping,
                 self.draft.import_options(dry_run=self.dry_run),
