@@ -457,8 +457,8 @@ class Bench:
 
         scratch = self.work / f"suggest-{what}.db"
         with Workspace.open(scratch) as ws:
-            shape = ws.inspect_import(head)
-            mapping = ws.suggest_mapping(shape, what)  # type: ignore[arg-type]
+            shape = ws.imports.inspect(head)
+            mapping = ws.imports.suggest_mapping(shape, what)  # type: ignore[arg-type]
         suggested = {
             c.source: c.action
             if c.action == "skip"

@@ -84,12 +84,12 @@ class TestContacts:
 
     def test_sample_contact_by_name(self, sample_copy: Path, capsys) -> None:
         with Workspace.open(sample_copy) as ws:
-            someone = ws.contact_records(limit=1)[0]
-        name = f"{someone['first_name']} {someone['last_name']}"
+            someone = ws.contacts.records(limit=1)[0]
+        name = f"{someone.fields['first_name']} {someone.fields['last_name']}"
         code, out, _ = run(capsys, "contacts", "--search", name, "--json", "--db", str(sample_copy))
         assert code == 0
         found = json.loads(out)
-        assert someone["id"] in [c["id"] for c in found]
+        assert someone.id in [c["id"] for c in found]
         assert all(name.split()[0].lower() in json.dumps(c).lower() for c in found)
 
 

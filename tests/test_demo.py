@@ -21,7 +21,7 @@ def test_fresh_copy_each_time_and_sample_untouched() -> None:
     assert copy == data_dir() / "demo.db"
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     with Workspace.open(copy) as ws:
-        contacts = ws.count_contacts()
+        contacts = ws.contacts.count_contacts()
         with ws.engine.begin() as conn:
             conn.exec_driver_sql("delete from event")
     assert contacts > 2500

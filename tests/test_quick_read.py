@@ -49,10 +49,10 @@ def test_same_counts_and_pages(db: Path, words: list[str], offset: int, limit: i
     reader = QuickReader.open(db)
     assert reader is not None
     with Workspace.open(db) as ws:
-        total = ws.count_contacts(search)
+        total = ws.contacts.count_contacts(search)
         assert reader.count_contacts(search) == total
-        expected = ws.contacts_page(offset, limit, search)
-        assert ws.contacts_page(offset, limit, search, total) == expected
+        expected = ws.contacts.contacts_page(offset, limit, search)
+        assert ws.contacts.contacts_page(offset, limit, search, total) == expected
         assert reader.contacts_page(offset, limit, search, total) == expected
         assert reader.contacts_page(offset, limit, search) == expected
 

@@ -78,15 +78,15 @@ def test_the_anchor_becomes_today(moved: Path) -> None:
 
 def test_a_refresh_on_the_new_today_changes_no_member(moved: Path) -> None:
     with Workspace.open(moved) as ws:
-        stored = {s.name: s.count for s in ws.segments()}
-        result = ws.refresh_segments(today=TODAY)
-        refreshed = {s.name: s.count for s in ws.segments()}
-        rfm = ws.run_rfm(TODAY, save=False)
+        stored = {s.name: s.count for s in ws.segments.all()}
+        result = ws.segments.refresh(today=TODAY)
+        refreshed = {s.name: s.count for s in ws.segments.all()}
+        rfm = ws.models.run_rfm(TODAY, save=False)
     assert len(stored) >= 20 and sum(stored.values()) > 5_000
     assert refreshed == stored
     assert result.counts
     with Workspace.open(shutil.copy(sample_db(), moved.with_name("anchored.db"))) as sample:
-        anchored = sample.run_rfm(ANCHOR, save=False)
+        anchored = sample.models.run_rfm(ANCHOR, save=False)
     assert rfm.sizes == anchored.sizes
 
 

@@ -1,4 +1,4 @@
-"""The Workspace facade: summary, fields, contact search, pages and detail."""
+"""The Workspace and its contacts facade: summary, fields, contact search, pages and detail."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from segdesk.contact_values import ContactRecord
 from segdesk.errors import NotFoundError
+from segdesk.store.fields import FieldInfo
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts, add_orders, add_segment
 
@@ -97,15 +99,15 @@ class TestSearch:
         ],
     )
     def test_search(self, ws: Workspace, text: str, expected: list[int]) -> None:
-        rows = ws.contacts_page(0, 50, text)
+        rows = ws.contacts.contacts_page(0, 50, text)
         assert [r.id for r in rows] == expected
-        assert ws.count_contacts(text) == len(expected)
+        assert ws.contacts.count_contacts(text) == len(expected)
 
     def test_pages(self, ws: Workspace) -> None:
-        assert [r.id for r in ws.contacts_page(0, 2)] == [1, 2]
-        assert [r.id for r in ws.contacts_page(2, 2)] == [3, 4]
-        assert ws.contacts_page(4, 2) == []
-        row = ws.contacts_page(0, 1)[0]
+        assert [r.id for r in ws.contacts.contacts_page(0, 2)] == [1, 2]
+        assert [r.id for r in ws.contacts.contacts_page(2, 2)] == [3, 4]
+        assert ws.contacts.contacts_page(4, 2) == []
+        row = ws.contacts.contacts_page(0, 1)[0]
         assert (row.name, row.email, row.company, row.consent) == (
             "Ana López",
             "ana.lopez@bakery.example",
@@ -116,7 +118,10 @@ class TestSearch:
 
 class TestRecords:
     def test_keyed_by_field_name_with_custom_fields(self, ws: Workspace) -> None:
-        [record] = ws.contact_records(search="lopez@")
+        [found] = ws.contacts.records(search="lopez@")
+        assert found.attributes == {"plan": "pro", "age": 34}
+        record = found.to_json()
+        assert record["id"] == found.id == 1
         assert record["email"] == "ana.lopez@bakery.example"
         assert record["external_id"] == "00042"
         assert record["first_name"] == "Ana"
@@ -128,13 +133,17 @@ class TestRecords:
         for key in ("phone", "company", "city", "postal_code", "country", "job_title", "region"):
             assert key in record
 
+    def test_a_custom_field_never_hides_a_core_one(self) -> None:
+        record = ContactRecord(1, {"email": "a@example.com"}, {"email": "old", "tier": "gold"})
+        assert record.to_json() == {"id": 1, "email": "a@example.com", "tier": "gold"}
+
     def test_limit(self, ws: Workspace) -> None:
-        assert [r["id"] for r in ws.contact_records(limit=3)] == [1, 2, 3]
+        assert [r.id for r in ws.contacts.records(limit=3)] == [1, 2, 3]
 
 
 class TestDetail:
     def test_contact_with_orders_events_and_segments(self, ws: Workspace) -> None:
-        d = ws.contact(1)
+        d = ws.contacts.detail(1)
         assert d.name == "Ana López"
         assert d.fields["company"] == "Sunrise Bakery"
         assert d.attributes == {"plan": "pro", "age": 34}
@@ -147,13 +156,13 @@ class TestDetail:
         assert d.segments == ["A retired one", "Austin bakers"]
 
     def test_contact_without_anything(self, ws: Workspace) -> None:
-        d = ws.contact(3)
+        d = ws.contacts.detail(3)
         assert d.name == "Cleo Ana-Maria"
         assert (d.events, d.order_count, d.order_total, d.segments) == ([], 0, 0.0, [])
 
     def test_missing_contact(self, ws: Workspace) -> None:
         with pytest.raises(NotFoundError, match="no contact with id 99"):
-            ws.contact(99)
+            ws.contacts.detail(99)
 
 
 class TestSummary:
@@ -176,11 +185,14 @@ class TestSummary:
 
 def test_fields_lists_core_fields(ws: Workspace) -> None:
     fields = ws.fields()
-    assert fields[0] == {
+    assert fields[0] == FieldInfo(
+        "email", "Email", "text", "core", "Email address, trimmed and lower-cased"
+    )
+    assert fields[0].to_json() == {
         "name": "email",
         "label": "Email",
         "type": "text",
         "origin": "core",
         "description": "Email address, trimmed and lower-cased",
     }
-    assert {f["name"]: f["type"] for f in fields}["country"] == "category"
+    assert {f.name: f.type for f in fields}["country"] == "category"

@@ -1,4 +1,5 @@
-"""Contact values shared by every reader: rows of the browser, one contact in full, paging.
+"""Contact values shared by every reader: rows of the browser, one contact in full, records
+for JSON, paging.
 
 Free of database imports, so that the app can show contacts before SQLAlchemy has loaded.
 """
@@ -6,7 +7,7 @@ Free of database imports, so that the app can show contacts before SQLAlchemy ha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 SEARCH_COLUMNS = ("first_name", "last_name", "email", "company", "external_id")
@@ -57,6 +58,25 @@ class ContactDetail:
     def name(self) -> str:
         parts = (self.fields.get("first_name"), self.fields.get("last_name"))
         return " ".join(p for p in parts if p) or self.fields.get("email") or f"#{self.id}"
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """One contact with every field, as ``segdesk contacts --json`` prints it: ``fields`` has
+    the core fields by name (in ``CORE_FIELDS`` order), ``attributes`` the custom ones."""
+
+    id: int
+    fields: dict[str, Any]
+    attributes: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """One object keyed by field name; a custom field never hides a core one."""
+        record: dict[str, Any] = {"id": self.id}
+        for name, value in self.fields.items():
+            record[name] = value.isoformat() if isinstance(value, datetime | date) else value
+        for name, value in self.attributes.items():
+            record.setdefault(name, value)
+        return record
 
 
 def search_words(text: str | None) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
@@ -11,6 +10,7 @@ from segdesk.contact_values import (
     LIST_COLUMNS,
     SEARCH_COLUMNS,
     ContactDetail,
+    ContactRecord,
     ContactRow,
     EventLine,
     page_window,
@@ -62,30 +62,24 @@ def contacts_page(
 
 def contact_records(
     conn: Connection, search: str | None = None, limit: int | None = None
-) -> list[dict[str, Any]]:
-    """Contacts as plain objects keyed by field name (custom fields by their own names)."""
+) -> list[ContactRecord]:
+    """Contacts with every field, in id order (custom fields by their own names)."""
     query = select(contact).order_by(contact.c.id)
     condition = search_condition(search)
     if condition is not None:
         query = query.where(condition)
     if limit is not None:
         query = query.limit(limit)
-    return [_record(row._mapping) for row in conn.execute(query)]
+    return [contact_record(row._mapping) for row in conn.execute(query)]
 
 
-def _record(row: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {"id": row["id"]}
-    for name in CORE_FIELD_NAMES:
-        record[name] = _plain(row[name])
-    for name, value in (row["attributes"] or {}).items():
-        record.setdefault(name, value)
-    return record
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
+def contact_record(row: Any) -> ContactRecord:
+    """A ``contact`` row (its mapping) as a record."""
+    return ContactRecord(
+        id=row["id"],
+        fields={name: row[name] for name in CORE_FIELD_NAMES},
+        attributes=dict(row["attributes"] or {}),
+    )
 
 
 def contact_detail(conn: Connection, contact_id: int) -> ContactDetail | None:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from collections.abc import Mapping as MappingABC
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from segdesk.contact_values import ContactRecord
     from segdesk.ingest.import_report import ImportReport
     from segdesk.ingest.mapping import Mapping
     from segdesk.jobs import Progress
@@ -94,19 +95,19 @@ def _one_line(value: str) -> str:
     return _SEPARATORS.sub(" ", value)
 
 
-def print_contacts(title: str, records: Sequence[MappingABC[str, Any]]) -> None:
-    """Contact records (as ``Workspace.contact_records`` gives them) as a table."""
+def print_contacts(title: str, records: Sequence[ContactRecord]) -> None:
+    """Contact records (as ``ws.contacts.records`` gives them) as a table."""
     print_table(
         title,
         ["email", "name", "company", "city", "country", "consent"],
         [
             [
-                r["email"] or "",
-                " ".join(filter(None, [r["first_name"], r["last_name"]])),
-                r["company"] or "",
-                r["city"] or "",
-                r["country"] or "",
-                r["consent"],
+                r.fields["email"] or "",
+                " ".join(filter(None, [r.fields["first_name"], r.fields["last_name"]])),
+                r.fields["company"] or "",
+                r.fields["city"] or "",
+                r.fields["country"] or "",
+                r.fields["consent"],
             ]
             for r in records
         ],

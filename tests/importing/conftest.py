@@ -43,15 +43,15 @@ def run(ws: Workspace, tmp_path: Path) -> Callable[..., ImportReport]:
     def _run(
         path: Path, target: str = "contacts", maps: tuple[str, ...] = (), **options: Any
     ) -> ImportReport:
-        shape = ws.inspect_import(path)
-        mapping = ws.suggest_mapping(shape, target)  # type: ignore[arg-type]
+        shape = ws.imports.inspect(path)
+        mapping = ws.imports.suggest_mapping(shape, target)  # type: ignore[arg-type]
         if maps:
             mapping = mapping.with_overrides(
                 maps,
                 samples={n: shape.column_values(i) for i, n in enumerate(shape.header)},
-                custom_fields=ws.custom_fields(),
+                custom_fields=ws.imports.custom_fields(),
             )
-        report = ws.run_import(
+        report = ws.imports.run(
             shape,
             mapping,
             ImportOptions(target=target, **options),  # type: ignore[arg-type]

@@ -233,7 +233,7 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(tmp_path: Path) -> Non
     assert snapshot(db) == before
     assert integrity(db) == ["ok"]
     with Workspace.open(db) as ws:
-        assert ws.imports() == []
+        assert ws.imports.history() == []
         with ws.engine.connect() as conn:
             stored = conn.execute(select(Contact.__table__).order_by(Contact.id)).all()
             orders = conn.execute(select(Event.__table__).order_by(Event.id)).all()
@@ -249,7 +249,7 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(tmp_path: Path) -> Non
         ]
         assert [(e.contact_id, e.amount) for e in orders] == [(1, 42.5), (1, 7.0), (2, 19.99)]
         assert from_file == 0
-        assert "plan" not in ws.custom_fields()
+        assert "plan" not in ws.imports.custom_fields()
     assert not rejects.exists()
 
 
@@ -273,9 +273,9 @@ WRITERS: dict[str, type[ContactWriter] | type[EventWriter]] = {
 
 
 def _import(ws: Workspace, path: Path, target: str, rejects: Path, **kwargs: Any) -> ImportReport:
-    shape = ws.inspect_import(path)
-    mapping = ws.suggest_mapping(shape, target)  # type: ignore[arg-type]
-    return ws.run_import(
+    shape = ws.imports.inspect(path)
+    mapping = ws.imports.suggest_mapping(shape, target)  # type: ignore[arg-type]
+    return ws.imports.run(
         shape,
         mapping,
         ImportOptions(target=target),
@@ -292,13 +292,13 @@ def _unchanged_and_usable(ws: Workspace, db: Path, target: str, before: dict, tm
     """Nothing of the run is left, not even its rejects file, and the next import works."""
     assert snapshot(db) == before
     assert integrity(db) == ["ok"]
-    assert ws.imports() == []
+    assert ws.imports.history() == []
     assert _rejects_left(tmp / "rejects") == []
     again = _import(
         ws, FILES[target](tmp / f"again-{target}.csv", 20), target, tmp / "rejects" / "again.csv"
     )
     assert (again.read, again.rejected, again.inserted + again.updated) == (20, 1, 19)
-    assert [run.id for run in ws.imports()] == [again.batch_id]
+    assert [run.id for run in ws.imports.history()] == [again.batch_id]
 
 
 @pytest.mark.parametrize("target", ["contacts", "events"])

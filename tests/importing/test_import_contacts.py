@@ -64,7 +64,7 @@ class TestExports:
         ben = stored["ben@example.org"]
         assert ben["phone"] == "=1+2"  # formula-like text is kept exactly
         assert ben["attributes"]["notes"] == "=note"  # our own export's ' is removed
-        types = {f["name"]: f["type"] for f in ws.fields() if f["origin"] == "custom"}
+        types = {f.name: f.type for f in ws.fields() if f.origin == "custom"}
         assert types["optin_time"] == "date"
         assert types["member_rating"] == "number"
 
@@ -271,7 +271,7 @@ class TestRuns:
         path = write("people.csv", TestIdentity.FILE)
         dry = run(path, dry_run=True)
         assert (contacts(ws), batches(ws), dry.batch_id) == ([], 0, None)
-        assert ws.custom_fields() == {}
+        assert ws.imports.custom_fields() == {}
         real = run(path)
         assert (dry.read, dry.inserted, dry.updated, dry.unchanged, dry.rejected) == (
             real.read,
@@ -286,8 +286,8 @@ class TestRuns:
             write("one.csv", "Kundennummer,Mail\n1,a@example.com\n"),
             maps=("Kundennummer=external_id", "Mail=email"),
         )
-        shape = ws.inspect_import(write("two.csv", "Kundennummer,Mail\n2,b@example.com\n"))
-        mapping = ws.suggest_mapping(shape, "contacts")
+        shape = ws.imports.inspect(write("two.csv", "Kundennummer,Mail\n2,b@example.com\n"))
+        mapping = ws.imports.suggest_mapping(shape, "contacts")
         assert {c.source: c.field for c in mapping.columns} == {
             "Kundennummer": "external_id",
             "Mail": "email",

@@ -12,7 +12,7 @@ from tests.importing.conftest import contacts, events
 def test_history_lists_runs_newest_first(ws, write, run) -> None:
     run(write("a.csv", "email\na@example.com\n"))
     run(write("b.csv", "email\nb@example.com\nbad\n"))
-    [second, first] = ws.imports()
+    [second, first] = ws.imports.history()
     assert (second.file_name, second.read, second.inserted, second.rejected) == ("b.csv", 2, 1, 1)
     assert (first.id, first.status, first.target) == (1, "done", "contacts")
 
@@ -39,12 +39,12 @@ def test_undo_contacts_import_restores_everything(ws, write, run) -> None:
         )
     )
     assert (report.inserted, report.updated) == (1, 1)
-    result = ws.undo_import(report.batch_id)
+    result = ws.imports.undo(report.batch_id)
     assert (result.contacts_removed, result.contacts_restored, result.events_removed) == (1, 1, 0)
     assert contacts(ws) == before
-    assert ws.imports()[0].status == "undone"
+    assert ws.imports.history()[0].status == "undone"
     with pytest.raises(UserError, match=r"import \d+ is undone already"):
-        ws.undo_import(report.batch_id)
+        ws.imports.undo(report.batch_id)
 
 
 def test_undo_events_import_removes_events_and_created_contacts(ws, write, run) -> None:
@@ -58,7 +58,7 @@ def test_undo_events_import_removes_events_and_created_contacts(ws, write, run) 
         maps=("date=occurred_at",),
     )
     assert (report.inserted, report.contacts_created) == (2, 1)
-    result = ws.undo_import(report.batch_id)
+    result = ws.imports.undo(report.batch_id)
     assert (result.events_removed, result.contacts_removed) == (2, 1)
     assert events(ws) == []
     assert [c["email"] for c in contacts(ws)] == ["fay@example.com"]
@@ -72,15 +72,15 @@ def test_undo_refused_when_a_later_import_depends_on_it(ws, write, run) -> None:
         maps=("date=occurred_at",),
     )
     with pytest.raises(UserError, match=f"import {later.batch_id} added events to"):
-        ws.undo_import(first.batch_id)
-    ws.undo_import(later.batch_id)
-    ws.undo_import(first.batch_id)
+        ws.imports.undo(first.batch_id)
+    ws.imports.undo(later.batch_id)
+    ws.imports.undo(first.batch_id)
     assert contacts(ws) == []
 
 
 def test_undo_unknown_import(ws) -> None:
     with pytest.raises(NotFoundError, match="no import with id 42"):
-        ws.undo_import(42)
+        ws.imports.undo(42)
 
 
 def test_home_alerts_come_from_the_last_import(ws, write, run) -> None:

@@ -7,12 +7,11 @@ import pytest
 from segdesk.cli import main
 from segdesk.errors import UserError
 from segdesk.ingest.history import UndoReport
-from segdesk.ingest.import_report import Quality
+from segdesk.ingest.import_report import Quality, default_rejects_path
 from segdesk.ingest.mapping import date_writing, describe_type, suggest_mapping
 from segdesk.ingest.values import ColumnType
 from segdesk.output import column_lines
 from segdesk.wording import count, undo_summary
-from segdesk.workspace import default_rejects_path
 
 
 @pytest.mark.parametrize(
@@ -84,13 +83,13 @@ def test_counts_in_words() -> None:
 
 def test_events_are_not_given_the_contacts_custom_fields(ws, write, run) -> None:
     run(write("people.csv", "email,tier\na@example.com,gold\n"))
-    assert ws.custom_fields() == {"tier": "text"}
+    assert ws.imports.custom_fields() == {"tier": "text"}
     orders = write("orders.csv", "email,date,tier\na@example.com,2024-01-02,1\n")
-    events = ws.suggest_mapping(ws.inspect_import(orders), "events")
+    events = ws.imports.suggest_mapping(ws.imports.inspect(orders), "events")
     tier = events.column("tier")
     assert tier.reason.startswith("new custom field")
     assert tier.type.kind == "number"  # typed from its own values, not the contacts' field
-    contacts = ws.suggest_mapping(ws.inspect_import(orders), "contacts")
+    contacts = ws.imports.suggest_mapping(ws.imports.inspect(orders), "contacts")
     assert contacts.column("tier").reason == "existing custom field"
 
 

@@ -18,20 +18,22 @@ RULES = {
 
 def test_verdict_equals_membership_for_every_contact(ws: Workspace) -> None:
     for name, rule in RULES.items():
-        ws.create_segment(name, rule, today=TODAY)
-    ws.pin_contact("mixed", "C001", "include")
-    ws.pin_contact("mixed", "C002", "exclude")
-    ws.refresh_segments(today=TODAY)
+        ws.segments.create(name, rule, today=TODAY)
+    ws.segments.pin("mixed", "C001", "include")
+    ws.segments.pin("mixed", "C002", "exclude")
+    ws.segments.refresh(today=TODAY)
     for name in RULES:
         stored = members(ws, name)
-        verdicts = {cid for cid in range(1, 41) if ws.explain(name, f"id:{cid}", TODAY).verdict}
+        verdicts = {
+            cid for cid in range(1, 41) if ws.segments.explain(name, f"id:{cid}", TODAY).verdict
+        }
         assert verdicts == stored, name
         assert 0 < len(stored) < 40, name  # each rule splits the shop
 
 
 def test_conditions_with_values(ws: Workspace) -> None:
-    ws.create_segment("repeat", RULES["repeat"], today=TODAY)
-    found = ws.explain("repeat", "person5@example.com", TODAY)
+    ws.segments.create("repeat", RULES["repeat"], today=TODAY)
+    found = ws.segments.explain("repeat", "person5@example.com", TODAY)
     data = found.to_json()
     assert data["rule"]["kind"] == "or"
     texts = [(i["text"], i["value"]) for i in data["rule"]["items"]]
@@ -42,10 +44,10 @@ def test_conditions_with_values(ws: Workspace) -> None:
 
 
 def test_field_value_missing_and_pin_override(ws: Workspace) -> None:
-    ws.create_segment("Boston", 'city = "Boston"', today=TODAY)
-    ws.pin_contact("Boston", "C003", "include", note="moved there")
-    found = ws.explain("Boston", "C003", TODAY)
-    city = ws.contact(3).fields["city"]
+    ws.segments.create("Boston", 'city = "Boston"', today=TODAY)
+    ws.segments.pin("Boston", "C003", "include", note="moved there")
+    found = ws.segments.explain("Boston", "C003", TODAY)
+    city = ws.contacts.detail(3).fields["city"]
     shown = "missing" if not (city or "").strip() else f'"{city}"'
     assert found.rule is not None and found.rule.value == f"city = {shown}"
     assert found.pin == "include" and found.verdict is True
@@ -54,9 +56,9 @@ def test_field_value_missing_and_pin_override(ws: Workspace) -> None:
 
 
 def test_static_segment_says_it_is_a_list(ws: Workspace) -> None:
-    ws.create_static_segment("Picked", contacts=["C001"])
-    inside = ws.explain("Picked", "C001", TODAY)
-    outside = ws.explain("Picked", "C002", TODAY)
+    ws.segments.create_static("Picked", contacts=["C001"])
+    inside = ws.segments.explain("Picked", "C001", TODAY)
+    outside = ws.segments.explain("Picked", "C002", TODAY)
     assert (inside.verdict, outside.verdict) == (True, False)
     assert inside.reasons == [
         "in the frozen list (made from a list of contacts); "
@@ -66,15 +68,15 @@ def test_static_segment_says_it_is_a_list(ws: Workspace) -> None:
 
 @pytest.mark.parametrize("ref", ["person7@example.com", "C007", "7", "id:7"])
 def test_contact_by_email_external_id_or_id(ws: Workspace, ref: str) -> None:
-    ws.create_segment("US", 'country = "US"', today=TODAY)
-    assert ws.explain("US", ref, TODAY).contact_id == 7
+    ws.segments.create("US", 'country = "US"', today=TODAY)
+    assert ws.segments.explain("US", ref, TODAY).contact_id == 7
 
 
 def test_model_segment_names_the_scheme(ws: Workspace) -> None:
-    ws.run_rfm(TODAY, save=True)
+    ws.models.run_rfm(TODAY, save=True)
     champions = members(ws, "Champions")
     someone = min(champions)
-    found = ws.explain("Champions", f"id:{someone}", TODAY)
+    found = ws.segments.explain("Champions", f"id:{someone}", TODAY)
     assert found.verdict is True
     assert found.reasons[0] == (
         f'member of the rfm scheme\'s "Champions" as of {TODAY.isoformat()}'
@@ -82,19 +84,19 @@ def test_model_segment_names_the_scheme(ws: Workspace) -> None:
 
 
 def test_model_condition_names_the_contacts_model_segment(ws: Workspace) -> None:
-    ws.run_rfm(TODAY, save=True)
-    ws.create_segment("Champs", 'rfm = "Champions"', today=TODAY)
+    ws.models.run_rfm(TODAY, save=True)
+    ws.segments.create("Champs", 'rfm = "Champions"', today=TODAY)
     hibernating = min(members(ws, "Hibernating"))
-    found = ws.explain("Champs", f"id:{hibernating}", TODAY)
+    found = ws.segments.explain("Champs", f"id:{hibernating}", TODAY)
     assert found.rule is not None
     assert (found.rule.held, found.rule.value) == (False, 'rfm = "Hibernating"')
 
 
 def test_rfm_scores_are_the_models(ws: Workspace) -> None:
-    result = ws.run_rfm(TODAY, save=True)
+    result = ws.models.run_rfm(TODAY, save=True)
     scored = result.contacts.set_index("contact_id")
     for cid in scored.index:
-        found = ws.explain(str(scored.loc[cid, "segment"]), f"id:{cid}", TODAY)
+        found = ws.segments.explain(str(scored.loc[cid, "segment"]), f"id:{cid}", TODAY)
         r, f, m = (int(scored.loc[cid, k]) for k in ("r", "f", "m"))
         assert found.verdict is True
         assert found.reasons[-1].endswith(f"RFM scores r={r}, f={f}, m={m}"), cid

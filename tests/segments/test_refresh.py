@@ -50,7 +50,7 @@ RULES = {
 
 def test_counts_match_pandas(ws: Workspace) -> None:
     for name, rule in RULES.items():
-        ws.create_segment(name, rule, today=TODAY)
+        ws.segments.create(name, rule, today=TODAY)
     add_contacts(
         ws.engine,
         [{"id": 60, "email": "late@example.com", "country": "US", "attributes": {"plan": "pro"}}],
@@ -63,7 +63,7 @@ def test_counts_match_pandas(ws: Workspace) -> None:
             (dt.datetime(2025, 2, 21, tzinfo=dt.UTC), 1.0),
         ],
     )
-    result = ws.refresh_segments(today=TODAY)
+    result = ws.segments.refresh(today=TODAY)
     want = expected(ws)
     assert {n: members(ws, n) for n in RULES} == want
     assert result.counts == {n: len(ids) for n, ids in want.items()}
@@ -73,12 +73,12 @@ def test_counts_match_pandas(ws: Workspace) -> None:
 
 
 def test_dependants_come_after_what_they_name(ws: Workspace) -> None:
-    ws.create_segment("Z US", 'country = "US"', today=TODAY)
-    ws.create_segment("A buyers", 'in segment "Z US" and orders.count >= 1', today=TODAY)
+    ws.segments.create("Z US", 'country = "US"', today=TODAY)
+    ws.segments.create("A buyers", 'in segment "Z US" and orders.count >= 1', today=TODAY)
     add_contacts(ws.engine, [{"id": 61, "email": "n@example.com", "country": "US"}])
     add_orders(ws.engine, 61, [(dt.datetime(2025, 1, 5, tzinfo=dt.UTC), 20.0)])
     seen: list[tuple[int, int, str]] = []
-    ws.refresh_segments(today=TODAY, progress=lambda d, t, n: seen.append((d, t, n)))
+    ws.segments.refresh(today=TODAY, progress=lambda d, t, n: seen.append((d, t, n)))
     assert seen == [(1, 2, "Z US"), (2, 2, "A buyers")]
     buyers = set(orders_frame(ws)["contact_id"])
     us = set(contacts_frame(ws).query("country.str.strip().str.lower() == 'us'")["id"])
@@ -87,28 +87,28 @@ def test_dependants_come_after_what_they_name(ws: Workspace) -> None:
 
 
 def test_a_chain_is_refreshed_from_its_root(ws: Workspace) -> None:
-    ws.create_segment("c", 'country = "US"', today=TODAY)
-    ws.create_segment("b", 'in segment "C" and orders.count >= 1', today=TODAY)
-    ws.create_segment("a", 'in segment "b" or in segment "c"', today=TODAY)
-    ws.create_segment("d", "orders.count >= 1", today=TODAY)
+    ws.segments.create("c", 'country = "US"', today=TODAY)
+    ws.segments.create("b", 'in segment "C" and orders.count >= 1', today=TODAY)
+    ws.segments.create("a", 'in segment "b" or in segment "c"', today=TODAY)
+    ws.segments.create("d", "orders.count >= 1", today=TODAY)
     seen: list[str] = []
-    ws.refresh_segments(today=TODAY, progress=lambda d, t, n: seen.append(n))
+    ws.segments.refresh(today=TODAY, progress=lambda d, t, n: seen.append(n))
     assert seen == ["c", "d", "b", "a"]
 
 
 def test_refreshing_one_segment_reads_the_others_as_they_are(ws: Workspace) -> None:
-    ws.create_segment("Z US", 'country = "US"', today=TODAY)
-    ws.create_segment("A buyers", 'in segment "Z US" and orders.count >= 1', today=TODAY)
+    ws.segments.create("Z US", 'country = "US"', today=TODAY)
+    ws.segments.create("A buyers", 'in segment "Z US" and orders.count >= 1', today=TODAY)
     add_contacts(ws.engine, [{"id": 61, "email": "n@example.com", "country": "US"}])
     add_orders(ws.engine, 61, [(dt.datetime(2025, 1, 5, tzinfo=dt.UTC), 20.0)])
-    result = ws.refresh_segments("A buyers", today=TODAY)
+    result = ws.segments.refresh("A buyers", today=TODAY)
     assert list(result.counts) == ["A buyers"]
     assert 61 not in members(ws, "Z US") | members(ws, "A buyers")
 
 
 def test_cancel_leaves_everything_as_it_was(ws: Workspace) -> None:
-    ws.create_segment("US", 'country = "US"', today=TODAY)
-    ws.create_segment("big", "orders.total > 300", today=TODAY)
+    ws.segments.create("US", 'country = "US"', today=TODAY)
+    ws.segments.create("big", "orders.total > 300", today=TODAY)
     add_contacts(ws.engine, [{"id": 62, "email": "c@example.com", "country": "US"}])
     before = (
         table(ws, "SELECT * FROM segment_member ORDER BY 1, 2"),
@@ -116,7 +116,7 @@ def test_cancel_leaves_everything_as_it_was(ws: Workspace) -> None:
     )
     calls: list[str] = []
     with pytest.raises(Cancelled):
-        ws.refresh_segments(
+        ws.segments.refresh(
             today=TODAY, progress=lambda d, t, n: calls.append(n), cancelled=lambda: bool(calls)
         )
     assert calls == ["US"]  # the first segment was refreshed, then rolled back
@@ -128,33 +128,33 @@ def test_cancel_leaves_everything_as_it_was(ws: Workspace) -> None:
 
 
 def test_retired_segments_are_left_alone_drafts_are_not(ws: Workspace) -> None:
-    ws.create_segment("US", 'country = "US"', today=TODAY)
-    ws.create_segment("Draft US", 'country = "US"', today=TODAY, status="draft")
-    ws.set_segment_status("US", "retired")
+    ws.segments.create("US", 'country = "US"', today=TODAY)
+    ws.segments.create("Draft US", 'country = "US"', today=TODAY, status="draft")
+    ws.segments.set_status("US", "retired")
     before = members(ws, "US")
     add_contacts(ws.engine, [{"id": 63, "email": "r@example.com", "country": "US"}])
-    result = ws.refresh_segments(today=TODAY)
+    result = ws.segments.refresh(today=TODAY)
     assert list(result.counts) == ["Draft US"]
     assert members(ws, "US") == before
     assert 63 in members(ws, "Draft US")
 
 
 def test_staying_members_keep_the_time_they_joined(ws: Workspace) -> None:
-    ws.create_segment("US", 'country = "US"', today=TODAY)
+    ws.segments.create("US", 'country = "US"', today=TODAY)
     first = dict(table(ws, "SELECT contact_id, joined_at FROM segment_member"))
     add_contacts(ws.engine, [{"id": 64, "email": "j@example.com", "country": "US"}])
-    ws.refresh_segments(today=TODAY)
+    ws.segments.refresh(today=TODAY)
     second = dict(table(ws, "SELECT contact_id, joined_at FROM segment_member"))
     assert {k: second[k] for k in first} == first
     assert second[64] > max(first.values())
 
 
 def test_models_run_again_before_the_rules(ws: Workspace) -> None:
-    ws.run_rfm(TODAY, save=True)
-    ws.create_segment("Champions US", 'rfm = "Champions" and country = "US"', today=TODAY)
+    ws.models.run_rfm(TODAY, save=True)
+    ws.segments.create("Champions US", 'rfm = "Champions" and country = "US"', today=TODAY)
     later = TODAY + dt.timedelta(days=200)
     seen: list[str] = []
-    result = ws.refresh_segments(today=later, progress=lambda d, t, n: seen.append(n))
+    result = ws.segments.refresh(today=later, progress=lambda d, t, n: seen.append(n))
     assert seen == ["rfm", "Champions US"]
     assert result.schemes == ["rfm"]
     assert table(ws, "SELECT as_of FROM model_run ORDER BY id") == [
@@ -169,9 +169,9 @@ class TestAfterImport:
     def _import(self, ws: Workspace, tmp_path: Path, dry_run: bool = False) -> dict:
         path = tmp_path / "more.csv"
         path.write_text("email,country\nnew1@example.com,US\nnew2@example.com,FR\n")
-        shape = ws.inspect_import(path)
-        mapping = ws.suggest_mapping(shape, "contacts")
-        report = ws.run_import(
+        shape = ws.imports.inspect(path)
+        mapping = ws.imports.suggest_mapping(shape, "contacts")
+        report = ws.imports.run(
             shape,
             mapping,
             ImportOptions(target="contacts", dry_run=dry_run),
@@ -180,8 +180,8 @@ class TestAfterImport:
         return report.to_json()
 
     def test_segments_follow_an_import(self, ws: Workspace, tmp_path: Path) -> None:
-        ws.create_segment("US", 'country = "US"', today=dt.date.today())
-        ws.create_static_segment("Picked", contacts=["C001"])
+        ws.segments.create("US", 'country = "US"', today=dt.date.today())
+        ws.segments.create_static("Picked", contacts=["C001"])
         before = members(ws, "US")
         report = self._import(ws, tmp_path)
         assert report["segments_refreshed"] == 1
@@ -190,12 +190,12 @@ class TestAfterImport:
         assert members(ws, "US") == before | {new_id}
 
     def test_an_undo_takes_the_segments_and_lists_back(self, ws: Workspace, tmp_path: Path) -> None:
-        ws.create_segment("US", 'country = "US"', today=dt.date.today())
+        ws.segments.create("US", 'country = "US"', today=dt.date.today())
         before = members(ws, "US")
         report = self._import(ws, tmp_path)
-        ws.create_static_segment("Picked", contacts=["C001", "new1@example.com"])
+        ws.segments.create_static("Picked", contacts=["C001", "new1@example.com"])
         assert len(members(ws, "US")) == len(before) + 1
-        result = ws.undo_import(report["batch_id"])
+        result = ws.imports.undo(report["batch_id"])
         assert (result.contacts_removed, result.segments_refreshed) == (2, 1)
         assert members(ws, "US") == before
         sizes = dict(table(ws, "SELECT name, member_count FROM segment"))
@@ -206,7 +206,7 @@ class TestAfterImport:
         )
 
     def test_a_broken_segment_does_not_undo_the_import(self, ws: Workspace, tmp_path: Path) -> None:
-        ws.create_segment("Pro", 'plan = "pro"', today=TODAY)
+        ws.segments.create("Pro", 'plan = "pro"', today=TODAY)
         with ws.engine.begin() as conn:
             conn.execute(text("DELETE FROM field WHERE name = 'plan'"))
         report = self._import(ws, tmp_path)
@@ -214,7 +214,7 @@ class TestAfterImport:
         assert report["decisions"][-1].startswith(
             'segments were not refreshed: cannot refresh "Pro": unknown field "plan"'
         )
-        undone = ws.undo_import(report["batch_id"])
+        undone = ws.imports.undo(report["batch_id"])
         assert (undone.contacts_removed, undone.segments_refreshed) == (2, 0)
         assert undo_summary(undone).startswith(
             "Undid import 1: removed 2 contacts. Segments were not refreshed: "
@@ -222,7 +222,7 @@ class TestAfterImport:
         )
 
     def test_dry_run_refreshes_nothing(self, ws: Workspace, tmp_path: Path) -> None:
-        ws.create_segment("US", 'country = "US"', today=TODAY)
+        ws.segments.create("US", 'country = "US"', today=TODAY)
         assert "segments_refreshed" not in self._import(ws, tmp_path, dry_run=True)
 
     def test_no_segments(self, tmp_path: Path) -> None:

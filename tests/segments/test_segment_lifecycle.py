@@ -23,7 +23,7 @@ def rows(ws: Workspace, sql: str, **params: object) -> list[tuple]:
 
 class TestCreate:
     def test_members_computed_and_version_one(self, ws: Workspace) -> None:
-        info = ws.create_segment("US", 'country = "US"', today=TODAY)
+        info = ws.segments.create("US", 'country = "US"', today=TODAY)
         assert members(ws, "US") == us_ids(ws)
         assert (info.kind, info.status, info.version, info.count) == (
             "rule",
@@ -36,33 +36,33 @@ class TestCreate:
         ]
 
     def test_canonical_text_is_stored(self, ws: Workspace) -> None:
-        info = ws.create_segment("Pro", "PLAN = 'pro'  AND  not city = 'Boston'", today=TODAY)
+        info = ws.segments.create("Pro", "PLAN = 'pro'  AND  not city = 'Boston'", today=TODAY)
         assert info.rule == 'plan = "pro" and not (city = "Boston")'
 
     def test_name_taken_ignoring_case(self, ws: Workspace) -> None:
-        ws.create_segment("VIP", "orders.count >= 3", today=TODAY)
+        ws.segments.create("VIP", "orders.count >= 3", today=TODAY)
         with pytest.raises(UserError, match='already a segment called "VIP"'):
-            ws.create_segment("vip ", "orders.count >= 1", today=TODAY)
+            ws.segments.create("vip ", "orders.count >= 1", today=TODAY)
 
     def test_bad_rule_names_the_column(self, ws: Workspace) -> None:
         with pytest.raises(RuleError) as caught:
-            ws.create_segment("X", 'contry = "US"', today=TODAY)
+            ws.segments.create("X", 'contry = "US"', today=TODAY)
         assert caught.value.column == 1
-        assert ws.segments() == []
+        assert ws.segments.all() == []
 
     def test_unknown_segment_refused(self, ws: Workspace) -> None:
         with pytest.raises(RuleError, match='no segment called "Nope"'):
-            ws.create_segment("X", 'in segment "Nope"', today=TODAY)
+            ws.segments.create("X", 'in segment "Nope"', today=TODAY)
 
     def test_self_reference_refused(self, ws: Workspace) -> None:
         with pytest.raises(UserError, match='"X" → "X"'):
-            ws.create_segment("X", 'in segment "X"', today=TODAY)
+            ws.segments.create("X", 'in segment "X"', today=TODAY)
 
 
 class TestEdit:
     def test_new_version_with_reason_and_new_members(self, ws: Workspace) -> None:
-        ws.create_segment("Buyers", "orders.count >= 1", today=TODAY)
-        info = ws.edit_segment("Buyers", "orders.count >= 2", "only repeat buyers", today=TODAY)
+        ws.segments.create("Buyers", "orders.count >= 1", today=TODAY)
+        info = ws.segments.edit("Buyers", "orders.count >= 2", "only repeat buyers", today=TODAY)
         counts = orders_frame(ws).groupby("contact_id").size()
         assert members(ws, "Buyers") == set(counts[counts >= 2].index)
         assert info.version == 2
@@ -72,66 +72,66 @@ class TestEdit:
         ]
 
     def test_reason_required_and_same_rule_refused(self, ws: Workspace) -> None:
-        ws.create_segment("Buyers", "orders.count >= 1", today=TODAY)
+        ws.segments.create("Buyers", "orders.count >= 1", today=TODAY)
         with pytest.raises(UserError, match="say why"):
-            ws.edit_segment("Buyers", "orders.count >= 2", " ", today=TODAY)
+            ws.segments.edit("Buyers", "orders.count >= 2", " ", today=TODAY)
         with pytest.raises(UserError, match="already"):
-            ws.edit_segment("Buyers", "orders.count>=1", "same", today=TODAY)
+            ws.segments.edit("Buyers", "orders.count>=1", "same", today=TODAY)
 
     def test_cycle_through_another_segment_refused(self, ws: Workspace) -> None:
-        ws.create_segment("A", 'country = "US"', today=TODAY)
-        ws.create_segment("B", 'in segment "A" and orders.count >= 1', today=TODAY)
+        ws.segments.create("A", 'country = "US"', today=TODAY)
+        ws.segments.create("B", 'in segment "A" and orders.count >= 1', today=TODAY)
         with pytest.raises(UserError, match='"A" → "B" → "A"'):
-            ws.edit_segment("A", 'in segment "B"', "loop", today=TODAY)
+            ws.segments.edit("A", 'in segment "B"', "loop", today=TODAY)
 
 
 class TestRenameRetireDelete:
     def test_rename_rewrites_rules_that_name_it(self, ws: Workspace) -> None:
-        ws.create_segment("A", 'country = "US"', today=TODAY)
-        ws.create_segment("B", 'in segment "a" and orders.count >= 1', today=TODAY)
-        ws.rename_segment("A", "Americans")
-        detail = ws.segment_detail("B")
-        assert detail["rule"] == 'in segment "Americans" and orders.count >= 1'
-        assert [v["reason"] for v in detail["versions"]] == [
+        ws.segments.create("A", 'country = "US"', today=TODAY)
+        ws.segments.create("B", 'in segment "a" and orders.count >= 1', today=TODAY)
+        ws.segments.rename("A", "Americans")
+        detail = ws.segments.detail("B")
+        assert detail.info.rule == 'in segment "Americans" and orders.count >= 1'
+        assert [v.reason for v in detail.versions] == [
             "created",
             'segment "A" renamed to "Americans"',
         ]
         assert members(ws, "Americans") == us_ids(ws)
 
     def test_retire_refused_while_used_then_allowed(self, ws: Workspace) -> None:
-        ws.create_segment("A", 'country = "US"', today=TODAY)
-        ws.create_segment("B", 'in segment "A"', today=TODAY)
+        ws.segments.create("A", 'country = "US"', today=TODAY)
+        ws.segments.create("B", 'in segment "A"', today=TODAY)
         with pytest.raises(UserError, match='"A" cannot be retired: "B" uses it'):
-            ws.set_segment_status("A", "retired")
-        ws.set_segment_status("B", "retired")
-        assert ws.set_segment_status("A", "retired").status == "retired"
+            ws.segments.set_status("A", "retired")
+        ws.segments.set_status("B", "retired")
+        assert ws.segments.set_status("A", "retired").status == "retired"
         assert members(ws, "A") == us_ids(ws)  # a retired segment keeps its members
 
     def test_delete_is_soft_and_frees_the_name(self, ws: Workspace) -> None:
-        segment_id = ws.create_segment("A", 'country = "US"', today=TODAY).id
-        kept = ws.delete_segment("A")
+        segment_id = ws.segments.create("A", 'country = "US"', today=TODAY).id
+        kept = ws.segments.delete("A")
         assert kept == f"A (deleted #{segment_id})"
-        assert [s.name for s in ws.segments()] == []
+        assert [s.name for s in ws.segments.all()] == []
         assert rows(ws, "SELECT count(*) FROM segment_member") == [(0,)]
         assert rows(
             ws, "SELECT count(*) FROM segment_version WHERE segment_id = :i", i=segment_id
         ) == [(1,)]
-        assert ws.create_segment("A", "orders.count >= 1", today=TODAY).version == 1
+        assert ws.segments.create("A", "orders.count >= 1", today=TODAY).version == 1
 
     def test_delete_refused_while_named(self, ws: Workspace) -> None:
-        ws.create_segment("A", 'country = "US"', today=TODAY)
-        ws.create_segment("B", 'in segment "A"', today=TODAY)
-        ws.create_segment("C", 'not (in segment "A")', today=TODAY)
+        ws.segments.create("A", 'country = "US"', today=TODAY)
+        ws.segments.create("B", 'in segment "A"', today=TODAY)
+        ws.segments.create("C", 'not (in segment "A")', today=TODAY)
         with pytest.raises(UserError, match='"A" cannot be deleted: "B" and "C" use it'):
-            ws.delete_segment("A")
+            ws.segments.delete("A")
 
     def test_purge_removes_everything(self, ws: Workspace) -> None:
-        segment_id = ws.create_segment("A", 'country = "US"', today=TODAY).id
-        ws.pin_contact("A", "person1@example.com", "exclude")
+        segment_id = ws.segments.create("A", 'country = "US"', today=TODAY).id
+        ws.segments.pin("A", "person1@example.com", "exclude")
         with pytest.raises(NotFoundError):
-            ws.purge_segment("A")  # only deleted segments can be purged
-        ws.delete_segment("A")
-        ws.purge_segment("A")
+            ws.segments.purge("A")  # only deleted segments can be purged
+        ws.segments.delete("A")
+        ws.segments.purge("A")
         for table in ("segment", "segment_version", "segment_pin", "segment_member"):
             column = "id" if table == "segment" else "segment_id"
             assert rows(ws, f"SELECT count(*) FROM {table} WHERE {column} = :i", i=segment_id) == [
@@ -139,38 +139,36 @@ class TestRenameRetireDelete:
             ]
 
     def test_duplicate_copies_definition_pins_and_playbook(self, ws: Workspace) -> None:
-        ws.create_segment("A", 'country = "US"', today=TODAY)
+        ws.segments.create("A", 'country = "US"', today=TODAY)
         with ws.engine.begin() as conn:
             conn.execute(text("UPDATE segment SET goal = 'grow', channels = '[\"email\"]'"))
-        ws.pin_contact("A", "C002", "include", note="friend")
-        ws.refresh_segments("A", today=TODAY)
-        copy = ws.duplicate_segment("A", "A copy", today=TODAY)
-        detail = ws.segment_detail("A copy")
-        assert (copy.version, detail["rule"], detail["playbook"]) == (
+        ws.segments.pin("A", "C002", "include", note="friend")
+        ws.segments.refresh("A", today=TODAY)
+        copy = ws.segments.duplicate("A", "A copy", today=TODAY)
+        detail = ws.segments.detail("A copy")
+        assert (copy.version, detail.info.rule, detail.playbook) == (
             1,
             'country = "US"',
             {"goal": "grow", "channels": ["email"]},
         )
-        assert [v["reason"] for v in detail["versions"]] == ["copy of A"]
-        assert [(p["contact_id"], p["mode"], p["note"]) for p in detail["pins"]] == [
-            (2, "include", "friend")
-        ]
+        assert [v.reason for v in detail.versions] == ["copy of A"]
+        assert [(p.contact_id, p.mode, p.note) for p in detail.pins] == [(2, "include", "friend")]
         assert members(ws, "A copy") == members(ws, "A") == us_ids(ws) | {2}
 
 
 class TestModelSegments:
     def test_model_segments_renamed_not_edited_or_deleted(self, ws: Workspace) -> None:
-        ws.run_rfm(TODAY, save=True)
+        ws.models.run_rfm(TODAY, save=True)
         with pytest.raises(UserError, match="belongs to the model scheme"):
-            ws.edit_segment("Champions", "orders.count >= 1", "no", today=TODAY)
+            ws.segments.edit("Champions", "orders.count >= 1", "no", today=TODAY)
         with pytest.raises(UserError, match="belongs to the model scheme"):
-            ws.delete_segment("Champions")
-        ws.rename_segment("Champions", "Best")
-        ws.create_segment("Best US", 'rfm = "Champions" and country = "US"', today=TODAY)
+            ws.segments.delete("Champions")
+        ws.segments.rename("Champions", "Best")
+        ws.segments.create("Best US", 'rfm = "Champions" and country = "US"', today=TODAY)
         assert members(ws, "Best US") == members(ws, "Best") & us_ids(ws)
 
     def test_duplicate_of_a_model_segment_is_a_static_list(self, ws: Workspace) -> None:
-        ws.run_rfm(TODAY, save=True)
-        info = ws.duplicate_segment("Hibernating", "Winback list", today=TODAY)
+        ws.models.run_rfm(TODAY, save=True)
+        info = ws.segments.duplicate("Hibernating", "Winback list", today=TODAY)
         assert info.kind == "static"
         assert members(ws, "Winback list") == members(ws, "Hibernating")

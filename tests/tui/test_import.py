@@ -361,7 +361,7 @@ async def test_orders_file_with_kind_and_cancel_leaves_nothing(tmp_path: Path, s
 
         # The import waits at its first cancel check until the test has pressed escape.
         workspace = app.workspace
-        real = workspace.run_import
+        real = workspace.imports.run
         reached, release = threading.Event(), threading.Event()
 
         def gated(shape, mapping, options, **kwargs):  # type: ignore[no-untyped-def]
@@ -374,7 +374,7 @@ async def test_orders_file_with_kind_and_cancel_leaves_nothing(tmp_path: Path, s
 
             return real(shape, mapping, options, **{**kwargs, "cancelled": cancelled})
 
-        workspace.run_import = gated  # type: ignore[method-assign]
+        workspace.imports.run = gated  # type: ignore[method-assign]
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, ImportRunScreen)
         assert await asyncio.to_thread(reached.wait, 10)
@@ -384,12 +384,12 @@ async def test_orders_file_with_kind_and_cancel_leaves_nothing(tmp_path: Path, s
         assert app.screen.state == "cancelled"
         assert "cancelled: nothing was changed" in _text(app, "#run-status")
         with Workspace.open(shop) as ws:
-            assert ws.imports() == []
+            assert ws.imports.history() == []
             with ws.engine.connect() as conn:
                 assert conn.execute(select(Event.__table__)).all() == []
         assert set(_contacts(shop)) == {"ana@example.com"}
 
-        workspace.run_import = real  # type: ignore[method-assign]
+        workspace.imports.run = real  # type: ignore[method-assign]
         await pilot.press("escape", "ctrl+n")  # back to the options, dry run again
         await settle(app, pilot)
         assert "New contacts" in _report(app)
@@ -409,8 +409,10 @@ async def test_undo_that_later_work_depends_on_is_refused_with_the_reason(
     second.write_text("Order,Email,Date\n#2,new@example.com,2024-02-03\n", encoding="utf-8")
     with Workspace.open(shop) as ws:
         for path in (first, second):
-            shape = ws.inspect_import(path)
-            ws.run_import(shape, ws.suggest_mapping(shape, "events"), ImportOptions("events"))
+            shape = ws.imports.inspect(path)
+            ws.imports.run(
+                shape, ws.imports.suggest_mapping(shape, "events"), ImportOptions("events")
+            )
     app = make_app(db=str(shop))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)

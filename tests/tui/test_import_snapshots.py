@@ -65,10 +65,10 @@ def with_history(shop: Path, tmp_path: Path) -> Path:
             ("customers.csv", "contacts"),
             ("orders.csv", "events"),
         ):
-            shape = ws.inspect_import(tmp_path / name)
-            mapping = ws.suggest_mapping(shape, target)  # type: ignore[arg-type]
-            ws.run_import(shape, mapping, ImportOptions(target), rejects=tmp_path / "r.csv")  # type: ignore[arg-type]
-        ws.undo_import(2)
+            shape = ws.imports.inspect(tmp_path / name)
+            mapping = ws.imports.suggest_mapping(shape, target)  # type: ignore[arg-type]
+            ws.imports.run(shape, mapping, ImportOptions(target), rejects=tmp_path / "r.csv")  # type: ignore[arg-type]
+        ws.imports.undo(2)
         table = ImportBatch.__table__
         with ws.engine.begin() as conn:
             for batch_id in (1, 2, 3):

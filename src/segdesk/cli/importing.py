@@ -106,22 +106,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
     )
     with Workspace.open(db_target(args)) as ws:
-        shape = ws.inspect_import(args.file, read)
-        mapping = ws.suggest_mapping(shape, args.target)
+        shape = ws.imports.inspect(args.file, read)
+        mapping = ws.imports.suggest_mapping(shape, args.target)
         samples = {name: shape.column_values(i) for i, name in enumerate(shape.header)}
         if args.map:
             mapping = mapping.with_overrides(
-                args.map, samples=samples, custom_fields=ws.custom_fields()
+                args.map, samples=samples, custom_fields=ws.imports.custom_fields()
             )
         mapping.require_usable(hint=_map_hint(mapping.missing_fields(), shape.header))
         rejects = Path(args.rejects) if args.rejects else None
         if args.json:
-            report = ws.run_import(shape, mapping, options, rejects=rejects)
+            report = ws.imports.run(shape, mapping, options, rejects=rejects)
         else:
             from segdesk.output import progress_bar
 
             with progress_bar(f"Importing {shape.path.name}", sizes=True) as advance:
-                report = ws.run_import(shape, mapping, options, rejects=rejects, progress=advance)
+                report = ws.imports.run(shape, mapping, options, rejects=rejects, progress=advance)
     if args.json:
         print_json(report.to_json())
     else:
@@ -144,7 +144,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
     from segdesk.workspace import Workspace
 
     with Workspace.open(db_target(args)) as ws:
-        runs = ws.imports()
+        runs = ws.imports.history()
     if args.json:
         print_json([run.to_json() for run in runs])
         return EXIT_OK
@@ -176,7 +176,7 @@ def cmd_undo_import(args: argparse.Namespace) -> int:
     from segdesk.workspace import Workspace
 
     with Workspace.open(db_target(args)) as ws:
-        result = ws.undo_import(args.id)
+        result = ws.imports.undo(args.id)
     if args.json:
         print_json(result.to_json())
     else:

@@ -105,14 +105,14 @@ def cmd_fields(args: argparse.Namespace) -> int:
     with Workspace.open(db_target(args)) as ws:
         fields = ws.fields()
     if args.json:
-        print_json(fields)
+        print_json([f.to_json() for f in fields])
         return EXIT_OK
     from segdesk.output import print_table
 
     print_table(
         "Fields",
         ["name", "type", "origin", "description"],
-        [[f["name"], f["type"], f["origin"], f["description"] or ""] for f in fields],
+        [[f.name, f.type, f.origin, f.description or ""] for f in fields],
     )
     return EXIT_OK
 
@@ -122,10 +122,10 @@ def cmd_contacts(args: argparse.Namespace) -> int:
 
     limit = args.limit if args.limit is not None or args.json else 50
     with Workspace.open(db_target(args)) as ws:
-        records = ws.contact_records(search=args.search, limit=limit)
-        total = None if args.json else ws.count_contacts(args.search)
+        records = ws.contacts.records(search=args.search, limit=limit)
+        total = None if args.json else ws.contacts.count_contacts(args.search)
     if args.json:
-        print_json(records)
+        print_json([r.to_json() for r in records])
         return EXIT_OK
     from segdesk.output import print_contacts
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from segdesk.cli.common import EXIT_OK, Parser, db_target, positive_int, print_json
+
+if TYPE_CHECKING:
+    from segdesk.models.run_data import ModelSummary
+    from segdesk.models.runner import LifecycleResult, RfmResult
+    from segdesk.workspace import Workspace
 
 LABELS = {
     "external_id": "id",
@@ -87,7 +93,7 @@ def cmd_rfm(args: argparse.Namespace) -> int:
     from segdesk.workspace import Workspace
 
     with Workspace.open(db_target(args)) as ws:
-        result = ws.run_rfm(args.as_of, save=args.save)
+        result = ws.models.run_rfm(args.as_of, save=args.save)
         return _show(ws, result, args)
 
 
@@ -96,19 +102,19 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
     from segdesk.workspace import Workspace
 
     with Workspace.open(db_target(args)) as ws:
-        saved = ws.lifecycle_thresholds()
+        saved = ws.models.lifecycle_thresholds()
         thresholds = Thresholds(
             new_days=saved.new_days if args.new_days is None else args.new_days,
             active_days=saved.active_days if args.active_days is None else args.active_days,
             lapsed_days=saved.lapsed_days if args.lapsed_days is None else args.lapsed_days,
         )
-        result = ws.run_lifecycle(args.as_of, thresholds, save=args.save)
+        result = ws.models.run_lifecycle(args.as_of, thresholds, save=args.save)
         return _show(ws, result, args)
 
 
-def _show(ws: Any, result: Any, args: argparse.Namespace) -> int:
+def _show(ws: Workspace, result: RfmResult | LifecycleResult, args: argparse.Namespace) -> int:
     if args.contacts:
-        records = ws.model_contacts(result)
+        records = [r.to_json() for r in ws.models.contacts(result)]
         if args.json:
             print_json(records)
         else:
@@ -121,45 +127,46 @@ def _show(ws: Any, result: Any, args: argparse.Namespace) -> int:
                 [[_cell(r[c]) for c in columns] for r in records],
             )
         return EXIT_OK
-    summary = ws.model_summary(result)
+    summary = ws.models.summary(result)
     if args.json:
-        print_json(summary)
+        print_json(summary.to_json())
     else:
         _print_summary(summary)
     return EXIT_OK
 
 
-def _print_summary(summary: dict[str, Any]) -> None:
+def _print_summary(summary: ModelSummary) -> None:
     from segdesk.output import print_table
 
-    saved = "saved" if summary["saved"] else "not saved"
-    title = (
-        f"{summary['model'].upper() if summary['model'] == 'rfm' else 'Lifecycle'} "
-        f"as of {summary['as_of']} ({saved})"
-    )
-    rfm = summary["model"] == "rfm"
+    saved = "saved" if summary.saved else "not saved"
+    rfm = summary.model == "rfm"
+    title = f"{'RFM' if rfm else 'Lifecycle'} as of {summary.as_of} ({saved})"
     columns = ["segment", "people", "share", *(["R", "F"] if rfm else [])]
     rows = []
-    for entry in summary["segments"]:
-        row = [entry["name"], f"{entry['size']:,}", f"{entry['share']:.1%}"]
-        if rfm:
-            row += [_scores(entry["r"]), _scores(entry["f"])]
+    for entry in summary.segments:
+        row = [entry.name, f"{entry.size:,}", f"{entry.share:.1%}"]
+        if entry.r is not None and entry.f is not None:
+            row += [_scores(entry.r), _scores(entry.f)]
         rows.append(row)
     print_table(title, columns, rows)
-    if rfm:
-        points = summary["breakpoints"]
+    if summary.breakpoints is not None:
+        points = summary.breakpoints
         print("Breakpoints (20/40/60/80th percentiles; a value on a breakpoint scores below it):")
-        for measure in ("recency", "frequency", "monetary"):
-            print(f"  {measure}: " + ", ".join(f"{p:,.2f}" for p in points[measure]))
-    else:
-        limits = summary["thresholds"]
+        for measure, values in (
+            ("recency", points.recency),
+            ("frequency", points.frequency),
+            ("monetary", points.monetary),
+        ):
+            print(f"  {measure}: " + ", ".join(f"{p:,.2f}" for p in values))
+    if summary.thresholds is not None:
+        limits = summary.thresholds
         print(
-            f"Thresholds: new {limits['new_days']} days, active {limits['active_days']} days, "
-            f"lapsed after {limits['lapsed_days']} days"
+            f"Thresholds: new {limits.new_days} days, active {limits.active_days} days, "
+            f"lapsed after {limits.lapsed_days} days"
         )
 
 
-def _scores(scores: list[int]) -> str:
+def _scores(scores: Sequence[int]) -> str:
     if not scores:
         return ""
     return str(scores[0]) if len(scores) == 1 else f"{scores[0]}-{scores[-1]}"

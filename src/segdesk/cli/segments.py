@@ -7,9 +7,13 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from segdesk.cli.common import EXIT_OK, EXIT_USER, Parser, db_target, positive_int, print_json
+
+if TYPE_CHECKING:
+    from segdesk.segments.lookup import SegmentInfo
+    from segdesk.workspace import Workspace
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -141,13 +145,13 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-def _workspace(args: argparse.Namespace) -> Any:
+def _workspace(args: argparse.Namespace) -> Workspace:
     from segdesk.workspace import Workspace
 
     return Workspace.open(db_target(args))
 
 
-def _print_info(args: argparse.Namespace, info: Any, said: str) -> int:
+def _print_info(args: argparse.Namespace, info: SegmentInfo, said: str) -> int:
     if args.json:
         print_json({**info.to_json(), "rule": info.rule})
     else:
@@ -158,7 +162,7 @@ def _print_info(args: argparse.Namespace, info: Any, said: str) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        infos = ws.segments()
+        infos = ws.segments.all()
     if args.json:
         print_json([i.to_json() for i in infos])
         return EXIT_OK
@@ -185,27 +189,27 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        detail = ws.segment_detail(args.name)
+        detail = ws.segments.detail(args.name)
     if args.json:
-        print_json(detail)
+        print_json(detail.to_json())
         return EXIT_OK
-    count = "not computed" if detail["count"] is None else f"{detail['count']:,} contacts"
-    print(f"{detail['name']} — {detail['kind']}, {detail['status']}, {count}")
-    if detail["scheme"]:
-        print(f"scheme: {detail['scheme']}")
-    if detail["rule"]:
-        print(f"rule: {detail['rule']}")
-    if detail["english"]:
-        print(f"in words: {detail['english']}")
-    for v in detail["versions"]:
-        when = v["created_at"][:16].replace("T", " ")
-        print(f"  v{v['version']} {when}  {v['rule'] or ''}  ({v['reason'] or ''})")
-    for p in detail["pins"]:
+    info = detail.info
+    count = "not computed" if info.count is None else f"{info.count:,} contacts"
+    print(f"{info.name} — {info.kind}, {info.status}, {count}")
+    if info.scheme:
+        print(f"scheme: {info.scheme}")
+    if info.rule:
+        print(f"rule: {info.rule}")
+    if detail.english:
+        print(f"in words: {detail.english}")
+    for v in detail.versions:
+        when = v.created_at.strftime("%Y-%m-%d %H:%M")
+        print(f"  v{v.version} {when}  {v.rule or ''}  ({v.reason or ''})")
+    for p in detail.pins:
         print(
-            f"  pin: always {p['mode']} {p['email'] or p['contact_id']}"
-            + (f" ({p['note']})" if p["note"] else "")
+            f"  pin: always {p.mode} {p.email or p.contact_id}" + (f" ({p.note})" if p.note else "")
         )
-    for name, value in detail["playbook"].items():
+    for name, value in detail.playbook.items():
         print(f"{name.replace('_', ' ')}: {value}")
     return EXIT_OK
 
@@ -213,7 +217,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_create(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
         if args.rule is not None:
-            info = ws.create_segment(
+            info = ws.segments.create(
                 args.name,
                 args.rule,
                 static=args.static,
@@ -222,7 +226,7 @@ def cmd_create(args: argparse.Namespace) -> int:
                 status="draft" if args.draft else "active",
             )
         else:
-            info = ws.create_static_segment(
+            info = ws.segments.create_static(
                 args.name, from_segment=args.from_segment, contacts=args.contact, reason=args.reason
             )
     return _print_info(args, info, "Created")
@@ -230,13 +234,13 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        info = ws.edit_segment(args.name, args.rule, args.reason, today=args.today)
+        info = ws.segments.edit(args.name, args.rule, args.reason, today=args.today)
     return _print_info(args, info, "Saved")
 
 
 def cmd_count(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        count = ws.count_rule(args.rule, today=args.today)
+        count = ws.segments.count_rule(args.rule, today=args.today)
     if args.json:
         print_json({"count": count})
     else:
@@ -247,12 +251,12 @@ def cmd_count(args: argparse.Namespace) -> int:
 def cmd_refresh(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
         if args.json or args.name is not None:
-            result = ws.refresh_segments(args.name, today=args.today)
+            result = ws.segments.refresh(args.name, today=args.today)
         else:
             from segdesk.output import progress_bar
 
             with progress_bar("Refreshing") as advance:
-                result = ws.refresh_segments(today=args.today, progress=advance)
+                result = ws.segments.refresh(today=args.today, progress=advance)
     if args.json:
         print_json(result.to_json())
         return EXIT_OK
@@ -271,7 +275,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        explanation = ws.explain(args.name, args.contact, today=args.today)
+        explanation = ws.segments.explain(args.name, args.contact, today=args.today)
     if args.json:
         print_json(explanation.to_json())
     else:
@@ -282,9 +286,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_members(args: argparse.Namespace) -> int:
     limit = args.limit if args.limit is not None or args.json else 50
     with _workspace(args) as ws:
-        records = ws.segment_members(args.name, limit)
+        records = ws.segments.members(args.name, limit)
     if args.json:
-        print_json(records)
+        print_json([r.to_json() for r in records])
         return EXIT_OK
     from segdesk.output import print_contacts
 
@@ -294,31 +298,31 @@ def cmd_members(args: argparse.Namespace) -> int:
 
 def cmd_rename(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        info = ws.rename_segment(args.name, args.new)
+        info = ws.segments.rename(args.name, args.new)
     return _print_info(args, info, "Renamed to")
 
 
 def cmd_retire(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        info = ws.set_segment_status(args.name, "retired")
+        info = ws.segments.set_status(args.name, "retired")
     return _print_info(args, info, "Retired")
 
 
 def cmd_reactivate(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        info = ws.set_segment_status(args.name, "active", today=args.today)
+        info = ws.segments.set_status(args.name, "active", today=args.today)
     return _print_info(args, info, "Reactivated")
 
 
 def cmd_duplicate(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        info = ws.duplicate_segment(args.name, args.new, today=args.today)
+        info = ws.segments.duplicate(args.name, args.new, today=args.today)
     return _print_info(args, info, "Created")
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        kept = ws.delete_segment(args.name)
+        kept = ws.segments.delete(args.name)
     if args.json:
         print_json({"deleted": args.name, "kept_as": kept})
     else:
@@ -328,7 +332,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        ws.purge_segment(args.name)
+        ws.segments.purge(args.name)
     if args.json:
         print_json({"purged": args.name})
     else:
@@ -338,7 +342,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_pin(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        pin = ws.pin_contact(args.name, args.contact, args.mode, note=args.note)
+        pin = ws.segments.pin(args.name, args.contact, args.mode, note=args.note)
     if args.json:
         print_json({"segment": args.name, **pin.to_json()})
     else:
@@ -349,7 +353,7 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 def cmd_unpin(args: argparse.Namespace) -> int:
     with _workspace(args) as ws:
-        ws.unpin_contact(args.name, args.contact)
+        ws.segments.unpin(args.name, args.contact)
     if args.json:
         print_json({"segment": args.name, "unpinned": args.contact})
     else:

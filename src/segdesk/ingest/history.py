@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func
 from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest.contact_writer import STORED_FIELDS
 from segdesk.ingest.mapping import Mapping
-from segdesk.store.engine import WRITE_OPTION
+from segdesk.store.engine import write_connection
 from segdesk.store.tables import (
     Contact,
     Event,
@@ -74,7 +74,7 @@ class UndoReport:
     contacts_restored: int
     events_removed: int
     segments_refreshed: int = 0
-    """Segments brought up to date after the undo (the workspace refreshes them)."""
+    """Segments brought up to date after the undo (see ``segments.after_import``)."""
     segments_problem: str | None = None
     """Why they were not, when a segment could not be computed; the undo stands."""
 
@@ -127,7 +127,7 @@ def remembered_mapping(conn: Connection, signature: str, target: str) -> Mapping
 
 
 def undo(engine: Engine, batch_id: int) -> UndoReport:
-    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+    with write_connection(engine) as conn, conn.begin():
         batch = conn.execute(select(batch_table).where(batch_table.c.id == batch_id)).first()
         if batch is None:
             raise NotFoundError(f"no import with id {batch_id}")

@@ -14,10 +14,12 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+from segdesk.paths import data_dir
 from segdesk.wording import count
 
 REJECTS_PREVIEW = 200
@@ -217,6 +219,22 @@ def remove_stale_partials(folder: Path, started: float) -> list[Path]:
             continue
         removed.append(path)
     return removed
+
+
+def default_rejects_path(source: Path) -> Path:
+    """Where rejected rows go unless the user names a file: the data folder's rejects/.
+
+    The name carries the time to the microsecond, and a number if that name is taken, so that
+    two imports of one file never write over each other's rejected rows.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    folder = data_dir() / "rejects"
+    path = folder / f"{source.stem}-{stamp}-rejects.csv"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{source.stem}-{stamp}-{n}-rejects.csv"
+    return path
 
 
 def _running(pid: int) -> bool:

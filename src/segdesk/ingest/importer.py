@@ -28,7 +28,7 @@ from segdesk.ingest.mapping import Mapping
 from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
 from segdesk.ingest.typed_rows import RecordBuilder
 from segdesk.jobs import CancelCheck, Job, Progress
-from segdesk.store.engine import WRITE_OPTION
+from segdesk.store.engine import write_connection
 from segdesk.store.tables import FieldDef, ImportBatch
 
 CHUNK_ROWS = 5000
@@ -86,7 +86,7 @@ def run_import(
     rejects = RejectsWriter(rejects_path, shape.header)
     now = dt.datetime.now(dt.UTC)
     sha = file_sha256(shape.path)
-    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+    with write_connection(engine) as conn:
         transaction = conn.begin()
         try:
             batch_id = conn.execute(

@@ -11,7 +11,8 @@ failed or cancelled step leaves the database as it was. The modules:
 - ``refresh``: models, then rule segments in dependency order;
 - ``explain``: why a contact is or is not in a segment;
 - ``detail``, ``counting``: what ``segment show``, ``count`` and ``members`` print;
-- ``after_import``: the import report with the refresh that followed it.
+- ``after_import``: the refresh that follows an import or an undo, in a transaction of its
+  own (it takes the engine), and the report that says how it went.
 
 This package imports nothing itself, so that the import report can be loaded without the
 rule language.

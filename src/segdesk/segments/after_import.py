@@ -1,11 +1,26 @@
-"""An import's report together with the refresh of segments that followed it."""
+"""Segments follow the data: after an import or an undo has committed, the model schemes and
+rule segments are refreshed in a transaction of their own.
+
+A segment that can no longer be computed (a field it uses is gone) leaves the change of data
+standing; the report says why the segments were not refreshed. Without schemes or rule
+segments this is one small query, asked before the rule language is loaded, so that imports
+into a database without segments stay as fast.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import datetime as dt
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from sqlalchemy import Connection, Engine, select
+
+from segdesk.errors import UserError
+from segdesk.ingest.history import UndoReport
 from segdesk.ingest.import_report import ImportReport
+from segdesk.store.engine import write_connection
+from segdesk.store.tables import Scheme, Segment
+from segdesk.wording import count
 
 
 @dataclass
@@ -21,3 +36,50 @@ class RefreshedImportReport(ImportReport):
 
     def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "segments_refreshed": self.segments_refreshed}
+
+
+def refresh_after_import(
+    engine: Engine, report: ImportReport, *, today: dt.date, now: dt.datetime
+) -> RefreshedImportReport:
+    """Refresh after an import that has landed; a failure is named in the report's
+    decisions."""
+    refreshed, failed = _follow_data(engine, today=today, now=now)
+    if failed is not None:
+        report.decisions.append(f"segments were not refreshed: {failed}")
+    elif refreshed:
+        report.decisions.append(f"{count(refreshed, 'segment')} brought up to date")
+    return RefreshedImportReport.of(report, refreshed)
+
+
+def refresh_after_undo(
+    engine: Engine, result: UndoReport, *, today: dt.date, now: dt.datetime
+) -> UndoReport:
+    """Refresh after an undo that has committed; the result says how it went."""
+    refreshed, failed = _follow_data(engine, today=today, now=now)
+    return replace(result, segments_refreshed=refreshed, segments_problem=failed)
+
+
+def has_dynamic_segments(conn: Connection) -> bool:
+    """Whether a refresh would do anything: a scheme, or a live rule segment."""
+    segment, scheme = Segment.__table__, Scheme.__table__
+    rule_segment = select(segment.c.id).where(
+        segment.c.kind == "rule", segment.c.deleted_at.is_(None)
+    )
+    found: bool = conn.execute(
+        select(rule_segment.exists() | select(scheme.c.id).exists())
+    ).scalar_one()
+    return found
+
+
+def _follow_data(engine: Engine, *, today: dt.date, now: dt.datetime) -> tuple[int, str | None]:
+    """How many segments were refreshed, and why not if one can no longer be computed."""
+    with engine.connect() as conn:
+        if not has_dynamic_segments(conn):
+            return 0, None
+    from segdesk.segments.refresh import refresh_all
+
+    try:
+        with write_connection(engine) as conn, conn.begin():
+            return refresh_all(conn, today=today, now=now).refreshed, None
+    except UserError as exc:
+        return 0, str(exc)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from segdesk.contacts import _record as contact_record
+from segdesk.contact_values import ContactRecord
+from segdesk.contacts import contact_record
 from segdesk.rules import DatabaseSegments, FieldCatalog, compile_rule, parse
 from segdesk.segments.lookup import find_segment
 from segdesk.store.tables import Contact, SegmentMember
@@ -23,8 +23,8 @@ def count_rule(conn: Connection, rule_text: str, today: dt.date) -> int:
     return conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
-def member_records(conn: Connection, name: str, limit: int | None = None) -> list[dict[str, Any]]:
-    """A segment's current members, in id order, as ``segdesk contacts --json`` prints them."""
+def member_records(conn: Connection, name: str, limit: int | None = None) -> list[ContactRecord]:
+    """A segment's current members, in id order, as records (see ``contacts.contact_records``)."""
     row = find_segment(conn, name)
     query = (
         select(contact)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -10,30 +11,54 @@ from sqlalchemy import Connection
 from segdesk.rules import FieldCatalog, to_english
 from segdesk.segments.lookup import (
     PLAYBOOK_FIELDS,
+    SegmentInfo,
+    VersionInfo,
     find_segment,
     segment_info,
     stored_rule,
     versions,
 )
-from segdesk.segments.pins import pins_of
+from segdesk.segments.pins import Pin, pins_of
 
 
-def segment_detail(conn: Connection, name: str) -> dict[str, Any]:
-    """Everything ``segment show`` prints: the list entry, the rule in text and English, the
-    versions, the pins and the playbook."""
+@dataclass(frozen=True)
+class SegmentDetail:
+    """The list entry, the rule in text and English, the versions, the pins and the playbook.
+
+    ``source`` says where a static list came from (``{"from": "rule", "as_of": ...}``);
+    ``playbook`` has only the playbook fields that are filled in, by field name."""
+
+    info: SegmentInfo
+    english: str | None
+    source: dict[str, Any] | None
+    versions: tuple[VersionInfo, ...]
+    pins: tuple[Pin, ...]
+    playbook: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.info.to_json(),
+            "rule": self.info.rule,
+            "english": self.english,
+            "source": self.source,
+            "versions": [v.to_json() for v in self.versions],
+            "pins": [p.to_json() for p in self.pins],
+            "playbook": {
+                name: value.isoformat() if isinstance(value, dt.date) else value
+                for name, value in self.playbook.items()
+            },
+        }
+
+
+def segment_detail(conn: Connection, name: str) -> SegmentDetail:
+    """Everything ``segment show`` prints about the segment called ``name``."""
     row = find_segment(conn, name)
-    detail = segment_info(conn, row).to_json()
     rule = stored_rule(row)
-    detail["rule"] = row.rule_text
-    detail["english"] = (
-        to_english(rule, FieldCatalog.from_connection(conn)) if rule is not None else None
+    return SegmentDetail(
+        info=segment_info(conn, row),
+        english=to_english(rule, FieldCatalog.from_connection(conn)) if rule is not None else None,
+        source=(row.definition or {}).get("static") if row.kind == "static" else None,
+        versions=tuple(versions(conn, row.id)),
+        pins=tuple(pins_of(conn, row.id)),
+        playbook={f: v for f in PLAYBOOK_FIELDS if (v := row._mapping[f]) not in (None, [], "")},
     )
-    detail["source"] = (row.definition or {}).get("static") if row.kind == "static" else None
-    detail["versions"] = [v.to_json() for v in versions(conn, row.id)]
-    detail["pins"] = [p.to_json() for p in pins_of(conn, row.id)]
-    detail["playbook"] = {
-        f: (v.isoformat() if isinstance(v, dt.date) else v)
-        for f in PLAYBOOK_FIELDS
-        if (v := row._mapping[f]) not in (None, [], "")
-    }
-    return detail

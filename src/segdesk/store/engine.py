@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from segdesk.paths import is_url
@@ -19,6 +19,12 @@ from segdesk.paths import is_url
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "segdesk_write"
 """Execution option that makes a SQLite transaction take the write lock when it begins."""
+
+
+def write_connection(engine: Engine) -> Connection:
+    """A connection for changes: its transactions take SQLite's write lock as they begin, so
+    a second writer waits at the start (busy timeout) instead of failing halfway through."""
+    return engine.connect().execution_options(**{WRITE_OPTION: True})
 
 
 def sqlite_path(engine: Engine) -> Path | None:

@@ -1,8 +1,13 @@
-"""The core contact fields every database has, in display order."""
+"""The fields a rule or a mapping can name: the core contact fields every database has, in
+display order, and the ``field`` table that lists them with the custom ones."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from segdesk.store.tables import FieldDef
 
 FIELD_TYPES = ("text", "number", "date", "bool", "category")
 CONSENT_VALUES = ("subscribed", "unsubscribed", "unknown")
@@ -47,3 +52,39 @@ def core_field_rows() -> list[dict[str, str]]:
         }
         for f in CORE_FIELDS
     ]
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One row of the ``field`` table, as ``segdesk fields`` lists it."""
+
+    name: str
+    label: str
+    type: str
+    origin: str
+    description: str | None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "origin": self.origin,
+            "description": self.description,
+        }
+
+
+def stored_fields(conn: Connection) -> list[FieldInfo]:
+    """Every field a rule can name, in the order they were added (core fields first)."""
+    table = FieldDef.__table__
+    rows = conn.execute(
+        select(
+            table.c.name, table.c.label, table.c.type, table.c.origin, table.c.description
+        ).order_by(table.c.id)
+    )
+    return [FieldInfo(*row) for row in rows]
+
+
+def custom_field_types(conn: Connection) -> dict[str, str]:
+    """Custom field name → type."""
+    return {f.name: f.type for f in stored_fields(conn) if f.origin == "custom"}

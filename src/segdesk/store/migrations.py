@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, inspect, select
 
 from segdesk.errors import UserError
 from segdesk.store import tables
-from segdesk.store.engine import WRITE_OPTION, create_private_file, sqlite_path
+from segdesk.store.engine import create_private_file, sqlite_path, write_connection
 from segdesk.store.fields import core_field_rows
 
 SCHEMA_VERSION_KEY = "schema_version"
@@ -94,14 +94,14 @@ def ensure_schema(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) 
     for migration in migrations:
         if migration.version <= found:
             continue
-        with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+        with write_connection(engine) as conn, conn.begin():
             migration.apply(conn)
             _stamp(conn, migration.version)
     return backup
 
 
 def _create(engine: Engine, version: int) -> None:
-    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+    with write_connection(engine) as conn, conn.begin():
         tables.SQLModel.metadata.create_all(conn)
         _stamp(conn, version)
         now = tables.utcnow()

@@ -76,7 +76,7 @@ class SegdeskApp(App[None]):
     @property
     def contact_source(self) -> ContactSource | None:
         """The quickest ready reader of the contacts list, or None while none is."""
-        return self.reader or self.workspace
+        return self.reader or (self.workspace.contacts if self.workspace else None)
 
     def _apply_themes(self) -> None:
         themes, problems = load_themes(theme_folders())

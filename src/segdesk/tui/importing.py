@@ -173,7 +173,7 @@ def prepare(
     workspace: Workspace, path: Path, target: str, read: ReadOptions | None = None
 ) -> ImportDraft:
     """Inspect a file and suggest its mapping (blocking: call from a thread worker)."""
-    shape = workspace.inspect_import(path, read)
-    mapping = workspace.suggest_mapping(shape, target)  # type: ignore[arg-type]
-    custom = workspace.custom_fields() if target == "contacts" else {}
+    shape = workspace.imports.inspect(path, read)
+    mapping = workspace.imports.suggest_mapping(shape, target)  # type: ignore[arg-type]
+    custom = workspace.imports.custom_fields() if target == "contacts" else {}
     return ImportDraft(path, target, shape, mapping, custom, read)

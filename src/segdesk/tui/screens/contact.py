@@ -68,7 +68,7 @@ class ContactScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="contact-detail", exit_on_error=False)
     def _load(self, workspace: Workspace) -> None:
-        detail = workspace.contact(self.contact_id)
+        detail = workspace.contacts.detail(self.contact_id)
         self.app.call_from_thread(self._show, detail)
 
     def _show(self, d: ContactDetail) -> None:

@@ -62,7 +62,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-summary", exit_on_error=False)
     def _compute(self, workspace: Workspace) -> None:
         summary = workspace.summary(date.today())
-        segments = workspace.segments()
+        segments = workspace.segments.all()
         self.app.call_from_thread(self._show, summary)
         self.app.call_from_thread(self._show_segments, segments, summary.contacts)
 

@@ -155,7 +155,7 @@ class ImportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-recent")
     def _recent(self, workspace: Workspace) -> None:
-        runs = workspace.imports(limit=RECENT)
+        runs = workspace.imports.history(limit=RECENT)
         self.app.call_from_thread(self._show_recent, runs)
 
     def _show_recent(self, runs: list[ImportRun]) -> None:

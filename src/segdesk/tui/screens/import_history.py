@@ -94,7 +94,7 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-history")
     def _load(self, workspace: Workspace) -> None:
-        runs = workspace.imports()
+        runs = workspace.imports.history()
         self.app.call_from_thread(self._show, runs)
 
     def _show(self, runs: list[ImportRun]) -> None:
@@ -159,7 +159,7 @@ class HistoryScreen(Screen[None]):
         from segdesk.errors import UserError
 
         try:
-            result = workspace.undo_import(batch_id)
+            result = workspace.imports.undo(batch_id)
         except UserError as exc:
             self.app.call_from_thread(self._refused, batch_id, str(exc))
             return

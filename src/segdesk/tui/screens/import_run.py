@@ -89,7 +89,7 @@ class ImportRunScreen(Screen[None]):
         from segdesk.jobs import Cancelled
 
         try:
-            report = workspace.run_import(
+            report = workspace.imports.run(
                 self.draft.shape,
                 self.draft.mapping,
                 self.draft.import_options(dry_run=self.dry_run),

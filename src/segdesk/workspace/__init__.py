@@ -1,0 +1,61 @@
+"""The one entry over a database that the TUI and the CLI both call: a small facade per area,
+each returning values (dataclasses), none with SQL of its own.
+
+``Workspace.open(target)`` gives ``ws.contacts`` (browse and read contacts), ``ws.imports``
+(inspect, map, run and undo imports), ``ws.segments`` (build, change, refresh and explain
+segments) and ``ws.models`` (RFM and lifecycle runs); ``summary()`` and ``fields()`` span the
+areas and stay here. The segments and models facades load their domain code when first used
+(the rule parser, pandas), so that opening a workspace stays quick.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from sqlalchemy import Engine
+
+from segdesk.store.database import open_database
+from segdesk.store.fields import FieldInfo, stored_fields
+from segdesk.summary import Summary, compute_summary
+from segdesk.workspace.contacts import Contacts
+from segdesk.workspace.imports import Imports
+from segdesk.workspace.models import Models
+from segdesk.workspace.segments import Segments
+
+__all__ = ["Contacts", "Imports", "Models", "Segments", "Workspace"]
+
+
+class Workspace:
+    """An open Segment Desk database and everything a user can ask of it, by area."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.contacts = Contacts(engine)
+        self.imports = Imports(engine)
+        self.segments = Segments(engine)
+        self.models = Models(engine)
+
+    @classmethod
+    def open(cls, target: str | os.PathLike[str]) -> Workspace:
+        """Open (creating if needed) the database at a path or URL."""
+        return cls(open_database(target))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def summary(self, today: date | None = None) -> Summary:
+        """The figures and alerts of the home screen."""
+        with self.engine.connect() as conn:
+            return compute_summary(conn, today or date.today())
+
+    def fields(self) -> list[FieldInfo]:
+        """Every field a rule or a mapping can name, core fields first."""
+        with self.engine.connect() as conn:
+            return stored_fields(conn)
