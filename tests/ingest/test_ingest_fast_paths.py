@@ -1,6 +1,6 @@
 """The fast paths of an import give exactly what the full rules give.
 
-Each value rule with a fast path keeps its plain implementation (``_*_slow`` in ``values``);
+Each value rule with a fast path keeps its plain implementation (``_*_slow`` in its module);
 here the two are compared on arbitrary text and on text shaped to reach the edges of the fast
 paths: whitespace, quotes, formula characters, Unicode digits and spaces, digit groups, date-like
 strings, addresses in every case. Typing a chunk column by column (``build_chunk``) is compared
@@ -33,7 +33,6 @@ from segdesk.ingest import (
     iter_rows,
     suggest_for_shape,
 )
-from segdesk.ingest import values as value_rules
 from segdesk.ingest.text_tables import (
     TextTableError,
     _csv_message,
@@ -49,23 +48,26 @@ from segdesk.ingest.typed_rows import (
     _Memo,
     _text_column,
 )
-from segdesk.ingest.values import (
-    _clean_identifier_slow,
-    _clean_text_slow,
+from segdesk.ingest.values import dates as date_rules
+from segdesk.ingest.values import emails as email_rules
+from segdesk.ingest.values import identifiers as identifier_rules
+from segdesk.ingest.values import numbers as number_rules
+from segdesk.ingest.values.consent import normalise_consent
+from segdesk.ingest.values.dates import _parse_date_slow, parse_date
+from segdesk.ingest.values.emails import (
     _normalise_email_slow,
-    _parse_date_slow,
-    _parse_number_slow,
     are_plain_emails,
-    clean_identifier,
-    clean_text,
     is_plain_email,
-    is_plain_identifier,
-    normalise_consent,
     normalise_email,
-    parse_date,
-    parse_number,
-    split_full_name,
 )
+from segdesk.ingest.values.identifiers import (
+    _clean_identifier_slow,
+    clean_identifier,
+    is_plain_identifier,
+)
+from segdesk.ingest.values.names import split_full_name
+from segdesk.ingest.values.numbers import _parse_number_slow, parse_number
+from segdesk.ingest.values.text import _clean_text_slow, clean_text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -462,13 +464,13 @@ def test_fast_paths_are_taken_for_plain_values(call, text, expected, monkeypatch
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"{text!r} took the full rules")
 
-    for name in (
-        "_clean_identifier_slow",
-        "_normalise_email_slow",
-        "_parse_number_slow",
-        "_parse_date_slow",
+    for module, name in (
+        (identifier_rules, "_clean_identifier_slow"),
+        (email_rules, "_normalise_email_slow"),
+        (number_rules, "_parse_number_slow"),
+        (date_rules, "_parse_date_slow"),
     ):
-        monkeypatch.setattr(value_rules, name, refuse)
+        monkeypatch.setattr(module, name, refuse)
     result = call(text)
     assert (str(result) if call is parse_date else result) == expected
 

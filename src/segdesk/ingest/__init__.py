@@ -28,7 +28,9 @@ from segdesk.ingest.sources import (
     iter_rows,
 )
 from segdesk.ingest.typed_rows import Record, RecordBuilder
-from segdesk.ingest.values import ColumnGuess, ColumnType, ValueProblem, infer_column
+from segdesk.ingest.values.column_types import ColumnType
+from segdesk.ingest.values.inference import ColumnGuess, infer_column
+from segdesk.ingest.values.problems import ValueProblem
 
 __all__ = [
     "CONTACT_TARGETS",

@@ -19,15 +19,13 @@ from typing import Any, Literal
 
 from segdesk.errors import UserError
 from segdesk.ingest.sources import FileShape
-from segdesk.ingest.values import (
-    ColumnType,
-    ValueProblem,
-    decide_date_order,
-    decide_decimal,
-    infer_column,
-    normalise_consent,
-    strip_accents,
-)
+from segdesk.ingest.values.column_types import ColumnType
+from segdesk.ingest.values.consent import normalise_consent
+from segdesk.ingest.values.dates import decide_date_order
+from segdesk.ingest.values.inference import infer_column
+from segdesk.ingest.values.numbers import decide_decimal
+from segdesk.ingest.values.problems import ValueProblem
+from segdesk.ingest.values.text import strip_accents
 from segdesk.store.fields import CORE_FIELD_NAMES, FIELD_TYPES
 
 Target = Literal["contacts", "events"]
