@@ -17,7 +17,7 @@ from operator import setitem
 from typing import Any, Literal
 
 from segdesk.errors import UserError
-from segdesk.ingest.mapping import ColumnMapping, Mapping
+from segdesk.ingest.mapping.columns import ColumnMapping, Mapping
 from segdesk.ingest.sources import SourceRow
 from segdesk.ingest.values.consent import normalise_consent
 from segdesk.ingest.values.emails import (
