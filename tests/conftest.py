@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import new_shop
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DB = REPO / "sample.db"
 
@@ -48,6 +50,12 @@ def unsegmented_copy(tmp_path: Path) -> Path:
         ):
             conn.execute(f"DELETE FROM {table}")
     return target
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    """A new store, ``shop.db`` in the test's folder, holding one contact: Ana."""
+    return new_shop(tmp_path, [{"email": "ana@example.com", "first_name": "Ana"}])
 
 
 @pytest.fixture

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
 from segdesk.store.fields import CORE_FIELD_NAMES
 from segdesk.store.tables import Contact, Event, Segment, SegmentMember
+from segdesk.workspace import Workspace
 
 WHEN = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -29,6 +31,14 @@ def add_contacts(engine: Engine, rows: Iterable[dict[str, Any]]) -> None:
     ]
     with engine.begin() as conn:
         conn.execute(Contact.__table__.insert(), full)
+
+
+def new_shop(folder: Path, contacts: Iterable[dict[str, Any]]) -> Path:
+    """A new store named ``shop.db`` in ``folder``, holding ``contacts``."""
+    db = folder / "shop.db"
+    with Workspace.open(db) as ws:
+        add_contacts(ws.engine, contacts)
+    return db
 
 
 def add_orders(

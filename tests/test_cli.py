@@ -13,29 +13,27 @@ import pytest
 from segdesk import __version__
 from segdesk.cli import main
 from segdesk.workspace import Workspace
-from tests.factories import add_contacts
+from tests.factories import new_shop
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Path:
-    db = tmp_path / "shop.db"
-    with Workspace.open(db) as ws:
-        add_contacts(
-            ws.engine,
-            [
-                {
-                    "email": "mia@example.com",
-                    "first_name": "Mia",
-                    "last_name": "Wong",
-                    "external_id": "007",
-                    "phone": "+44 20 7946 0000",
-                    "postal_code": "02139",
-                    "attributes": {"plan": "team"},
-                },
-                {"email": "leo@example.com", "first_name": "Leo", "last_name": "Varga"},
-            ],
-        )
-    return db
+def mia_and_leo(tmp_path: Path) -> Path:
+    """Two contacts; Mia's id, phone and postal code must come back exactly as stored."""
+    return new_shop(
+        tmp_path,
+        [
+            {
+                "email": "mia@example.com",
+                "first_name": "Mia",
+                "last_name": "Wong",
+                "external_id": "007",
+                "phone": "+44 20 7946 0000",
+                "postal_code": "02139",
+                "attributes": {"plan": "team"},
+            },
+            {"email": "leo@example.com", "first_name": "Leo", "last_name": "Varga"},
+        ],
+    )
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -45,8 +43,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 class TestContacts:
-    def test_search_json(self, shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, _ = run(capsys, "contacts", "--search", "wong", "--json", "--db", str(shop))
+    def test_search_json(self, mia_and_leo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(
+            capsys, "contacts", "--search", "wong", "--json", "--db", str(mia_and_leo)
+        )
         assert code == 0
         [mia] = json.loads(out)
         assert mia["email"] == "mia@example.com"
@@ -57,19 +57,19 @@ class TestContacts:
         )
         assert mia["plan"] == "team"
 
-    def test_db_before_the_command_and_limit(self, shop: Path, capsys) -> None:
-        code, out, _ = run(capsys, "--db", str(shop), "contacts", "--limit", "1", "--json")
+    def test_db_before_the_command_and_limit(self, mia_and_leo: Path, capsys) -> None:
+        code, out, _ = run(capsys, "--db", str(mia_and_leo), "contacts", "--limit", "1", "--json")
         assert code == 0
         assert [c["first_name"] for c in json.loads(out)] == ["Mia"]
 
-    def test_db_from_environment(self, shop: Path, capsys, monkeypatch) -> None:
-        monkeypatch.setenv("SEGDESK_DB", str(shop))
+    def test_db_from_environment(self, mia_and_leo: Path, capsys, monkeypatch) -> None:
+        monkeypatch.setenv("SEGDESK_DB", str(mia_and_leo))
         code, out, _ = run(capsys, "contacts", "--json")
         assert code == 0
         assert len(json.loads(out)) == 2
 
-    def test_table_output(self, shop: Path, capsys) -> None:
-        code, out, err = run(capsys, "contacts", "--db", str(shop))
+    def test_table_output(self, mia_and_leo: Path, capsys) -> None:
+        code, out, err = run(capsys, "contacts", "--db", str(mia_and_leo))
         assert code == 0
         assert "Contacts (2 of 2)" in err
         assert out.splitlines()[0].split("\t") == [

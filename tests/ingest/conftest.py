@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from segdesk.ingest import FileShape, ReadOptions, SourceRow, inspect_file, iter_rows
-
-CORPUS = Path(__file__).resolve().parent / "corpus"
+from tests.ingest.corpus_files import CORPUS
 
 
 @pytest.fixture

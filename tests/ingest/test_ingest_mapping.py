@@ -9,8 +9,10 @@ import pytest
 
 from segdesk.errors import UserError
 from segdesk.ingest import inspect_file, suggest_for_shape, suggest_mapping
-from segdesk.ingest.mapping import ColumnMapping, Mapping, alias_key, custom_field_name
-from segdesk.ingest.values import ColumnType
+from segdesk.ingest.mapping.aliases import alias_key
+from segdesk.ingest.mapping.columns import ColumnMapping, Mapping
+from segdesk.ingest.mapping.custom_names import custom_field_name
+from segdesk.ingest.values.column_types import ColumnType
 
 
 def compact(mapping: Mapping) -> list[tuple]:

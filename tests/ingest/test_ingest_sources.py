@@ -13,6 +13,7 @@ from segdesk.errors import UserError
 from segdesk.ingest import ReadOptions, ReadStats, inspect_file, iter_chunks, iter_rows
 from segdesk.ingest.sources import clean_header
 from segdesk.ingest.spreadsheets import cell_text
+from tests.ingest.corpus_files import READABLE, UNREADABLE
 
 
 def lines_and_values(rows):
@@ -442,28 +443,24 @@ def test_preview_and_column_values(corpus):
 # --- errors ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("name", "message"),
-    [
-        ("empty.csv", "empty.csv is empty"),
-        ("blank_only.csv", "blank_only.csv holds no data (only blank lines)"),
-        ("binary.csv", "binary.csv looks like a binary file, not a text table"),
-        (
-            "no_header.csv",
-            "no_header.csv, line 1: the first row looks like data (yan@example.com, Yan), not "
-            "column names; add a header row that names the columns",
-        ),
-        (
-            "unclosed_quote.csv",
-            'unclosed_quote.csv, line 3: a quote (") opened on this line is never closed',
-        ),
-    ],
-)
+@pytest.mark.parametrize(("name", "message"), sorted(UNREADABLE.items()))
 def test_unreadable_files(corpus, name, message):
     with pytest.raises(UserError) as err:
         shape = inspect_file(corpus / name)
         list(iter_rows(shape))
     assert str(err.value) == message
+
+
+def test_no_other_corpus_file_is_refused(corpus):
+    """Each file not listed in ``UNREADABLE`` reads to its end: a file that cannot be read is
+    either listed there, with the message its user gets, or a fault."""
+    refused = {}
+    for name in READABLE:
+        try:
+            list(iter_rows(inspect_file(corpus / name)))
+        except UserError as exc:
+            refused[name] = str(exc)
+    assert refused == {}
 
 
 def test_missing_file_and_known_binary(tmp_path):

@@ -13,30 +13,30 @@ from segdesk.tui.screens.contact import ContactScreen
 from segdesk.tui.screens.contacts import ContactsScreen
 from segdesk.tui.widgets.contact_list import PAGE_SIZE, ContactList
 from segdesk.workspace import Workspace
-from tests.factories import add_contacts, add_orders, add_segment
+from tests.factories import add_orders, add_segment, new_shop
 from tests.tui.helpers import plain, settle
 
 COUNT = PAGE_SIZE * 3 + 17
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Path:
+def pages_of_people(tmp_path: Path) -> Path:
+    """Three pages of contacts and a bit, every tenth a Baker; the first has an order."""
     from datetime import datetime
 
-    db = tmp_path / "shop.db"
+    db = new_shop(
+        tmp_path,
+        [
+            {
+                "email": f"person{i:04d}@example.com",
+                "first_name": f"First{i:04d}",
+                "last_name": "Baker" if i % 10 == 0 else "Smith",
+                "attributes": {"plan": "pro"} if i == 0 else {},
+            }
+            for i in range(COUNT)
+        ],
+    )
     with Workspace.open(db) as ws:
-        add_contacts(
-            ws.engine,
-            [
-                {
-                    "email": f"person{i:04d}@example.com",
-                    "first_name": f"First{i:04d}",
-                    "last_name": "Baker" if i % 10 == 0 else "Smith",
-                    "attributes": {"plan": "pro"} if i == 0 else {},
-                }
-                for i in range(COUNT)
-            ],
-        )
         add_orders(ws.engine, 1, [(datetime(2025, 5, 1, tzinfo=UTC), 42.0)])
         add_segment(ws.engine, "Regulars", [1])
     return db
@@ -54,8 +54,8 @@ def _status(app) -> str:  # type: ignore[no-untyped-def]
     return str(app.screen.query_one("#status", Static).render())
 
 
-async def test_rows_page_in_and_cursor_reaches_the_end(shop: Path) -> None:
-    app = make_app(db=str(shop))
+async def test_rows_page_in_and_cursor_reaches_the_end(pages_of_people: Path) -> None:
+    app = make_app(db=str(pages_of_people))
     async with app.run_test(size=(80, 24)) as pilot:
         table = await _open_contacts(app, pilot)
         assert table.total == COUNT
@@ -74,8 +74,8 @@ async def test_rows_page_in_and_cursor_reaches_the_end(shop: Path) -> None:
         assert table.cursor > 10
 
 
-async def test_search_narrows_and_escape_clears(shop: Path) -> None:
-    app = make_app(db=str(shop))
+async def test_search_narrows_and_escape_clears(pages_of_people: Path) -> None:
+    app = make_app(db=str(pages_of_people))
     async with app.run_test(size=(80, 24)) as pilot:
         table = await _open_contacts(app, pilot)
         await pilot.press("slash")
@@ -95,8 +95,8 @@ async def test_search_narrows_and_escape_clears(shop: Path) -> None:
         assert table.total == COUNT
 
 
-async def test_enter_opens_a_contact(shop: Path) -> None:
-    app = make_app(db=str(shop))
+async def test_enter_opens_a_contact(pages_of_people: Path) -> None:
+    app = make_app(db=str(pages_of_people))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_contacts(app, pilot)
         await pilot.press("enter")

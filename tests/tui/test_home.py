@@ -12,37 +12,34 @@ from segdesk.tui.screens.contacts import ContactsScreen
 from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.screens.home import HomeScreen
 from segdesk.tui.widgets.step_card import StepCard
-from segdesk.workspace import Workspace
-from tests.factories import add_contacts
+from tests.factories import new_shop
 from tests.tui.helpers import settle
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Path:
-    db = tmp_path / "shop.db"
-    with Workspace.open(db) as ws:
-        add_contacts(
-            ws.engine,
-            [
-                {
-                    "email": f"p{i}@example.com",
-                    "first_name": f"Person{i}",
-                    "last_name": "Test",
-                    "consent": "unsubscribed" if i < 3 else "subscribed",
-                }
-                for i in range(40)
-            ]
-            + [{"email": None, "first_name": "No", "last_name": "Mail"}],
-        )
-    return db
+def shop_with_alerts(tmp_path: Path) -> Path:
+    """Forty-one contacts, of whom three are unsubscribed and one has no email address."""
+    return new_shop(
+        tmp_path,
+        [
+            {
+                "email": f"p{i}@example.com",
+                "first_name": f"Person{i}",
+                "last_name": "Test",
+                "consent": "unsubscribed" if i < 3 else "subscribed",
+            }
+            for i in range(40)
+        ]
+        + [{"email": None, "first_name": "No", "last_name": "Mail"}],
+    )
 
 
 def _text(widget: Static) -> str:
     return str(widget.render())
 
 
-async def test_home_shows_live_figures(shop: Path) -> None:
-    app = make_app(db=str(shop))
+async def test_home_shows_live_figures(shop_with_alerts: Path) -> None:
+    app = make_app(db=str(shop_with_alerts))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, HomeScreen)

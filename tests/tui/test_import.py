@@ -30,7 +30,6 @@ from segdesk.tui.screens.rejects import RejectsScreen
 from segdesk.tui.widgets.import_report import ImportReportView
 from segdesk.tui.widgets.path_input import complete_path
 from segdesk.workspace import Workspace
-from tests.factories import add_contacts
 from tests.tui.helpers import plain, settle
 
 SIZE = (80, 24)
@@ -48,14 +47,6 @@ CUSTOMERS = (
 def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Files are typed as a user in their folder would: by name, relative to here."""
     monkeypatch.chdir(tmp_path)
-
-
-@pytest.fixture
-def shop(tmp_path: Path) -> Path:
-    db = tmp_path / "shop.db"
-    with Workspace.open(db) as ws:
-        add_contacts(ws.engine, [{"email": "ana@example.com", "first_name": "Ana"}])
-    return db
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from segdesk.ingest.importer import ImportOptions
 from segdesk.store.tables import ImportBatch
 from segdesk.tui.app import make_app
 from segdesk.workspace import Workspace
-from tests.factories import add_contacts
 from tests.tui.helpers import settle
 
 SIZE = (80, 24)
@@ -46,14 +45,6 @@ def _here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
-
-
-@pytest.fixture
-def shop(tmp_path: Path) -> Path:
-    db = tmp_path / "shop.db"
-    with Workspace.open(db) as ws:
-        add_contacts(ws.engine, [{"email": "ana@example.com", "first_name": "Ana"}])
-    return db
 
 
 @pytest.fixture

@@ -8,16 +8,11 @@ header to fields; ``RecordBuilder`` types each row by the mapping, or says why i
 from __future__ import annotations
 
 from segdesk.ingest.encoding import EncodingChoice
-from segdesk.ingest.mapping import (
-    CONTACT_TARGETS,
-    EVENT_TARGETS,
-    ColumnMapping,
-    Mapping,
-    apply_overrides,
-    custom_field_name,
-    suggest_for_shape,
-    suggest_mapping,
-)
+from segdesk.ingest.mapping.columns import ColumnMapping, Mapping
+from segdesk.ingest.mapping.custom_names import custom_field_name
+from segdesk.ingest.mapping.map_syntax import apply_overrides
+from segdesk.ingest.mapping.suggest import suggest_for_shape, suggest_mapping
+from segdesk.ingest.mapping.targets import CONTACT_TARGETS, EVENT_TARGETS
 from segdesk.ingest.sources import (
     FileShape,
     ReadOptions,
@@ -28,7 +23,9 @@ from segdesk.ingest.sources import (
     iter_rows,
 )
 from segdesk.ingest.typed_rows import Record, RecordBuilder
-from segdesk.ingest.values import ColumnGuess, ColumnType, ValueProblem, infer_column
+from segdesk.ingest.values.column_types import ColumnType
+from segdesk.ingest.values.inference import ColumnGuess, infer_column
+from segdesk.ingest.values.problems import ValueProblem
 
 __all__ = [
     "CONTACT_TARGETS",

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func
 
 from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest.contact_writer import STORED_FIELDS
-from segdesk.ingest.mapping import Mapping
+from segdesk.ingest.mapping.columns import Mapping
 from segdesk.store.engine import write_connection
 from segdesk.store.tables import (
     Contact,

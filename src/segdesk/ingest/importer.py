@@ -24,7 +24,7 @@ from segdesk.errors import UserError
 from segdesk.ingest.contact_writer import ContactWriter
 from segdesk.ingest.event_writer import EventWriter
 from segdesk.ingest.import_report import ImportReport, RejectsWriter
-from segdesk.ingest.mapping import Mapping
+from segdesk.ingest.mapping.columns import Mapping
 from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
 from segdesk.ingest.typed_rows import RecordBuilder
 from segdesk.jobs import CancelCheck, Job, Progress

@@ -17,20 +17,19 @@ from operator import setitem
 from typing import Any, Literal
 
 from segdesk.errors import UserError
-from segdesk.ingest.mapping import ColumnMapping, Mapping
+from segdesk.ingest.mapping.columns import ColumnMapping, Mapping
 from segdesk.ingest.sources import SourceRow
-from segdesk.ingest.values import (
-    ValueProblem,
+from segdesk.ingest.values.consent import normalise_consent
+from segdesk.ingest.values.emails import (
     are_plain_emails,
-    clean_identifier,
     is_plain_email,
-    is_plain_identifier,
-    normalise_consent,
     normalise_email,
     plain_email_flags,
-    split_full_name,
-    unneutralise,
 )
+from segdesk.ingest.values.identifiers import clean_identifier, is_plain_identifier
+from segdesk.ingest.values.names import split_full_name
+from segdesk.ingest.values.problems import ValueProblem
+from segdesk.ingest.values.text import unneutralise
 
 IDENTIFIER_FIELDS = frozenset({"external_id", "phone", "postal_code", "ref"})
 
