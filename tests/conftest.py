@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_DB = REPO / "sample.db"
+from segdesk.paths import sample_db
+
+SAMPLE_DB = sample_db()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from segdesk.cli.common import EXIT_OK, EXIT_USER, Parser, db_target, positive_int, print_json
+from segdesk.paths import rules_reference
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -42,8 +43,10 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     create = action("create", cmd_create, "save a rule segment or a static list", today=True)
     create.add_argument("name", metavar="NAME")
+    create.formatter_class = argparse.RawDescriptionHelpFormatter
+    create.epilog = f"The rule language: {rules_reference()}"
     source = create.add_mutually_exclusive_group(required=True)
-    source.add_argument("--rule", metavar="TEXT", help="the rule (see docs/rules.md)")
+    source.add_argument("--rule", metavar="TEXT", help="the rule (see the language below)")
     source.add_argument(
         "--from-segment", metavar="NAME", help="a static list of that segment's current members"
     )

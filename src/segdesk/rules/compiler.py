@@ -1,6 +1,6 @@
 """Rule tree → one parameterised SELECT of contact ids, built from SQLAlchemy Core expressions.
 
-Semantics (DESIGN §5, docs/rules.md), which :mod:`segdesk.rules.evaluator` restates in plain
+Semantics (DESIGN §5, segdesk/data/rules.md), which :mod:`segdesk.rules.evaluator` restates in plain
 Python for the tests:
 
 - Text ignores case and surrounding spaces: ``trim(column)`` is compared with the value

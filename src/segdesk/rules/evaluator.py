@@ -1,7 +1,7 @@
 """The reference evaluator: the rule semantics restated in plain Python, one contact at a time.
 
 It is written independently of the SQL compiler, as directly as the rules are stated in
-docs/rules.md, so that the property tests can hold the SQL to it. It folds case the way
+segdesk/data/rules.md, so that the property tests can hold the SQL to it. It folds case the way
 SQLite does (A-Z only) because the tests run on SQLite.
 
 ``contact`` holds the core fields by name, ``id``, and ``attributes`` (the custom fields);
