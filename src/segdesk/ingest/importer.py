@@ -28,6 +28,7 @@ from segdesk.ingest.mapping import Mapping
 from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
 from segdesk.ingest.typed_rows import RecordBuilder
 from segdesk.store.engine import WRITE_OPTION
+from segdesk.store.inserted import inserted_id
 from segdesk.store.tables import FieldDef, ImportBatch
 
 CHUNK_ROWS = 5000
@@ -93,7 +94,7 @@ def run_import(
     with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
         transaction = conn.begin()
         try:
-            batch_id = conn.execute(
+            inserted = conn.execute(
                 ImportBatch.__table__.insert(),
                 {
                     "target": options.target,
@@ -111,7 +112,8 @@ def run_import(
                     "status": "running",
                     "quality": {},
                 },
-            ).inserted_primary_key[0]
+            )
+            batch_id = inserted_id(inserted)
             report.batch_id = batch_id
             _register_custom_fields(conn, mapping, now)
             dates = [n for n, c in mapping.custom_fields().items() if c.type.kind == "date"]

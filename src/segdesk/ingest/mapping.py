@@ -9,6 +9,7 @@ Columns no alias knows become custom fields named in snake_case, typed from thei
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -466,7 +467,7 @@ class ColumnMapping:
     source: str
     action: Action
     field: str | None
-    type: ColumnType = field(default_factory=ColumnType)
+    type: ColumnType = dataclasses.field(default_factory=ColumnType)  # `field` is taken above
     inverted: bool = False
     reason: str = ""
     ambiguous: bool = False
@@ -918,8 +919,8 @@ def _target_type(
         decision = decide_date_order(values)
         return ColumnType("date", date_order=decision.order), decision.ambiguous, decision.reason
     if kind == "number":
-        decision = decide_decimal(values, decimal_hint)
-        return ColumnType("number", decimal=decision.decimal), decision.ambiguous, decision.reason
+        decimals = decide_decimal(values, decimal_hint)
+        return ColumnType("number", decimal=decimals.decimal), decimals.ambiguous, decimals.reason
     return ColumnType(kind), False, ""
 
 

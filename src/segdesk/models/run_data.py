@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -37,7 +37,7 @@ LIFECYCLE_CONTACT_COLUMNS = [
 def summary(result: RfmResult | LifecycleResult) -> dict[str, Any]:
     """The run: as-of date, whether it was saved, its parameters and its segments' sizes."""
     total = sum(result.sizes.values())
-    segments = [
+    segments: list[dict[str, Any]] = [
         {"name": name, "size": size, "share": size / total if total else 0.0}
         for name, size in result.sizes.items()
     ]
@@ -85,4 +85,5 @@ def contact_records(conn: Connection, result: RfmResult | LifecycleResult) -> li
             out[column] = frame[column].to_numpy()
     out["segment"] = out["segment"].astype(str)
     records = out[columns].astype(object).where(out[columns].notna(), None)
-    return records.to_dict("records")
+    # pandas-stubs key records by any Hashable; these columns are the names above.
+    return cast(list[dict[str, Any]], records.to_dict("records"))

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
@@ -30,6 +30,7 @@ from segdesk.tui.widgets.wizard_steps import WizardSteps
 
 if TYPE_CHECKING:
     from segdesk.ingest.import_report import ImportReport
+    from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 PROGRESS_EVERY = 0.1
@@ -37,6 +38,9 @@ PROGRESS_EVERY = 0.1
 
 
 class ImportRunScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     BINDINGS = [
         Binding("ctrl+n", "import", "Import", id="run.import"),
         Binding("r", "rejects", "Rejected rows", id="run.rejects"),
