@@ -8,7 +8,8 @@ Every value comes from one ``random.Random(SEED)`` of the standard library and f
 ``ANCHOR`` date, never from the clock, so a rebuild yields exactly the same rows on any machine
 and with any library versions; the tests check that the committed file matches this script.
 
-Usage: ``python scripts/build_sample_db.py [PATH]`` (default: ``sample.db`` at the repo root).
+Usage: ``python scripts/build_sample_db.py [PATH]`` (default: ``src/segdesk/data/sample.db``,
+the package data that `segdesk demo` copies).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from segdesk.store.database import open_database
 from segdesk.store.tables import Contact, Event, FieldDef, Meta, Segment
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_PATH = REPO / "sample.db"
+DEFAULT_PATH = REPO / "src" / "segdesk" / "data" / "sample.db"
+"""Package data: `segdesk demo` reads it from the installed package (`paths.sample_db`)."""
 
 SEED = 20261115
 ANCHOR = date(2026, 11, 15)

@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from segdesk.paths import sample_db
 from segdesk.tui.app import make_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 async def shoot(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "sample.db"
-        shutil.copyfile(REPO / "sample.db", db)
+        shutil.copyfile(sample_db(), db)
         os.environ["XDG_CONFIG_HOME"] = tmp  # leave the user's theme choice alone
         app = make_app(db=str(db))
         async with app.run_test(size=(80, 24)) as pilot:

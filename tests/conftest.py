@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from segdesk.paths import sample_db
 from tests.factories import new_shop
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_DB = REPO / "sample.db"
+SAMPLE_DB = sample_db()
 
 
 @pytest.fixture(autouse=True)

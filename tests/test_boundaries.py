@@ -1,42 +1,55 @@
-"""House rules: domain code never imports Textual; the TUI loads the database layer lazily."""
+"""What loads when: `segdesk --help` and the store run without Textual, and the app paints
+before the database layer has loaded.
+
+Which package may import which is the import contract in pyproject.toml (`lint-imports`);
+these tests watch what actually ends up in ``sys.modules`` of a fresh process.
+"""
 
 from __future__ import annotations
 
 import json
-import pkgutil
 import subprocess
 import sys
 
-import segdesk
+HEAVY = ["sqlalchemy", "sqlmodel", "pandas"]
 
 
-def _domain_modules() -> list[str]:
-    names = ["segdesk"]
-    for info in pkgutil.walk_packages(segdesk.__path__, "segdesk."):
-        if not info.name.startswith(("segdesk.tui", "segdesk.__main__")):
-            names.append(info.name)
-    return names
-
-
-def _loaded_after_import(module: str, watch: list[str]) -> list[str]:
-    code = (
-        f"import sys, json, importlib; importlib.import_module({module!r}); "
-        f"print(json.dumps([m for m in {watch!r} if m in sys.modules]))"
-    )
+def _run(code: str) -> dict[str, list[str]]:
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     return json.loads(out)
 
 
-def test_domain_modules_do_not_import_textual() -> None:
-    modules = _domain_modules()
-    assert "segdesk.workspace" in modules and "segdesk.store.tables" in modules
-    offenders = {m: _loaded_after_import(m, ["textual"]) for m in modules}
-    assert {m: found for m, found in offenders.items() if found} == {}
+def _loaded(watch: list[str]) -> str:
+    return f"[m for m in {watch!r} if m in sys.modules]"
+
+
+def test_help_and_the_store_load_without_textual() -> None:
+    code = f"""
+import contextlib, importlib, io, json, pkgutil, sys
+from segdesk.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as shown, contextlib.suppress(SystemExit):
+    main(["--help"])
+after_help = {_loaded(["textual", *HEAVY])}
+import segdesk.store
+store = [m.name for m in pkgutil.walk_packages(segdesk.store.__path__, "segdesk.store.")]
+for name in store:
+    importlib.import_module(name)
+print(json.dumps({{
+    "help": [shown.getvalue().split(maxsplit=1)[0]],
+    "after_help": after_help,
+    "store": store,
+    "after_store": {_loaded(["textual"])},
+}}))
+"""
+    found = _run(code)
+    assert found["help"] == ["usage:"]
+    assert found["after_help"] == []
+    assert {"segdesk.store.tables", "segdesk.store.quick_read"} <= set(found["store"])
+    assert found["after_store"] == []
 
 
 def test_app_paints_before_loading_the_database_layer() -> None:
-    heavy = ["sqlalchemy", "sqlmodel", "pandas"]
-    assert _loaded_after_import("segdesk.tui.app", heavy) == []
-    assert _loaded_after_import("segdesk.cli", [*heavy, "textual"]) == []
+    code = f"import json, sys, segdesk.tui.app; print(json.dumps({{'heavy': {_loaded(HEAVY)}}}))"
+    assert _run(code) == {"heavy": []}

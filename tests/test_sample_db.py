@@ -126,8 +126,8 @@ class TestReproducible:
         assert path.read_bytes() == built.read_bytes()  # so a rebuild leaves git clean
         assert [p.name for p in tmp_path.iterdir()] == ["sample.db"]
 
-    def test_committed_file_matches_the_script(self, rows: Rows) -> None:
-        committed = REPO / "sample.db"
+    def test_committed_file_matches_the_script(self, script: ModuleType, rows: Rows) -> None:
+        committed = script.DEFAULT_PATH
         assert committed.exists(), "sample.db is missing: run python scripts/build_sample_db.py"
         assert read_tables(committed) == rows, (
             "sample.db is out of date: run python scripts/build_sample_db.py"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
@@ -41,5 +42,18 @@ def resolve_db(db: str | None) -> str:
 
 
 def sample_db() -> Path:
-    """The bundled demo database (never opened for writing: `segdesk demo` copies it)."""
-    return Path(__file__).resolve().parents[2] / "sample.db"
+    """The bundled demo database (never opened for writing: `segdesk demo` copies it).
+
+    Package data, so that every install has it, not only a clone of the repository.
+    """
+    return _package_file("sample.db")
+
+
+def rules_reference() -> Path:
+    """The rule language reference, shipped beside the sample for `--rule` help to name."""
+    return _package_file("rules.md")
+
+
+def _package_file(name: str) -> Path:
+    # pip and pipx unpack wheels, so the package's files are real files on disk.
+    return Path(str(files("segdesk").joinpath("data", name)))

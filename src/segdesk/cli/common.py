@@ -17,9 +17,9 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USER, f"segdesk: error: {message} (see `{self.prog} --help`)\n")
 
 
-def common_options() -> argparse.ArgumentParser:
+def common_options() -> Parser:
     """Options every command accepts, before or after the command name."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH",
@@ -29,8 +29,8 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
-def theme_option() -> argparse.ArgumentParser:
-    theme = argparse.ArgumentParser(add_help=False)
+def theme_option() -> Parser:
+    theme = Parser(add_help=False)
     theme.add_argument(
         "--theme",
         metavar="NAME",

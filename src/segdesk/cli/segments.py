@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from segdesk.cli.common import EXIT_OK, EXIT_USER, Parser, db_target, positive_int, print_json
+from segdesk.paths import rules_reference
 
 if TYPE_CHECKING:
     from segdesk.segments.lookup import SegmentInfo
@@ -45,8 +46,10 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     create = action("create", cmd_create, "save a rule segment or a static list", today=True)
     create.add_argument("name", metavar="NAME")
+    create.formatter_class = argparse.RawDescriptionHelpFormatter
+    create.epilog = f"The rule language: {rules_reference()}"
     source = create.add_mutually_exclusive_group(required=True)
-    source.add_argument("--rule", metavar="TEXT", help="the rule (see docs/rules.md)")
+    source.add_argument("--rule", metavar="TEXT", help="the rule (see the language below)")
     source.add_argument(
         "--from-segment", metavar="NAME", help="a static list of that segment's current members"
     )

@@ -400,7 +400,9 @@ class ContactWriter:
         non-empty ones, so a missing field is empty either way. Consent is "unknown" unless
         given, and "unsubscribed" for every contact of an unsubscribe export.
         """
-        columns = {name: new.field(name) for name in STORED_FIELDS if name != "consent"}
+        columns: dict[str, Sequence[Any]] = {
+            name: new.field(name) for name in STORED_FIELDS if name != "consent"
+        }
         count = new.count
         if self.mark_unsubscribed:
             columns["consent"] = ["unsubscribed"] * count

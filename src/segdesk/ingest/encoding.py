@@ -10,7 +10,7 @@ values.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,7 +94,7 @@ def choose_encoding(path: Path, override: str | None = None) -> EncodingChoice:
     )
 
 
-def decoded_blocks(path: Path, choice: EncodingChoice) -> Iterator[tuple[str, int]]:
+def decoded_blocks(path: Path, choice: EncodingChoice) -> Generator[tuple[str, int], None, None]:
     """Yield ``(text, bytes_read_so_far)`` blocks; a byte that does not decode is a ``UserError``.
 
     The message names the line, counted from the newlines decoded before the bad byte.

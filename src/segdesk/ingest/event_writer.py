@@ -116,9 +116,9 @@ class EventWriter:
                 if contact_id is None:
                     self._reject(record, f"no contact with {shown} {key_value!r}", rejects)
             valid = [r for r, contact_id in zip(valid, ids, strict=True) if contact_id is not None]
-            ids = [contact_id for contact_id in ids if contact_id is not None]
         if valid:
-            self._store(self._rows(valid, ids))
+            known = [contact_id for contact_id in ids if contact_id is not None]
+            self._store(self._rows(valid, known))
 
     def _rows(self, records: list[Record], ids: list[int]) -> dict[str, list[Any]]:
         """The chunk's events, a column at a time, with their dedup keys; counts findings."""
@@ -168,7 +168,11 @@ class EventWriter:
                 if found
             ],
         )
-        columns = {"amount": amounts, "quantity": quantities, "ref": refs}
+        columns: dict[str, Sequence[object]] = {
+            "amount": amounts,
+            "quantity": quantities,
+            "ref": refs,
+        }
         add_counts(
             quality.missing,
             [

@@ -107,7 +107,7 @@ def list_runs(conn: Connection, limit: int | None = None) -> list[ImportRun]:
     ).order_by(b.id.desc())
     if limit is not None:
         query = query.limit(limit)
-    return [ImportRun(*row) for row in conn.execute(query)]
+    return [ImportRun(**row._asdict()) for row in conn.execute(query)]
 
 
 def remembered_mapping(conn: Connection, signature: str, target: str) -> Mapping | None:

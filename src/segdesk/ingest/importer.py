@@ -29,6 +29,7 @@ from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
 from segdesk.ingest.typed_rows import RecordBuilder
 from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.store.engine import write_connection
+from segdesk.store.inserted import inserted_id
 from segdesk.store.tables import FieldDef, ImportBatch
 
 CHUNK_ROWS = 5000
@@ -89,7 +90,7 @@ def run_import(
     with write_connection(engine) as conn:
         transaction = conn.begin()
         try:
-            batch_id = conn.execute(
+            inserted = conn.execute(
                 ImportBatch.__table__.insert(),
                 {
                     "target": options.target,
@@ -107,7 +108,8 @@ def run_import(
                     "status": "running",
                     "quality": {},
                 },
-            ).inserted_primary_key[0]
+            )
+            batch_id = inserted_id(inserted)
             report.batch_id = batch_id
             _register_custom_fields(conn, mapping, now)
             dates = [n for n, c in mapping.custom_fields().items() if c.type.kind == "date"]

@@ -61,7 +61,7 @@ class Thresholds:
 
 def stages(
     days_since_first: np.ndarray, days_since_last: np.ndarray, limits: Thresholds
-) -> pd.Categorical:
+) -> pd.Categorical[str]:
     """The stage of each contact with orders, as a categorical of STAGES."""
     codes = np.select(
         [
@@ -72,4 +72,4 @@ def stages(
         [STAGES.index(NEW), STAGES.index(ACTIVE), STAGES.index(AT_RISK)],
         default=STAGES.index(LAPSED),
     )
-    return pd.Categorical.from_codes(codes.astype(np.int8), categories=list(STAGES))
+    return pd.Categorical.from_codes(codes.astype(np.int8), categories=pd.Index(STAGES))

@@ -99,5 +99,5 @@ def score(
     f = (1 + groups_above(frequency, points.frequency)).astype(np.int8)
     m = (1 + groups_above(monetary, points.monetary)).astype(np.int8)
     codes = GRID_CODES[r, f]
-    segment = pd.Categorical.from_codes(codes, categories=list(SEGMENT_NAMES))
+    segment = pd.Categorical.from_codes(codes, categories=pd.Index(SEGMENT_NAMES))
     return pd.DataFrame({"r": r, "f": f, "m": m, "segment": segment}), points

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -163,4 +163,5 @@ def _records(
             out[column] = frame[column].to_numpy()
     out["segment"] = out["segment"].astype(str)
     records = out[columns].astype(object).where(out[columns].notna(), None)
-    return records.to_dict("records")
+    # pandas-stubs key records by any Hashable; these columns are the names above.
+    return cast(list[dict[str, Any]], records.to_dict("records"))

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, select
 
 from segdesk.models.orders import columns
 from segdesk.store.bulk import insert_rows
+from segdesk.store.inserted import inserted_id
 from segdesk.store.tables import ModelRun, Scheme, Segment, SegmentMember
 
 scheme_table = Scheme.__table__
@@ -157,10 +158,11 @@ def _scheme_id(
     ).scalar_one_or_none()
     if found is not None:
         return found
-    return conn.execute(
+    inserted = conn.execute(
         scheme_table.insert(),
         {"name": name, "kind": kind, "params": params, "created_at": now},
-    ).inserted_primary_key[0]
+    )
+    return inserted_id(inserted)
 
 
 def _segment_ids(
@@ -179,7 +181,7 @@ def _segment_ids(
         if model_name in by_model_name:
             ids[model_name] = by_model_name[model_name]
             continue
-        ids[model_name] = conn.execute(
+        inserted = conn.execute(
             segment.insert(),
             {
                 "name": _free_name(conn, model_name, scheme_name),
@@ -192,7 +194,8 @@ def _segment_ids(
                 "created_at": now,
                 "updated_at": now,
             },
-        ).inserted_primary_key[0]
+        )
+        ids[model_name] = inserted_id(inserted)
     others = [i for n, i in by_model_name.items() if n not in ids]
     return ids, others
 

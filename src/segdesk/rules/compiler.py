@@ -1,6 +1,6 @@
 """Rule tree → one parameterised SELECT of contact ids, built from SQLAlchemy Core expressions.
 
-Semantics (DESIGN §5, docs/rules.md), which :mod:`segdesk.rules.evaluator` restates in plain
+Semantics (DESIGN §5, segdesk/data/rules.md), which :mod:`segdesk.rules.evaluator` restates in plain
 Python for the tests:
 
 - Text ignores case and surrounding spaces: ``trim(column)`` is compared with the value
@@ -101,11 +101,14 @@ def attribute_value(field: CatalogField) -> ColumnElement[Any]:
     PostgreSQL. Dates are ISO text, compared as text.
     """
     item = contact.c.attributes[field.name]
+    typed: ColumnElement[Any]  # JSON's as_* methods reach the type checker untyped
     if field.type == "number":
-        return item.as_float()
-    if field.type == "bool":
-        return item.as_boolean()
-    return item.as_string()
+        typed = item.as_float()
+    elif field.type == "bool":
+        typed = item.as_boolean()
+    else:
+        typed = item.as_string()
+    return typed
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -337,11 +340,11 @@ def text_compare(column: ColumnElement[Any], op: str, value: Value) -> ColumnEle
     folded_column = folded(func.trim(column))
     if op in ("in", "not in"):
         assert isinstance(value, tuple)
-        wanted = [fold(str(v)) for v in value]
-        options = [folded(literal(w)) for w in wanted]
+        words = [fold(str(v)) for v in value]
+        options = [folded(literal(w)) for w in words]
         if op == "not in":
             return and_(present(column), folded_column.not_in(options))
-        return guarded(column, folded_column.in_(options), any(w == "" for w in wanted))
+        return guarded(column, folded_column.in_(options), any(w == "" for w in words))
     assert isinstance(value, str)
     wanted = fold(value)
     if op == "!=":

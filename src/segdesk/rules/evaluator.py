@@ -1,7 +1,7 @@
 """The reference evaluator: the rule semantics restated in plain Python, one contact at a time.
 
 It is written independently of the SQL compiler, as directly as the rules are stated in
-docs/rules.md, so that the property tests can hold the SQL to it. It folds case the way
+segdesk/data/rules.md, so that the property tests can hold the SQL to it. It folds case the way
 SQLite does (A-Z only) because the tests run on SQLite.
 
 ``contact`` holds the core fields by name, ``id``, and ``attributes`` (the custom fields);
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from segdesk.rules.tree import (
     MORE_THAN_AGO,
@@ -25,8 +25,10 @@ from segdesk.rules.tree import (
     Metric,
     MetricCompare,
     Not,
+    Number,
     Or,
     Rule,
+    Scalar,
     Value,
 )
 
@@ -114,15 +116,15 @@ def _as_day(raw: Any) -> dt.date | None:
 
 def _date_holds(day: dt.date, op: str, value: Value, today: dt.date) -> bool:
     if op == "before":
-        return day < value  # type: ignore[operator]
+        return day < cast(dt.date, value)
     if op == "after":
-        return day > value  # type: ignore[operator]
+        return day > cast(dt.date, value)
     if op == "=":
         return day == value
     if op == "between":
-        low, high = value  # type: ignore[misc]
+        low, high = cast(tuple[dt.date, dt.date], value)
         return low <= day <= high
-    days = dt.timedelta(days=value)  # type: ignore[arg-type]
+    days = dt.timedelta(days=cast(int, value))
     if op == WITHIN_LAST:
         return today - days <= day <= today
     if op == MORE_THAN_AGO:
@@ -132,7 +134,7 @@ def _date_holds(day: dt.date, op: str, value: Value, today: dt.date) -> bool:
 
 def _text_holds(text: str, op: str, value: Value) -> bool:
     if op in ("in", "not in"):
-        options = {_fold(str(v)) for v in value}  # type: ignore[union-attr]
+        options = {_fold(str(v)) for v in cast(tuple[Scalar, ...], value)}
         return (text in options) == (op == "in")
     wanted = _fold(str(value))
     return {
@@ -146,15 +148,16 @@ def _text_holds(text: str, op: str, value: Value) -> bool:
 
 def _number_holds(number: float, op: str, value: Value) -> bool:
     if op == "between":
-        low, high = value  # type: ignore[misc]
+        low, high = cast(tuple[Number, Number], value)
         return low <= number <= high
+    bound = cast(Number, value)
     return {
-        "=": number == value,
-        "!=": number != value,
-        "<": number < value,  # type: ignore[operator]
-        "<=": number <= value,  # type: ignore[operator]
-        ">": number > value,  # type: ignore[operator]
-        ">=": number >= value,  # type: ignore[operator]
+        "=": number == bound,
+        "!=": number != bound,
+        "<": number < bound,
+        "<=": number <= bound,
+        ">": number > bound,
+        ">=": number >= bound,
     }[op]
 
 

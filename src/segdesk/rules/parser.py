@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from lark import Lark, Token, Tree
+from lark import Lark, ParseTree, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from segdesk.rules.catalog import FieldCatalog
@@ -108,14 +108,14 @@ class _Builder:
         self.catalog = catalog
         self.depth = 0
 
-    def rule(self, tree: Tree | Token) -> Rule:
+    def rule(self, tree: ParseTree | Token) -> Rule:
         self.depth += 1
         try:
             return self._rule(tree)
         finally:
             self.depth -= 1
 
-    def _rule(self, tree: Tree | Token) -> Rule:
+    def _rule(self, tree: ParseTree | Token) -> Rule:
         assert isinstance(tree, Tree)
         if self.depth > MAX_DEPTH:
             raise RuleError(f"the rule nests more than {MAX_DEPTH} levels deep")
@@ -137,12 +137,13 @@ class _Builder:
             return self.metric_condition(subtrees[0], None, _comparison(subtrees[1]))
         if kind == "windowed_metric_condition":
             window = subtrees[1].children[2]
+            assert isinstance(window, Token)
             return self.metric_condition(subtrees[0], window, _comparison(subtrees[2]))
         raise AssertionError(f"unexpected rule {kind}")
 
     # -- fields and models -------------------------------------------------------------
 
-    def field_condition(self, name_tree: Tree, cmp: _Comparison) -> Rule:
+    def field_condition(self, name_tree: ParseTree, cmp: _Comparison) -> Rule:
         token = name_tree.children[0]
         assert isinstance(token, Token)
         name = token.value[1:-1] if token.type == "QUOTED_NAME" else token.value
@@ -169,7 +170,7 @@ class _Builder:
 
     # -- metrics -----------------------------------------------------------------------
 
-    def metric_condition(self, tree: Tree, window: Token | None, cmp: _Comparison) -> Rule:
+    def metric_condition(self, tree: ParseTree, window: Token | None, cmp: _Comparison) -> Rule:
         tokens = [c for c in tree.children if isinstance(c, Token)]
         head, measure_token = tokens[0], tokens[-1]
         measure = measure_token.value.lower()
@@ -224,16 +225,16 @@ _METRIC_HINT = (
 )
 
 
-def _comparison(tree: Tree) -> _Comparison:
+def _comparison(tree: ParseTree) -> _Comparison:
     tokens = [c for c in tree.children if isinstance(c, Token)]
     values: list[Token] = []
     is_list = False
     for child in tree.children:
         if isinstance(child, Tree) and child.data == "value":
-            values.append(child.children[0])  # type: ignore[arg-type]
+            values.append(_leaf(child))
         elif isinstance(child, Tree) and child.data == "value_list":
             is_list = True
-            values.extend(v.children[0] for v in child.children if isinstance(v, Tree))  # type: ignore[misc]
+            values.extend(_leaf(v) for v in child.children if isinstance(v, Tree))
     if tree.data in ("within_last", "more_than_ago"):
         values = [t for t in tokens if t.type == "NUMBER"]
     op = tokens[0].value if tree.data == "symbol" else _OPS_BY_RULE[tree.data]
@@ -281,7 +282,13 @@ def _text_value(subject: str, what: str, token: Token) -> str:
     )
 
 
-def _string(token: Token | Tree) -> str:
+def _leaf(tree: ParseTree) -> Token:
+    leaf = tree.children[0]
+    assert isinstance(leaf, Token)
+    return leaf
+
+
+def _string(token: Token | ParseTree) -> str:
     assert isinstance(token, Token)
     body = token.value[1:-1]
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), body, flags=re.S)

@@ -94,7 +94,8 @@ def syntax_error(text: str, exc: UnexpectedInput, catalog: FieldCatalog) -> Rule
         column, found = (exc.token.start_pos or 0) + 1, _shown(str(exc.token.value))
     else:
         assert isinstance(exc, UnexpectedCharacters)
-        column, found = exc.pos_in_stream + 1, _shown(_word_at(text, exc.pos_in_stream))
+        position = exc.pos_in_stream or 0  # always set on UnexpectedCharacters
+        column, found = position + 1, _shown(_word_at(text, position))
     if "SYMBOL" in expected:  # right after a field or metric: where operators go
         return RuleError(f"unknown operator {found}", column, _operator_hint(stack, catalog))
     if expected == {"NUMBER"}:

@@ -254,7 +254,7 @@ def _text(value: Any) -> str:
 def _op(op: Any) -> str:
     if op not in OPS:
         raise ValueError(f"unknown operator {op!r}")
-    return op
+    return str(op)
 
 
 def _value(data: Any) -> Value:

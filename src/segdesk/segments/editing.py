@@ -41,6 +41,7 @@ from segdesk.segments.lookup import (
 )
 from segdesk.segments.members import clear_members, member_ids, replace_members
 from segdesk.segments.refresh import refresh_rule_segment
+from segdesk.store.inserted import inserted_id
 from segdesk.store.tables import (
     ExportLog,
     Segment,
@@ -110,7 +111,7 @@ def edit_segment(
     rule = read_rule(conn, row.name, rule_text, today)
     if to_text(rule) == row.rule_text:
         raise UserError(f'the rule of "{row.name}" is already {row.rule_text}')
-    number = row.version + 1
+    number: int = row.version + 1
     conn.execute(
         update(segment)
         .where(segment.c.id == row.id)
@@ -245,10 +246,11 @@ def duplicate_segment(
 
 
 def insert_segment(conn: Connection, name: str, kind: str, now: dt.datetime, **values: Any) -> int:
-    return conn.execute(
+    inserted = conn.execute(
         segment.insert(),
         {"name": name, "kind": kind, "version": 1, "created_at": now, "updated_at": now, **values},
-    ).inserted_primary_key[0]
+    )
+    return inserted_id(inserted)
 
 
 def add_version(

@@ -114,7 +114,8 @@ def find_deleted_segment(conn: Connection, name: str) -> Row[Any]:
 def original_name(row: Row[Any]) -> str:
     """The name a deleted segment had before it was deleted."""
     suffix = deleted_suffix(row.id)
-    return row.name.removesuffix(suffix) if row.deleted_at is not None else row.name
+    name: str = row.name
+    return name.removesuffix(suffix) if row.deleted_at is not None else name
 
 
 def deleted_suffix(segment_id: int) -> str:

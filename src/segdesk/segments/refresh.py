@@ -10,6 +10,7 @@ names a retired segment reads the members it had when it was retired).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,7 +139,7 @@ def refresh_all(
     return result
 
 
-def refresh_order(rows: list[Row[Any]]) -> list[Row[Any]]:
+def refresh_order(rows: Sequence[Row[Any]]) -> list[Row[Any]]:
     """Rule segments ordered so that each comes after the ones it names (by name, else
     ignoring case); ties go alphabetically. Saving refuses cycles, so there are none."""
     by_folded = {row.name.casefold(): row for row in rows}

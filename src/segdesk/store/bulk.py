@@ -10,7 +10,7 @@ JSON to text) run over the column at once. Other databases take SQLAlchemy's
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Date, DateTime, Table
@@ -41,7 +41,7 @@ def insert_rows(
         )
 
 
-def insert_columns(conn: Connection, table: Table, columns: dict[str, Sequence[Any]]) -> None:
+def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[Any]]) -> None:
     """Insert rows given a column at a time: ``columns`` maps names to equally long lists."""
     names = list(columns)
     if not names or not columns[names[0]]:

@@ -45,8 +45,9 @@ def read_version(conn: Connection) -> int | None:
     """The stored schema version, or None for an empty database."""
     if not inspect(conn).has_table(tables.Meta.__tablename__):
         return None
+    meta = tables.Meta.__table__
     value = conn.execute(
-        select(tables.Meta.value).where(tables.Meta.key == SCHEMA_VERSION_KEY)
+        select(meta.c.value).where(meta.c.key == SCHEMA_VERSION_KEY)
     ).scalar_one_or_none()
     return int(value) if value is not None else None
 
@@ -102,7 +103,7 @@ def ensure_schema(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) 
 
 def _create(engine: Engine, version: int) -> None:
     with write_connection(engine) as conn, conn.begin():
-        tables.SQLModel.metadata.create_all(conn)
+        tables.TableModel.metadata.create_all(conn)
         _stamp(conn, version)
         now = tables.utcnow()
         conn.execute(

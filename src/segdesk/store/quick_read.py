@@ -67,7 +67,7 @@ class QuickReader:
     def count_contacts(self, search: str | None = None) -> int:
         where, params = _where(search)
         with closing(self._connect()) as conn:
-            return conn.execute(f"SELECT count(*) FROM contact{where}", params).fetchone()[0]
+            return int(conn.execute(f"SELECT count(*) FROM contact{where}", params).fetchone()[0])
 
     def contacts_page(
         self, offset: int, limit: int, search: str | None = None, total: int | None = None

@@ -7,10 +7,21 @@ reshape them. Times are timezone-aware and stored as UTC; dates a user types sta
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+if TYPE_CHECKING:
+
+    class TableModel(SQLModel):
+        """SQLModel as the type checker should see it: every ``table=True`` class has the
+        SQLAlchemy ``__table__`` the queries are written against, which SQLModel leaves out."""
+
+        __table__: ClassVar[Table]
+
+else:
+    TableModel = SQLModel
 
 
 def utcnow() -> datetime:
@@ -24,7 +35,7 @@ def _json(default: Any = None) -> Any:
     )
 
 
-class Meta(SQLModel, table=True):
+class Meta(TableModel, table=True):
     """Key-value facts about the database itself (schema version, sample anchor date...)."""
 
     __tablename__ = "meta"
@@ -32,7 +43,7 @@ class Meta(SQLModel, table=True):
     value: str
 
 
-class ImportBatch(SQLModel, table=True):
+class ImportBatch(TableModel, table=True):
     """One run of an import: what was read, how it was mapped, what it did."""
 
     __tablename__ = "import_batch"
@@ -41,8 +52,8 @@ class ImportBatch(SQLModel, table=True):
     event_kind: str | None = None
     file_name: str
     sha256: str
-    mapping: dict | None = _json(dict)
-    options: dict | None = _json(dict)
+    mapping: dict[str, Any] | None = _json(dict)
+    options: dict[str, Any] | None = _json(dict)
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
     status: str = Field(default="running", description="running, done, failed, undone")
@@ -52,11 +63,11 @@ class ImportBatch(SQLModel, table=True):
     unchanged: int = 0
     rejected: int = 0
     contacts_created: int = 0
-    quality: dict | None = _json(dict)
+    quality: dict[str, Any] | None = _json(dict)
     undone_at: datetime | None = None
 
 
-class Contact(SQLModel, table=True):
+class Contact(TableModel, table=True):
     """A person. Identifiers stay text: leading zeros and a leading '+' matter."""
 
     __tablename__ = "contact"
@@ -76,11 +87,11 @@ class Contact(SQLModel, table=True):
     consent: str = Field(default="unknown", description="subscribed, unsubscribed, unknown")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
-    attributes: dict | None = _json(dict)
+    attributes: dict[str, Any] | None = _json(dict)
     import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
 
 
-class ImportChange(SQLModel, table=True):
+class ImportChange(TableModel, table=True):
     """What an import did to one contact, so that the import can be undone."""
 
     __tablename__ = "import_change"
@@ -88,10 +99,10 @@ class ImportChange(SQLModel, table=True):
     import_batch_id: int = Field(foreign_key="import_batch.id", index=True)
     contact_id: int = Field(foreign_key="contact.id", index=True)
     action: str = Field(description="inserted or updated")
-    before: dict | None = _json()
+    before: dict[str, Any] | None = _json()
 
 
-class FieldDef(SQLModel, table=True):
+class FieldDef(TableModel, table=True):
     """Every field a rule can name, with its type and where it comes from."""
 
     __tablename__ = "field"
@@ -104,7 +115,7 @@ class FieldDef(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Event(SQLModel, table=True):
+class Event(TableModel, table=True):
     """Something a contact did: an order, or any other kind a file brings."""
 
     __tablename__ = "event"
@@ -123,42 +134,42 @@ class Event(SQLModel, table=True):
     dedup_key: str | None = Field(
         default=None, description="order id, or a hash of the row and its occurrence number"
     )
-    attributes: dict | None = _json(dict)
+    attributes: dict[str, Any] | None = _json(dict)
     import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
 
 
-class Scheme(SQLModel, table=True):
+class Scheme(TableModel, table=True):
     """A set of mutually exclusive segments produced together (RFM, lifecycle, clusters)."""
 
     __tablename__ = "scheme"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     kind: str = Field(description="rfm, lifecycle, cluster, manual")
-    params: dict | None = _json(dict)
+    params: dict[str, Any] | None = _json(dict)
     created_at: datetime = Field(default_factory=utcnow)
     refreshed_at: datetime | None = None
 
 
-class ModelRun(SQLModel, table=True):
+class ModelRun(TableModel, table=True):
     """One computation of a scheme: its parameters and breakpoints, kept for every run."""
 
     __tablename__ = "model_run"
     id: int | None = Field(default=None, primary_key=True)
     scheme_id: int = Field(foreign_key="scheme.id", index=True)
     as_of: date
-    params: dict | None = _json(dict)
-    breakpoints: dict | None = _json(dict)
+    params: dict[str, Any] | None = _json(dict)
+    breakpoints: dict[str, Any] | None = _json(dict)
     ran_at: datetime = Field(default_factory=utcnow)
 
 
-class Segment(SQLModel, table=True):
+class Segment(TableModel, table=True):
     """A named group of contacts, with its definition and its playbook (DESIGN §7)."""
 
     __tablename__ = "segment"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     kind: str = Field(description="rule, static, model")
-    definition: dict | None = _json()
+    definition: dict[str, Any] | None = _json()
     rule_text: str | None = None
     scheme_id: int | None = Field(default=None, foreign_key="scheme.id", index=True)
     priority: int | None = None
@@ -174,20 +185,20 @@ class Segment(SQLModel, table=True):
     target: str | None = None
     deadline: date | None = None
     owner: str | None = None
-    stakeholders: list | None = _json(list)
-    data_sources: list | None = _json(list)
-    use_cases: list | None = _json(list)
-    channels: list | None = _json(list)
+    stakeholders: list[Any] | None = _json(list)
+    data_sources: list[Any] | None = _json(list)
+    use_cases: list[Any] | None = _json(list)
+    channels: list[Any] | None = _json(list)
     message_tone: str | None = None
     offer: str | None = None
-    next_actions: list | None = _json(list)
-    kpis: list | None = _json(list)
+    next_actions: list[Any] | None = _json(list)
+    kpis: list[Any] | None = _json(list)
     review_cadence: str | None = None
     next_review: date | None = None
     playbook_status: str | None = None
 
 
-class SegmentVersion(SQLModel, table=True):
+class SegmentVersion(TableModel, table=True):
     """Every change of a segment's definition, with when and why."""
 
     __tablename__ = "segment_version"
@@ -195,13 +206,13 @@ class SegmentVersion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     segment_id: int = Field(foreign_key="segment.id", index=True)
     version: int
-    definition: dict | None = _json()
+    definition: dict[str, Any] | None = _json()
     rule_text: str | None = None
     reason: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class SegmentMember(SQLModel, table=True):
+class SegmentMember(TableModel, table=True):
     """Current membership of a segment."""
 
     __tablename__ = "segment_member"
@@ -211,7 +222,7 @@ class SegmentMember(SQLModel, table=True):
     joined_at: datetime = Field(default_factory=utcnow)
 
 
-class SegmentPin(SQLModel, table=True):
+class SegmentPin(TableModel, table=True):
     """A manual decision: always include or always exclude a contact."""
 
     __tablename__ = "segment_pin"
@@ -222,7 +233,7 @@ class SegmentPin(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Snapshot(SQLModel, table=True):
+class Snapshot(TableModel, table=True):
     """Membership frozen at a time: manual, automatic on refresh, or computed as of a date."""
 
     __tablename__ = "snapshot"
@@ -233,7 +244,7 @@ class Snapshot(SQLModel, table=True):
     as_of: date | None = None
 
 
-class SnapshotMembership(SQLModel, table=True):
+class SnapshotMembership(TableModel, table=True):
     """One segment's members in one snapshot, as a serialised roaring bitmap of contact ids."""
 
     __tablename__ = "snapshot_membership"
@@ -243,7 +254,7 @@ class SnapshotMembership(SQLModel, table=True):
     members: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
-class ExportLog(SQLModel, table=True):
+class ExportLog(TableModel, table=True):
     """What was exported, when, and how many contacts were left out for consent."""
 
     __tablename__ = "export_log"
@@ -254,5 +265,5 @@ class ExportLog(SQLModel, table=True):
     path: str
     rows: int = 0
     excluded_unsubscribed: int = 0
-    options: dict | None = _json(dict)
+    options: dict[str, Any] | None = _json(dict)
     created_at: datetime = Field(default_factory=utcnow)

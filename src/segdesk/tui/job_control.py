@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from textual.app import App
 from textual.worker import get_current_worker
@@ -24,7 +25,7 @@ def cancel_check(stop: threading.Event) -> CancelCheck:
     return lambda: stop.is_set() or worker.is_cancelled
 
 
-def progress_to(app: App[object], show: Progress) -> Progress:
+def progress_to(app: App[Any], show: Progress) -> Progress:
     """A job's progress callback, called in a worker's thread, that passes reports on to
     ``show`` on the app's thread: at most one every ``PROGRESS_EVERY`` seconds, so a job that
     reports often does not flood the app, and always the last one."""

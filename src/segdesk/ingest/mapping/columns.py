@@ -7,10 +7,11 @@ work with, so they hold no algorithm: suggestions and the ``--map`` syntax build
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as MappingABC
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from segdesk.errors import UserError
@@ -33,7 +34,7 @@ class ColumnMapping:
     source: str
     action: Action
     field: str | None
-    type: ColumnType = field(default_factory=ColumnType)
+    type: ColumnType = dataclasses.field(default_factory=ColumnType)  # `field` is taken above
     inverted: bool = False
     reason: str = ""
     ambiguous: bool = False
@@ -79,7 +80,7 @@ class Mapping:
 
     target: Target
     columns: tuple[ColumnMapping, ...]
-    defaults: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = dataclasses.field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
     @property

@@ -67,6 +67,6 @@ def _target_type(
         decision = decide_date_order(values)
         return ColumnType("date", date_order=decision.order), decision.ambiguous, decision.reason
     if kind == "number":
-        decision = decide_decimal(values, decimal_hint)
-        return ColumnType("number", decimal=decision.decimal), decision.ambiguous, decision.reason
+        decimals = decide_decimal(values, decimal_hint)
+        return ColumnType("number", decimal=decimals.decimal), decimals.ambiguous, decimals.reason
     return ColumnType(kind), False, ""

@@ -94,8 +94,8 @@ def _parse_number_slow(text: str, decimal: str | None = None) -> int | float:
             negative, value = not negative, value[:-1].strip()
         value = _CURRENCY_SUFFIX.sub("", _CURRENCY_PREFIX.sub("", value))
     if _EXPONENT.match(value) and decimal != ",":
-        number = float(value)
-        return -number if negative else number
+        scientific = float(value)
+        return -scientific if negative else scientific
     if not value or not _NUMBER_BODY.match(value):
         raise ValueProblem(f"{original!r} is not a number")
     mark = decimal or _decimal_of(value) or "."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,6 +16,7 @@ from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from segdesk.contact_values import ContactDetail
+    from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 FIELD_LABELS = {
@@ -38,6 +39,9 @@ FIELD_LABELS = {
 
 
 class ContactScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="contact.back"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="contact.down"),

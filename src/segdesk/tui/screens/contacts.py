@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -18,13 +18,16 @@ from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from segdesk.contact_values import ContactRow
-    from segdesk.tui.app import ContactSource
+    from segdesk.tui.app import ContactSource, SegdeskApp
     from segdesk.workspace import Workspace
 
 SEARCH_DELAY = 0.25
 
 
 class ContactsScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/", id="contacts.search"),
         Binding("escape", "back", "Back", id="contacts.back"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -19,6 +19,7 @@ from segdesk.tui.widgets.title_bar import TitleBar
 if TYPE_CHECKING:
     from segdesk.segments.lookup import SegmentInfo
     from segdesk.summary import Summary
+    from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 STEPS = (
@@ -31,6 +32,9 @@ STEPS = (
 
 
 class HomeScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     BINDINGS = [
         Binding("j", "move(1)", "Down", show=False, id="home.down"),
         Binding("k", "move(-1)", "Up", show=False, id="home.up"),

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -29,6 +29,7 @@ from segdesk.tui.widgets.wizard_steps import WizardSteps
 
 if TYPE_CHECKING:
     from segdesk.ingest.history import ImportRun
+    from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 RECENT = 3
@@ -39,6 +40,9 @@ HINT = (
 
 
 class ImportScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", id="import.next"),
         Binding("ctrl+o", "browse", "Browse", id="import.browse"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
@@ -21,6 +21,7 @@ from segdesk.wording import count, undo_summary
 
 if TYPE_CHECKING:
     from segdesk.ingest.history import ImportRun, UndoReport
+    from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 COLUMNS = (("Id", 4), ("When", 16), ("File", 22), ("What", 8), ("Status", 7), ("Read", 7))
@@ -63,6 +64,9 @@ def undo_question(run: ImportRun) -> str:
 
 
 class HistoryScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     BINDINGS = [
         Binding("u", "undo", "Undo import", id="history.undo"),
         Binding("escape", "app.pop_screen", "Back", id="history.back"),

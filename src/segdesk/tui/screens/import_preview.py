@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
@@ -24,6 +24,7 @@ from segdesk.tui.widgets.wizard_steps import WizardSteps
 
 if TYPE_CHECKING:
     from segdesk.ingest.sources import ReadOptions
+    from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 ROWS = 20
@@ -31,6 +32,9 @@ CELL_WIDTH = 24
 
 
 class PreviewScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", id="preview.next"),
         Binding("enter", "next", "Next", show=False, priority=True, id="preview.enter"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
@@ -29,10 +29,14 @@ from segdesk.tui.widgets.wizard_steps import WizardSteps
 
 if TYPE_CHECKING:
     from segdesk.ingest.import_report import ImportReport
+    from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 
 class ImportRunScreen(Screen[None]):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     BINDINGS = [
         Binding("ctrl+n", "import", "Import", id="run.import"),
         Binding("r", "rejects", "Rejected rows", id="run.rejects"),

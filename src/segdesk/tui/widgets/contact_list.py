@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
@@ -158,7 +157,7 @@ class ContactList(ScrollView, can_focus=True):
             style = self.get_component_rich_style("contact-list--pending")
             return Strip([Segment("…".ljust(width), style)], width)
         text = " ".join(_fit(v, w) for v, w in zip(cells(row), widths, strict=True))
-        style: Style = self.rich_style
+        style = self.rich_style
         if index == self.cursor:
             style = self.get_component_rich_style("contact-list--cursor")
         return Strip([Segment(text[:width].ljust(width), style)], width)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import getters
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from segdesk.tui.app import SegdeskApp
 
 
 class TitleBar(Static):
+    if TYPE_CHECKING:
+        app = getters.app(SegdeskApp)
+
     def __init__(self, where: str) -> None:
         super().__init__(id="title-bar")
         self.where = where
