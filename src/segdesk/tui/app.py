@@ -18,12 +18,10 @@ from textual.worker import Worker, WorkerState
 from segdesk.paths import db_label, is_url
 from segdesk.settings import load_settings, save_setting
 from segdesk.store.quick_read import QuickReader
+from segdesk.tui import screen_registry
 from segdesk.tui.commands import ScreensProvider
 from segdesk.tui.messages import DataChanged
-from segdesk.tui.screens.contacts import ContactsScreen
 from segdesk.tui.screens.help import HelpScreen
-from segdesk.tui.screens.home import HomeScreen
-from segdesk.tui.screens.import_file import ImportScreen
 from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
 
 if TYPE_CHECKING:
@@ -45,12 +43,10 @@ class SegdeskApp(App[None]):
     TITLE = "Segment Desk"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreensProvider}
-    MODES = {"home": HomeScreen, "contacts": ContactsScreen, "import": ImportScreen}
+    MODES = screen_registry.modes()
     DEFAULT_MODE = "home"
     BINDINGS = [
-        Binding("h", "switch_mode('home')", "Home", id="app.home"),
-        Binding("c", "switch_mode('contacts')", "Contacts", id="app.contacts"),
-        Binding("i", "switch_mode('import')", "Import", id="app.import"),
+        *screen_registry.bindings(),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
