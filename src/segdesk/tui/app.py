@@ -20,6 +20,7 @@ from segdesk.settings import load_settings, save_setting
 from segdesk.store.quick_read import QuickReader
 from segdesk.tui import screen_registry
 from segdesk.tui.commands import ScreensProvider
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
@@ -39,7 +40,7 @@ class ContactSource(Protocol):
     ) -> list[ContactRow]: ...
 
 
-class SegdeskApp(App[None]):
+class SegdeskApp(ReportsFailures, App[None]):
     TITLE = "Segment Desk"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreensProvider}
@@ -107,19 +108,12 @@ class SegdeskApp(App[None]):
         worker = event.worker
         if worker.group == "workspace" and worker.state == WorkerState.SUCCESS:
             self.workspace = worker.result
-        elif worker.state == WorkerState.ERROR:
-            self._report_failure(worker)
 
-    def _report_failure(self, worker: Worker) -> None:
-        from segdesk.errors import UserError
-
-        error = worker.error
-        if worker.group == "workspace":
-            self.exit(return_code=2, message=f"segdesk: error: {error}")
-        elif isinstance(error, UserError):
-            self.notify(str(error), severity="error")
-        else:
-            self.notify(f"Something went wrong: {error!r}", severity="error", timeout=10)
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        if worker.group != "workspace":
+            return False
+        self.exit(return_code=2, message=f"segdesk: error: {error}")  # the app cannot start
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The key of the screen the user is on does nothing there: keep it out of the footer.

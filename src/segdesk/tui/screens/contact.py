@@ -11,7 +11,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ FIELD_LABELS = {
 }
 
 
-class ContactScreen(Screen[None]):
+class ContactScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="contact.back"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="contact.down"),
@@ -70,6 +72,10 @@ class ContactScreen(Screen[None]):
     def _load(self, workspace: Workspace) -> None:
         detail = workspace.contact(self.contact_id)
         self.app.call_from_thread(self._show, detail)
+
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        self.query_one("#heading", Static).update("This contact could not be shown.")
+        return False
 
     def _show(self, d: ContactDetail) -> None:
         self.query_one("#heading", Static).update(d.name)

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.screens.contact import ContactScreen
 from segdesk.tui.widgets.contact_list import ContactList, PageFetcher
 from segdesk.tui.widgets.title_bar import TitleBar
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 SEARCH_DELAY = 0.25
 
 
-class ContactsScreen(Screen[None]):
+class ContactsScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/", id="contacts.search"),
         Binding("escape", "back", "Back", id="contacts.back"),

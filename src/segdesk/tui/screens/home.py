@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.widgets.step_card import StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
 
@@ -30,7 +31,7 @@ STEPS = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("j", "move(1)", "Down", show=False, id="home.down"),
         Binding("k", "move(-1)", "Up", show=False, id="home.up"),

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from segdesk.tui.failures import ReportsFailures
+
 if TYPE_CHECKING:
     from segdesk.contact_values import ContactRow
 
@@ -75,7 +77,7 @@ def _fit(text: str, width: int) -> str:
     return text[: width - 1] + "…" if len(text) > width else text.ljust(width)
 
 
-class ContactList(ScrollView, can_focus=True):
+class ContactList(ReportsFailures, ScrollView, can_focus=True):
     """Rows of contacts with a cursor; Enter posts `ContactList.Opened`."""
 
     BINDINGS = [
