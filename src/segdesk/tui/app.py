@@ -7,7 +7,7 @@ figures when `workspace` is set.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -26,18 +26,8 @@ from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
 
 if TYPE_CHECKING:
-    from segdesk.contact_values import ContactRow
+    from segdesk.tui.widgets.contact_list import ContactReader
     from segdesk.workspace import Workspace
-
-
-class ContactSource(Protocol):
-    """What the contacts list reads: the quick reader, or the workspace."""
-
-    def count_contacts(self, search: str | None = None) -> int: ...
-
-    def contacts_page(
-        self, offset: int, limit: int, search: str | None = None, total: int | None = None
-    ) -> list[ContactRow]: ...
 
 
 class SegdeskApp(ReportsFailures, App[None]):
@@ -71,7 +61,7 @@ class SegdeskApp(ReportsFailures, App[None]):
         self.open_workspace()
 
     @property
-    def contact_source(self) -> ContactSource | None:
+    def contact_source(self) -> ContactReader | None:
         """The quickest ready reader of the contacts list, or None while none is."""
         return self.reader or self.workspace
 
