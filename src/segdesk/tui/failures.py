@@ -51,7 +51,8 @@ class ReportsFailures:
     """Mixin for the app, screens and widgets that run workers.
 
     Textual posts a worker's state changes to the node that started it, and they do not
-    bubble: each node that runs workers needs this handler, which is why it is a mixin.
+    bubble: each node that runs workers needs this handler, which is why it is a mixin. A
+    node's own `on_worker_state_changed` (for success) runs as well, before this one.
     """
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

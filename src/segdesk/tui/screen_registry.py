@@ -70,7 +70,7 @@ SCREENS = (
 )
 
 
-def modes() -> dict[str, Callable[[], Screen]]:
+def modes() -> dict[str, str | Callable[[], Screen]]:
     """`App.MODES`: each mode's screen, made when the mode is first entered."""
     return {entry.mode: entry.make for entry in SCREENS}
 

@@ -39,7 +39,7 @@ class FaultScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="fault"):
             yield Static(EXPLANATION, id="fault-explanation", markup=False)
-            yield TextArea(self.details, read_only=True, soft_wrap=False, id="fault-details")
+            yield TextArea(self.details, read_only=True, soft_wrap=True, id="fault-details")
 
     def on_mount(self) -> None:
         box = self.query_one("#fault")

@@ -31,15 +31,15 @@ PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50
 
 RowT = TypeVar("RowT")
-RowT_co = TypeVar("RowT_co", covariant=True)
+OpenedRowT = TypeVar("OpenedRowT")
 
 
-class PageSource(Protocol[RowT_co]):
+class PageSource(Protocol[RowT]):
     """Rows to show, counted and fetched a page at a time (blocking: called from a thread)."""
 
     def count(self, search: str | None) -> int: ...
 
-    def page(self, offset: int, limit: int, search: str | None, total: int) -> list[RowT_co]:
+    def page(self, offset: int, limit: int, search: str | None, total: int) -> list[RowT]:
         """Rows ``offset`` to ``offset + limit``; ``total`` (the count) lets pages near the
         end load as fast as those at the start."""
         ...
@@ -135,10 +135,10 @@ class PagedTable(ReportsFailures, ScrollView, Generic[RowT], can_focus=True):
         def control(self) -> PagedTable:
             return self.table
 
-    class Opened(Message, Generic[RowT_co]):
+    class Opened(Message, Generic[OpenedRowT]):
         """Enter on a row."""
 
-        def __init__(self, table: PagedTable, row: RowT_co) -> None:
+        def __init__(self, table: PagedTable, row: OpenedRowT) -> None:
             self.table = table
             self.row = row
             super().__init__()
@@ -219,16 +219,16 @@ class PagedTable(ReportsFailures, ScrollView, Generic[RowT], can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
-            style = self.get_component_rich_style("paged-table--header")
-            return self._line([c.title for c in self.columns], style, width)
+            header = self.get_component_rich_style("paged-table--header")
+            return self._line([c.title for c in self.columns], header, width)
         index = int(self.scroll_offset.y) + y - 1
         if index >= self._total:
             return Strip.blank(width, self.rich_style)
         row = self.row_at(index)
         if row is None:
             self._request(index // PAGE_SIZE)
-            style = self.get_component_rich_style("paged-table--pending")
-            return Strip([Segment("…".ljust(width), style)], width)
+            pending = self.get_component_rich_style("paged-table--pending")
+            return Strip([Segment("…".ljust(width), pending)], width)
         style: Style = self.rich_style
         if index == self.cursor:
             style = self.get_component_rich_style("paged-table--cursor")
