@@ -11,10 +11,10 @@ from textual.widgets import Input, Static
 from segdesk.tui.app import make_app
 from segdesk.tui.screens.contact import ContactScreen
 from segdesk.tui.screens.contacts import ContactsScreen
-from segdesk.tui.widgets.contact_list import PAGE_SIZE, ContactList
+from segdesk.tui.widgets.paged_table import PAGE_SIZE, PagedTable
 from segdesk.workspace import Workspace
 from tests.factories import add_orders, add_segment, new_shop
-from tests.tui.helpers import plain, settle
+from tests.tui.helpers import plain, settle, wait_until
 
 COUNT = PAGE_SIZE * 3 + 17
 
@@ -42,12 +42,12 @@ def pages_of_people(tmp_path: Path) -> Path:
     return db
 
 
-async def _open_contacts(app, pilot) -> ContactList:  # type: ignore[no-untyped-def]
+async def _open_contacts(app, pilot) -> PagedTable:  # type: ignore[no-untyped-def]
     await settle(app, pilot)
     await pilot.press("c")
     await settle(app, pilot)
     assert isinstance(app.screen, ContactsScreen)
-    return app.screen.query_one(ContactList)
+    return app.screen.query_one(PagedTable)
 
 
 def _status(app) -> str:  # type: ignore[no-untyped-def]
@@ -81,8 +81,7 @@ async def test_search_narrows_and_escape_clears(pages_of_people: Path) -> None:
         await pilot.press("slash")
         assert app.screen.query_one("#search", Input).has_focus
         await pilot.press(*"baker")
-        await pilot.pause(0.4)
-        await settle(app, pilot)
+        await wait_until(pilot, lambda: table.search == "baker", "the search is shown")
         expected = len(range(0, COUNT, 10))
         assert table.total == expected
         assert f"{expected} contacts matching “baker”" in _status(app)
@@ -90,9 +89,9 @@ async def test_search_narrows_and_escape_clears(pages_of_people: Path) -> None:
         await pilot.press("enter")
         assert table.has_focus
         await pilot.press("escape")  # clears the search
-        await pilot.pause(0.4)
-        await settle(app, pilot)
+        await wait_until(pilot, lambda: table.search == "", "the search is cleared")
         assert table.total == COUNT
+        assert f"{COUNT:,} contacts ·" in _status(app)
 
 
 async def test_enter_opens_a_contact(pages_of_people: Path) -> None:

@@ -13,7 +13,7 @@ from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.screens.home import HomeScreen
 from segdesk.tui.widgets.step_card import StepCard
 from tests.factories import new_shop
-from tests.tui.helpers import settle
+from tests.tui.helpers import palette_highlights, settle, wait_until
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ async def test_palette_reaches_every_screen(shop: Path) -> None:
         await settle(app, pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"go to contacts")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: palette_highlights(app, "Go to Contacts"), "it is offered")
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ContactsScreen)

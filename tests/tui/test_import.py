@@ -12,11 +12,13 @@ from sqlalchemy import select
 from textual.content import Content
 from textual.widgets import DataTable, DirectoryTree, Input, OptionList, Static
 
+from segdesk.errors import UserError
 from segdesk.ingest.importer import ImportOptions
 from segdesk.store.tables import Contact, Event
 from segdesk.tui.app import make_app
 from segdesk.tui.screens.confirm import ConfirmScreen
 from segdesk.tui.screens.contacts import ContactsScreen
+from segdesk.tui.screens.fault import FaultScreen
 from segdesk.tui.screens.field_chooser import FieldChooser
 from segdesk.tui.screens.file_browser import FileBrowser
 from segdesk.tui.screens.help import HelpScreen
@@ -30,7 +32,7 @@ from segdesk.tui.screens.rejects import RejectsScreen
 from segdesk.tui.widgets.import_report import ImportReportView
 from segdesk.tui.widgets.path_input import complete_path
 from segdesk.workspace import Workspace
-from tests.tui.helpers import plain, settle
+from tests.tui.helpers import Notices, palette_highlights, plain, settle, wait_until
 
 SIZE = (80, 24)
 
@@ -293,8 +295,9 @@ async def test_keys_change_skip_and_retype_columns(tmp_path: Path, shop: Path) -
 async def test_new_custom_field_named_in_the_chooser(tmp_path: Path, shop: Path) -> None:
     path = tmp_path / "tiers.csv"
     path.write_text("Email,Tier\na@example.com,gold\n", encoding="utf-8")
+    notices = Notices()
     app = make_app(db=str(shop))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await _to_mapping(app, pilot, path)
         await pilot.press("down", "enter")
         await _choose(app, pilot, "new-custom")
@@ -313,16 +316,22 @@ async def test_new_custom_field_named_in_the_chooser(tmp_path: Path, shop: Path)
         await settle(app, pilot)
         assert isinstance(app.screen, MappingScreen)  # refused with a message, not a crash
         assert app.screen.draft.mapping.column("Tier").field == "loyalty_tier"
+        assert notices.errors() == [
+            "'Bad Name' cannot name a custom field; use lower-case letters, digits and _, "
+            "starting with a letter, and not a built-in field's name"
+        ]
 
 
 async def test_bad_files_are_explained_on_the_file_step(tmp_path: Path, shop: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
+    notices = Notices()
     app = make_app(db=str(shop))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await _open_file(app, pilot, tmp_path / "missing.csv")
         assert isinstance(app.screen, ImportScreen)
         assert "missing.csv does not exist" in _text(app, "#problem")
+        assert notices.errors() == []  # said beside the path, once
         path_box = app.screen.query_one("#path", Input)
         path_box.value = str(empty)
         await pilot.press("enter")
@@ -392,6 +401,42 @@ async def test_orders_file_with_kind_and_cancel_leaves_nothing(tmp_path: Path, s
     assert len(kinds) == 300 and set(kinds) == {"refund"}
 
 
+async def test_a_failed_run_says_why_in_its_status_and_a_fault_shows_its_details(
+    shop: Path, customers: Path
+) -> None:
+    notices = Notices()
+    app = make_app(db=str(shop))
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        await _to_mapping(app, pilot, customers)
+        await pilot.press("ctrl+n")
+        assert isinstance(app.screen, OptionsScreen)
+
+        def refused(*_args: object, **_kwargs: object) -> None:
+            raise UserError("customers.csv changed since it was read; read it again")
+
+        app.workspace.imports.run = refused  # type: ignore[method-assign]
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ImportRunScreen) and app.screen.state == "failed"
+        assert "The dry run failed: customers.csv changed since it was read" in _text(
+            app, "#run-status"
+        )
+        assert notices.errors() == []  # said in the status line, once
+
+        def broken(*_args: object, **_kwargs: object) -> None:
+            raise ZeroDivisionError("division by zero in the importer")
+
+        app.workspace.imports.run = broken  # type: ignore[method-assign]
+        await pilot.press("escape", "ctrl+n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FaultScreen)
+        assert app.screen.details.startswith("ZeroDivisionError: division by zero")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ImportRunScreen) and app.screen.state == "failed"
+        assert "The dry run failed: an unexpected fault" in _text(app, "#run-status")
+    assert set(_contacts(shop)) == {"ana@example.com"}
+
+
 async def test_undo_that_later_work_depends_on_is_refused_with_the_reason(
     tmp_path: Path, shop: Path
 ) -> None:
@@ -404,8 +449,9 @@ async def test_undo_that_later_work_depends_on_is_refused_with_the_reason(
             ws.imports.run(
                 shape, ws.imports.suggest_mapping(shape, "events"), ImportOptions("events")
             )
+    notices = Notices()
     app = make_app(db=str(shop))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await settle(app, pilot)
         await pilot.press("i", "escape", "y")
         await settle(app, pilot)
@@ -414,13 +460,43 @@ async def test_undo_that_later_work_depends_on_is_refused_with_the_reason(
         assert "first.csv" in _shown(app.screen.query_one("#question", Static))
         await pilot.press("y")
         await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)  # a refusal is no fault
         result = _text(app, "#undo-result")
         assert "Import 1 was not undone" in result and "undo that first" in result
+        assert len(notices.errors()) == 1 and "undo that first" in notices.errors()[0]
         assert str(app.screen.query_one(DataTable).get_row_at(1)[4]) == "done"
 
         await pilot.press("up", "u", "n")  # asked, and kept
         await settle(app, pilot)
         assert str(app.screen.query_one(DataTable).get_row_at(0)[4]) == "done"
+
+
+async def test_a_fault_in_an_undo_shows_its_details_and_undo_can_be_tried_again(
+    tmp_path: Path, shop: Path
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("Order,Email,Date\n#1,new@example.com,2024-01-02\n", encoding="utf-8")
+    with Workspace.open(shop) as ws:
+        shape = ws.imports.inspect(path)
+        ws.imports.run(shape, ws.imports.suggest_mapping(shape, "events"), ImportOptions("events"))
+    app = make_app(db=str(shop))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+
+        def broken(batch_id: int) -> None:
+            raise RuntimeError(f"lost the connection while undoing {batch_id}")
+
+        app.workspace.imports.undo = broken  # type: ignore[method-assign]
+        await pilot.press("i", "escape", "y")
+        await settle(app, pilot)
+        await pilot.press("u", "y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FaultScreen)
+        assert "lost the connection while undoing 1" in app.screen.details
+        await pilot.press("escape")
+        assert isinstance(app.screen, HistoryScreen)
+        assert _text(app, "#undo-result") == ""
+        assert app.screen.check_action("undo", ()) is True
 
 
 async def test_path_completion_and_folder_browser(tmp_path: Path, shop: Path) -> None:
@@ -449,10 +525,8 @@ async def test_path_completion_and_folder_browser(tmp_path: Path, shop: Path) ->
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, FileBrowser)
         tree = app.screen.query_one(DirectoryTree)
-        for _ in range(100):  # the tree's loader runs as long as the tree: wait for its rows
-            if tree.root.children:
-                break
-            await pilot.pause(0.05)
+        # The tree's loader runs as long as the tree: wait for its rows, not for the loader.
+        await wait_until(pilot, lambda: tree.root.children, "the folder's files are listed")
         assert [str(node.label) for node in tree.root.children] == ["march.csv"]
         await pilot.press("down", "enter")
         await settle(app, pilot)
@@ -468,7 +542,7 @@ async def test_palette_and_help_reach_the_import_screen(shop: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+p", *"go to import")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: palette_highlights(app, "Go to Import"), "it is offered")
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ImportScreen)

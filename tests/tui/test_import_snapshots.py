@@ -79,7 +79,7 @@ def _run_before(keys: list[str]):  # type: ignore[no-untyped-def]
             await settle(pilot.app, pilot)
         for box in pilot.app.screen.query(Input):
             box.cursor_blink = False
-        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
 
     return run_before
 

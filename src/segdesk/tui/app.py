@@ -7,7 +7,7 @@ figures when `workspace` is set.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -18,39 +18,26 @@ from textual.worker import Worker, WorkerState
 from segdesk.paths import db_label, is_url
 from segdesk.settings import load_settings, save_setting
 from segdesk.store.quick_read import QuickReader
+from segdesk.tui import screen_registry
 from segdesk.tui.commands import ScreensProvider
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.messages import DataChanged
-from segdesk.tui.screens.contacts import ContactsScreen
 from segdesk.tui.screens.help import HelpScreen
-from segdesk.tui.screens.home import HomeScreen
-from segdesk.tui.screens.import_file import ImportScreen
 from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
 
 if TYPE_CHECKING:
-    from segdesk.contact_values import ContactRow
+    from segdesk.tui.widgets.contact_list import ContactReader
     from segdesk.workspace import Workspace
 
 
-class ContactSource(Protocol):
-    """What the contacts list reads: the quick reader, or the workspace."""
-
-    def count_contacts(self, search: str | None = None) -> int: ...
-
-    def contacts_page(
-        self, offset: int, limit: int, search: str | None = None, total: int | None = None
-    ) -> list[ContactRow]: ...
-
-
-class SegdeskApp(App[None]):
+class SegdeskApp(ReportsFailures, App[None]):
     TITLE = "Segment Desk"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreensProvider}
-    MODES = {"home": HomeScreen, "contacts": ContactsScreen, "import": ImportScreen}
+    MODES = screen_registry.modes()
     DEFAULT_MODE = "home"
     BINDINGS = [
-        Binding("h", "switch_mode('home')", "Home", id="app.home"),
-        Binding("c", "switch_mode('contacts')", "Contacts", id="app.contacts"),
-        Binding("i", "switch_mode('import')", "Import", id="app.import"),
+        *screen_registry.bindings(),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -74,7 +61,7 @@ class SegdeskApp(App[None]):
         self.open_workspace()
 
     @property
-    def contact_source(self) -> ContactSource | None:
+    def contact_source(self) -> ContactReader | None:
         """The quickest ready reader of the contacts list, or None while none is."""
         return self.reader or (self.workspace.contacts if self.workspace else None)
 
@@ -111,19 +98,12 @@ class SegdeskApp(App[None]):
         worker = event.worker
         if worker.group == "workspace" and worker.state == WorkerState.SUCCESS:
             self.workspace = worker.result
-        elif worker.state == WorkerState.ERROR:
-            self._report_failure(worker)
 
-    def _report_failure(self, worker: Worker) -> None:
-        from segdesk.errors import UserError
-
-        error = worker.error
-        if worker.group == "workspace":
-            self.exit(return_code=2, message=f"segdesk: error: {error}")
-        elif isinstance(error, UserError):
-            self.notify(str(error), severity="error")
-        else:
-            self.notify(f"Something went wrong: {error!r}", severity="error", timeout=10)
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        if worker.group != "workspace":
+            return False
+        self.exit(return_code=2, message=f"segdesk: error: {error}")  # the app cannot start
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The key of the screen the user is on does nothing there: keep it out of the footer.

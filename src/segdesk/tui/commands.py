@@ -6,11 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-SCREENS = (
-    ("Home", "home", "The workflow with live figures and alerts"),
-    ("Contacts", "contacts", "Browse and search everyone"),
-    ("Import", "import", "Import contacts or orders from a file; the import history and undo"),
-)
+from segdesk.tui.screen_registry import SCREENS
 
 
 class ScreensProvider(Provider):
@@ -19,8 +15,8 @@ class ScreensProvider(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         app = self.app
         return [
-            (f"Go to {title}", partial(app.switch_mode, mode), help_text)
-            for title, mode, help_text in SCREENS
+            (f"Go to {entry.title}", partial(app.switch_mode, entry.mode), entry.help)
+            for entry in SCREENS
         ]
 
     async def discover(self) -> Hits:

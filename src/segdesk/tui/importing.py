@@ -72,10 +72,16 @@ class ImportDraft:
         return {name: self.shape.column_values(i) for i, name in enumerate(self.shape.header)}
 
     def change(self, spec: str) -> None:
-        """Apply one ``SOURCE=FIELD[:OPTION]`` change to the mapping (``UserError`` if bad)."""
-        self.mapping = self.mapping.with_overrides(
-            [spec], samples=self.samples(), custom_fields=self.custom_fields
-        )
+        """Apply one ``SOURCE=FIELD[:OPTION]`` change to the mapping (``UserError`` if bad,
+        worded for the wizard, where the user chose rather than typed the change)."""
+        from segdesk.errors import UserError
+
+        try:
+            self.mapping = self.mapping.with_overrides(
+                [spec], samples=self.samples(), custom_fields=self.custom_fields
+            )
+        except UserError as exc:
+            raise UserError(plain_problem(str(exc))) from exc
 
     def import_options(self, *, dry_run: bool) -> ImportOptions:
         from segdesk.ingest.importer import ImportOptions

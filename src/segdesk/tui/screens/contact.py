@@ -11,7 +11,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ FIELD_LABELS = {
 }
 
 
-class ContactScreen(Screen[None]):
+class ContactScreen(ReportsFailures, Screen[None]):
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
@@ -74,6 +76,10 @@ class ContactScreen(Screen[None]):
     def _load(self, workspace: Workspace) -> None:
         detail = workspace.contacts.detail(self.contact_id)
         self.app.call_from_thread(self._show, detail)
+
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        self.query_one("#heading", Static).update("This contact could not be shown.")
+        return False
 
     def _show(self, d: ContactDetail) -> None:
         self.query_one("#heading", Static).update(d.name)

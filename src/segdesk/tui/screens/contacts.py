@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import getters, on, work
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -13,12 +13,13 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from segdesk.tui.screens.contact import ContactScreen
-from segdesk.tui.widgets.contact_list import ContactList, PageFetcher
+from segdesk.tui.widgets.contact_list import CONTACT_COLUMNS, ContactPages
+from segdesk.tui.widgets.paged_table import PagedTable
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from segdesk.contact_values import ContactRow
-    from segdesk.tui.app import ContactSource, SegdeskApp
+    from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 SEARCH_DELAY = 0.25
@@ -42,12 +43,16 @@ class ContactsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar("Contacts")
         yield Input(placeholder="/ search name, email, company or id", id="search")
-        yield ContactList(id="contact-list")
+        yield PagedTable(CONTACT_COLUMNS, id="contact-list")
         yield Static("Loading…", id="status")
         yield Footer()
 
+    @property
+    def table(self) -> PagedTable[ContactRow]:
+        return self.query_one("#contact-list", PagedTable)
+
     def on_mount(self) -> None:
-        self.query_one(ContactList).focus()
+        self.table.focus()
         self.watch(self.app, "workspace", self._reload, init=True)
 
     def on_screen_resume(self) -> None:
@@ -56,24 +61,16 @@ class ContactsScreen(Screen[None]):
 
     def _reload(self, _workspace: Workspace | None = None) -> None:
         self._data_version = self.app.data_version
-        source = self.app.contact_source
-        if source is not None:
-            self._count(source, self._search)
+        reader = self.app.contact_source
+        if reader is not None:
+            self.table.load(ContactPages(reader), self._search)
 
-    @work(thread=True, exclusive=True, group="contact-count", exit_on_error=False)
-    def _count(self, source: ContactSource, search: str) -> None:
-        total = source.count_contacts(search)
-        fetch = partial(_page, source, search, total)
-        self.app.call_from_thread(self._show, fetch, total, search)
-
-    def _show(self, fetch: PageFetcher, total: int, search: str) -> None:
-        if search != self._search:
-            return
-        self.query_one(ContactList).reset(fetch, total)
-        noun = "contact" if total == 1 else "contacts"
-        where = f" matching “{search}”" if search else ""
+    @on(PagedTable.Counted, "#contact-list")
+    def _counted(self, event: PagedTable.Counted) -> None:
+        noun = "contact" if event.total == 1 else "contacts"
+        where = f" matching “{event.search}”" if event.search else ""
         self.query_one("#status", Static).update(
-            f"{total:,} {noun}{where} · Enter opens · / searches · escape goes back"
+            f"{event.total:,} {noun}{where} · Enter opens · / searches · escape goes back"
         )
 
     @on(Input.Changed, "#search")
@@ -91,12 +88,12 @@ class ContactsScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self.query_one(ContactList).focus()
+        self.table.focus()
 
-    @on(ContactList.Opened)
-    def _open(self, event: ContactList.Opened) -> None:
+    @on(PagedTable.Opened, "#contact-list")
+    def _open(self, event: PagedTable.Opened[ContactRow]) -> None:
         if self.app.workspace is not None:
-            self.app.push_screen(ContactScreen(event.contact_id))
+            self.app.push_screen(ContactScreen(event.row.id))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -104,14 +101,8 @@ class ContactsScreen(Screen[None]):
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self.query_one(ContactList).focus()
+            self.table.focus()
         elif self._search:
             search.value = ""
         else:
             self.app.switch_mode("home")
-
-
-def _page(
-    source: ContactSource, search: str, total: int, offset: int, limit: int
-) -> list[ContactRow]:
-    return source.contacts_page(offset, limit, search or None, total)

@@ -8,6 +8,8 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from segdesk.tui.screen_registry import title_of
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
@@ -17,7 +19,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, screen: Screen) -> None:
         super().__init__()
         self.keys = _bindings(screen)
-        self.where = screen.__class__.__name__.removesuffix("Screen") or "Screen"
+        self.where = title_of(screen) or type(screen).__name__.removesuffix("Screen") or "Screen"
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))

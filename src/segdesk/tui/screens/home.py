@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.widgets.step_card import StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
 
@@ -31,7 +32,7 @@ STEPS = (
 )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(ReportsFailures, Screen[None]):
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

@@ -17,8 +17,10 @@ from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
+from segdesk.errors import UserError
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.importing import TARGETS, ImportDraft, prepare
 from segdesk.tui.screens.file_browser import FileBrowser
 from segdesk.tui.screens.import_history import HistoryScreen
@@ -39,7 +41,7 @@ HINT = (
 )
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(ReportsFailures, Screen[None]):
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
@@ -108,15 +110,17 @@ class ImportScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-inspect")
     def _inspect(self, workspace: Workspace, path: Path, target: str) -> None:
-        from segdesk.errors import UserError
-
-        try:
-            draft = prepare(workspace, path, target)
-        except UserError as exc:
-            self.app.call_from_thread(self._problem, str(exc))
-            return
+        draft = prepare(workspace, path, target)
         if not get_current_worker().is_cancelled:  # not replaced by a later Enter
             self.app.call_from_thread(self._open_preview, draft)
+
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        if worker.group != "import-inspect":
+            return False
+        # The file's problem goes beside the path the user typed; a fault of ours elsewhere.
+        user_error = isinstance(error, UserError)
+        self._problem(str(error) if user_error else "")
+        return user_error
 
     def _open_preview(self, draft: ImportDraft) -> None:
         self.query_one("#hint", Static).update(HINT)

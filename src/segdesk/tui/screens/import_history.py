@@ -11,8 +11,10 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
+from segdesk.errors import UserError
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.importing import shorten
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.confirm import ConfirmScreen
@@ -63,7 +65,7 @@ def undo_question(run: ImportRun) -> str:
     return f"Undo import {run.id} of {escape(run.file_name)}?\n{effect}."
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ReportsFailures, Screen[None]):
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
@@ -75,7 +77,8 @@ class HistoryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.runs: list[ImportRun] = []
-        self.undoing = False
+        self.undoing: int | None = None
+        """The import being undone, if one is."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Import history")
@@ -138,7 +141,7 @@ class HistoryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
             run = self._current()
-            return not self.undoing and run is not None and run.status == "done"
+            return self.undoing is None and run is not None and run.status == "done"
         return True
 
     def action_undo(self) -> None:
@@ -153,41 +156,35 @@ class HistoryScreen(Screen[None]):
     def _confirmed(self, run: ImportRun, yes: bool | None) -> None:
         workspace = self.app.workspace
         if yes and workspace is not None:
-            self.undoing = True
+            self.undoing = run.id
             self.refresh_bindings()
             self._result(f"Undoing import {run.id}…")
             self._undo(workspace, run.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-undo")
     def _undo(self, workspace: Workspace, batch_id: int) -> None:
-        from segdesk.errors import UserError
-
-        try:
-            result = workspace.imports.undo(batch_id)
-        except UserError as exc:
-            self.app.call_from_thread(self._refused, batch_id, str(exc))
-            return
+        result = workspace.imports.undo(batch_id)
         self.app.call_from_thread(self._undone, result)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "import-undo" and event.state == WorkerState.ERROR:
-            self.undoing = False  # the app tells the user what went wrong
-            self._result("")
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        if worker.group == "import-undo":
+            # A refusal stays on screen beside the history, as well as in the notice.
+            self._result(
+                f"[$error]Import {self.undoing} was not undone: {escape(str(error))}[/]"
+                if isinstance(error, UserError)
+                else ""
+            )
+            self.undoing = None
             self.refresh_bindings()
+        return False
 
     def _undone(self, result: UndoReport) -> None:
-        self.undoing = False
+        self.undoing = None
         message = undo_summary(result)
         self._result(message)
         self.notify(message)
         self.app.post_message(DataChanged())
         self._reload()
-
-    def _refused(self, batch_id: int, reason: str) -> None:
-        self.undoing = False
-        self.refresh_bindings()
-        self._result(f"[$error]Import {batch_id} was not undone: {escape(reason)}[/]")
-        self.notify(reason, severity="error", timeout=8)
 
     def _result(self, text: str) -> None:
         self.query_one("#undo-result", Static).update(text)

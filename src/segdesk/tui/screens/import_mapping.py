@@ -17,13 +17,13 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from segdesk.tui.failures import user_errors_shown
 from segdesk.tui.importing import (
     ImportDraft,
     field_label,
     flipped_date_order,
     flipped_decimal,
     next_custom_type,
-    plain_problem,
     shorten,
 )
 from segdesk.tui.screens.field_chooser import FieldChooser
@@ -144,14 +144,9 @@ class MappingScreen(Screen[None]):
         return True
 
     def _apply(self, spec: str) -> None:
-        from segdesk.errors import UserError
-
-        try:
+        with user_errors_shown(self.app):
             self.draft.change(spec)
-        except UserError as exc:
-            self.notify(plain_problem(str(exc)), severity="error", timeout=8)
-            return
-        self._show()
+            self._show()
 
     def _column(self) -> ColumnMapping:
         return self.draft.mapping.columns[self.position]

@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.importing import ImportDraft, prepare, shorten
 from segdesk.tui.screens.import_mapping import MappingScreen
 from segdesk.tui.screens.read_options import ReadOptionsScreen
@@ -31,7 +32,7 @@ ROWS = 20
 CELL_WIDTH = 24
 
 
-class PreviewScreen(Screen[None]):
+class PreviewScreen(ReportsFailures, Screen[None]):
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
@@ -113,19 +114,13 @@ class PreviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-inspect")
     def _inspect(self, workspace: Workspace, read: ReadOptions) -> None:
-        from segdesk.errors import UserError
-
-        try:
-            draft = prepare(workspace, self.draft.path, self.draft.target, read)
-        except UserError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
+        draft = prepare(workspace, self.draft.path, self.draft.target, read)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._reread_done, draft)
 
-    def _failed(self, message: str) -> None:
-        self.notify(message, severity="error", timeout=8)
-        self._show()
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        self._show()  # the file as it was read before, and the user is told why not again
+        return False
 
     def _reread_done(self, draft: ImportDraft) -> None:
         self.draft = draft

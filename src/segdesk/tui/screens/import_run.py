@@ -16,8 +16,10 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
+from segdesk.errors import UserError
+from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.importing import ImportDraft
 from segdesk.tui.job_control import cancel_check, progress_to
 from segdesk.tui.messages import DataChanged
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from segdesk.workspace import Workspace
 
 
-class ImportRunScreen(Screen[None]):
+class ImportRunScreen(ReportsFailures, Screen[None]):
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
@@ -89,7 +91,6 @@ class ImportRunScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-run")
     def _run(self, workspace: Workspace) -> None:
-        from segdesk.errors import UserError
         from segdesk.jobs import Cancelled
 
         try:
@@ -102,17 +103,19 @@ class ImportRunScreen(Screen[None]):
             )
         except Cancelled:
             self.app.call_from_thread(self._finished, "cancelled", None)
-        except UserError as exc:
-            self.app.call_from_thread(self._finished, "failed", str(exc))
         else:
             self.app.call_from_thread(self._show_report, report)
 
     def _progress(self, done: int, total: int, _label: str) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "import-run" and event.state == WorkerState.ERROR:
-            self._finished("failed", "an unexpected error (see the notice)")
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        # Why the import failed goes in its status line: a fault's details in the modal too.
+        user_error = isinstance(error, UserError)
+        self._finished(
+            "failed", str(error) if user_error else "an unexpected fault (see its details)"
+        )
+        return user_error
 
     def _finished(self, state: str, message: str | None) -> None:
         self.state = state
