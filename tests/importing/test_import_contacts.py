@@ -155,8 +155,9 @@ class TestIdentity:
             report.inserted,
             report.updated,
             report.unchanged,
+            report.merged,
             report.rejected,
-        ) == (6, 2, 1, 1, 2)
+        ) == (6, 2, 0, 0, 2, 2)
         assert report.quality.duplicates_merged == 2
         assert report.quality.invalid_emails == 1
         assert contacts(ws) == [

@@ -152,7 +152,19 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
     print_table(
         "Imports",
-        ["id", "when", "file", "what", "status", "read", "new", "updated", "unchanged", "rejected"],
+        [
+            "id",
+            "when",
+            "file",
+            "what",
+            "status",
+            "read",
+            "new",
+            "updated",
+            "unchanged",
+            "merged",
+            "rejected",
+        ],
         [
             [
                 r.id,
@@ -164,6 +176,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
                 f"{r.inserted:,}",
                 f"{r.updated:,}",
                 f"{r.unchanged:,}",
+                f"{r.merged:,}",
                 f"{r.rejected:,}",
             ]
             for r in runs

@@ -49,6 +49,13 @@ class ImportRun:
     rejected: int
     contacts_created: int
     event_kind: str | None
+    changed: int
+    """Contacts stored before the import that it changed (and an undo gives back)."""
+
+    @property
+    def merged(self) -> int:
+        """Rows merged into an earlier row of the same file: those the other counts leave."""
+        return self.read - self.inserted - self.updated - self.unchanged - self.rejected
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +68,7 @@ class ImportRun:
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "merged": self.merged,
             "rejected": self.rejected,
             "contacts_created": self.contacts_created,
             "kind": self.event_kind,
@@ -104,6 +112,10 @@ def list_runs(conn: Connection, limit: int | None = None) -> list[ImportRun]:
         b.rejected,
         b.contacts_created,
         b.event_kind,
+        select(func.count())
+        .where(change.c.import_batch_id == b.id)
+        .correlate(batch_table)
+        .scalar_subquery(),
     ).order_by(b.id.desc())
     if limit is not None:
         query = query.limit(limit)

@@ -1,8 +1,9 @@
 """What an import did: counts that add up, rejected rows with their lines, data quality.
 
-Every row read is counted exactly once: read = inserted + updated + unchanged + rejected.
-Rejected rows go to a CSV file (line, reason, then the row as it was read), so nothing a user
-imports disappears without a trace.
+Every row read is counted exactly once: read = inserted + updated + unchanged + merged +
+rejected, ``merged`` being the rows that repeat a contact of the same file. Rejected rows go
+to a CSV file (line, reason, then the row as it was read), so nothing a user imports
+disappears without a trace.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ class ImportReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged: int = 0
+    """Rows merged into an earlier row of the same file (contacts only)."""
     rejected: int = 0
     contacts_created: int = 0
     rejects_file: Path | None = None
@@ -122,7 +125,9 @@ class ImportReport:
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.inserted + self.updated + self.unchanged + self.rejected
+        return self.read == (
+            self.inserted + self.updated + self.unchanged + self.merged + self.rejected
+        )
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -134,8 +139,10 @@ class ImportReport:
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "rejected": self.rejected,
         }
+        if self.target == "contacts":
+            data["merged"] = self.merged
+        data["rejected"] = self.rejected
         if self.target == "events":
             data["contacts_created"] = self.contacts_created
         data["rejects_file"] = str(self.rejects_file) if self.rejects_file else None

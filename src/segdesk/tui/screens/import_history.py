@@ -35,9 +35,10 @@ def what(run: ImportRun, n: int = 2) -> str:
 def describe(run: ImportRun) -> str:
     """The counts of one import in a sentence."""
     if run.target == "contacts":
+        merged = f", {run.merged:,} merged" if run.merged else ""
         counts = (
-            f"{run.inserted:,} new, {run.updated:,} updated, {run.unchanged:,} unchanged, "
-            f"{run.rejected:,} rejected"
+            f"{run.inserted:,} new, {run.updated:,} updated, {run.unchanged:,} unchanged"
+            f"{merged}, {run.rejected:,} rejected"
         )
     else:
         counts = (
@@ -50,9 +51,9 @@ def describe(run: ImportRun) -> str:
 def undo_question(run: ImportRun) -> str:
     if run.target == "contacts":
         effect = f"It removes the {count(run.inserted, 'contact')} it added"
-        if run.updated:
+        if run.changed:
             effect += (
-                f" and gives the {count(run.updated, 'contact')} it changed their "
+                f" and gives the {count(run.changed, 'contact')} it changed their "
                 "previous values back"
             )
     else:
