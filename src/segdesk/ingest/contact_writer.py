@@ -32,6 +32,7 @@ from pyroaring import BitMap
 from sqlalchemy import Connection, bindparam, delete, select
 
 from segdesk.ingest.attributes import StoredAttributes, stored_value
+from segdesk.ingest.folded_emails import folded_forms
 from segdesk.ingest.import_report import ImportReport, RejectsWriter, add_counts
 from segdesk.ingest.typed_rows import Record
 from segdesk.store.bulk import JsonTexts, insert_columns
@@ -121,11 +122,10 @@ def _fill(target: dict[str, Any], incoming: dict[str, Any], before: dict[str, An
 
 def _differs(state: _Pending, before: dict[str, Any]) -> bool:
     """Whether the contact's values are not those it had before the import."""
+    if state.attributes != (before.get("attributes") or {}):
+        return True
     fields = state.fields
-    return (
-        any(fields.get(name) != before.get(name) for name in STORED_FIELDS)
-        or state.attributes != (before.get("attributes") or {})
-    )
+    return any(fields.get(name) != before.get(name) for name in STORED_FIELDS)
 
 
 def _moment(value: Any) -> Any:
@@ -195,6 +195,8 @@ class ContactWriter:
         key_set, other_set = set(keys), set(others) - {None}
         existing = self._lookup(self.key, key_set)
         owners = self._owners(other_set)
+        if self.key == "email":
+            self._find_folded(key_set, existing, owners)
         befores = self._recorded_befores(existing.values())
         self._remember(keys, others)
         all_new = (
@@ -395,6 +397,21 @@ class ContactWriter:
             )
         )
         return dict(rows.all())
+
+    def _find_folded(
+        self, keys: set[Any], existing: dict[Any, dict[str, Any]], owners: dict[Any, Any]
+    ) -> None:
+        """Contacts whose address an earlier version stored folded (see ``folded_emails``),
+        added to ``existing`` under the address as written, which ``owners`` then names."""
+        forms = folded_forms(keys.difference(existing), keys)
+        if not forms:
+            return
+        found = self._lookup("email", set(forms))
+        for folded, row in found.items():
+            existing[forms[folded]] = row
+        for other, owner in owners.items():
+            if owner in found:
+                owners[other] = forms[owner]
 
     def _recorded_befores(self, rows: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
         """The values before the import of the contacts among ``rows`` that an earlier chunk

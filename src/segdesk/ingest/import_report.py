@@ -64,6 +64,9 @@ class Quality:
     duplicates_merged: int = 0
     repeated_refs: int = 0
     warnings: Counter[str] = field(default_factory=Counter)
+    changes: Counter[str] = field(default_factory=Counter)
+    """Values typing changed beyond trimming spaces (and lower-casing an email), by column
+    and kind of change: ``"'Email': mailto: or <…> taken off"``."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +75,7 @@ class Quality:
             "duplicates_merged": self.duplicates_merged,
             "repeated_refs": self.repeated_refs,
             "warnings": dict(sorted(self.warnings.items())),
+            "changes": dict(self.changes),
         }
 
     def lines(self) -> list[str]:
@@ -92,6 +96,7 @@ class Quality:
                 "the first was kept"
             )
         out.extend(f"{n:,} {text}" for text, n in self.warnings.most_common())
+        out.extend(f"{what} ({count(n, 'value')})" for what, n in self.changes.items())
         missing = self.missing.most_common()
         if missing:
             shown = ", ".join(f"{name} {n:,}" for name, n in missing[:MISSING_SHOWN])

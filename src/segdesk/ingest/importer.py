@@ -148,6 +148,7 @@ def run_import(
                     chunk_done()
             if isinstance(writer, EventWriter):
                 writer.close()
+            report.quality.changes.update(builder.changes)
             if not report.balanced:
                 raise AssertionError(f"import counts do not add up: {report.to_json()}")
             conn.execute(
