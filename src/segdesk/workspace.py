@@ -148,6 +148,12 @@ class Workspace:
         refreshed, failed = self._follow_data()
         return replace(result, segments_refreshed=refreshed, segments_problem=failed)
 
+    def undo_refusal(self, batch_id: int) -> str | None:
+        """Why an import cannot be undone (naming the import to undo first), or None: asked
+        before the user is asked to confirm an undo."""
+        with self.engine.connect() as conn:
+            return history.undo_refusal(conn, batch_id)
+
     # Segments --------------------------------------------------------------------------
     # (segdesk.segments is imported when used: the rule parser would slow the app's start)
 

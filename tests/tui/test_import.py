@@ -222,6 +222,7 @@ async def test_whole_wizard_imports_the_file_and_undo_takes_it_back(
             "3",
         ]
         await pilot.press("u")
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
         question = _shown(app.screen.query_one("#question", Static))
         assert "Undo import 1 of customers.csv?" in question
@@ -401,7 +402,7 @@ async def test_orders_file_with_kind_and_cancel_leaves_nothing(tmp_path: Path, s
     assert len(kinds) == 300 and set(kinds) == {"refund"}
 
 
-async def test_undo_that_later_work_depends_on_is_refused_with_the_reason(
+async def test_undo_that_later_work_depends_on_is_refused_before_asking(
     tmp_path: Path, shop: Path
 ) -> None:
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
@@ -418,14 +419,18 @@ async def test_undo_that_later_work_depends_on_is_refused_with_the_reason(
         await settle(app, pilot)
         assert isinstance(app.screen, HistoryScreen)
         await pilot.press("down", "u")
-        assert "first.csv" in _shown(app.screen.query_one("#question", Static))
-        await pilot.press("y")
         await settle(app, pilot)
-        result = _text(app, "#undo-result")
-        assert "Import 1 was not undone" in result and "undo that first" in result
+        assert isinstance(app.screen, HistoryScreen)  # told why, not asked
+        assert _text(app, "#undo-result") == (
+            "Import 1 cannot be undone yet: import 2 (second.csv) added events to contacts it "
+            "created; undo import 2 first."
+        )
         assert str(app.screen.query_one(DataTable).get_row_at(1)[4]) == "done"
 
-        await pilot.press("up", "u", "n")  # asked, and kept
+        await pilot.press("up", "u")
+        await settle(app, pilot)
+        assert "second.csv" in _shown(app.screen.query_one("#question", Static))
+        await pilot.press("n")  # asked, and kept
         await settle(app, pilot)
         assert str(app.screen.query_one(DataTable).get_row_at(0)[4]) == "done"
 

@@ -1,4 +1,4 @@
-"""Every import so far, newest first; `u` undoes one after asking."""
+"""Every import so far, newest first; `u` undoes one after asking (or says first why it cannot)."""
 
 from __future__ import annotations
 
@@ -140,9 +140,19 @@ class HistoryScreen(Screen[None]):
 
     def action_undo(self) -> None:
         run = self._current()
-        if run is None or self.app.workspace is None:
+        workspace = self.app.workspace
+        if run is not None and workspace is not None:
+            self._ask(workspace, run)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import-undo")
+    def _ask(self, workspace: Workspace, run: ImportRun) -> None:
+        """Ask to confirm the undo, unless it cannot be done: then say why straight away."""
+        refusal = workspace.undo_refusal(run.id)
+        if refusal is not None:
+            self.app.call_from_thread(self._cannot, refusal)
             return
-        self.app.push_screen(
+        self.app.call_from_thread(
+            self.app.push_screen,
             ConfirmScreen("Undo import", undo_question(run), "Undo import"),
             lambda yes: self._confirmed(run, yes),
         )
@@ -185,6 +195,11 @@ class HistoryScreen(Screen[None]):
         self.refresh_bindings()
         self._result(f"[$error]Import {batch_id} was not undone: {escape(reason)}[/]")
         self.notify(reason, severity="error", timeout=8)
+
+    def _cannot(self, reason: str) -> None:
+        said = reason[:1].upper() + reason[1:] + "."
+        self._result(f"[$error]{escape(said)}[/]")
+        self.notify(said, severity="error", timeout=8)
 
     def _result(self, text: str) -> None:
         self.query_one("#undo-result", Static).update(text)
