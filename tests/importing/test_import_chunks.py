@@ -254,7 +254,9 @@ def test_repeats_merge_whatever_the_chunks(
 ) -> None:
     monkeypatch.setattr(importer, "CHUNK_ROWS", chunk)
     report = run(
-        write("repeats.csv", REPEATS), maps=("plan=custom:plan",), mark_unsubscribed=unsubscribe
+        write("repeats.csv", REPEATS),
+        maps=("plan=custom:plan",),
+        consent="unsubscribed" if unsubscribe else None,
     )
     counts = (report.read, report.inserted, report.updated, report.unchanged, report.merged)
     assert counts == (5, 3, 0, 0, 2)

@@ -251,7 +251,7 @@ class TestIdentity:
         add_contacts(ws.engine, [{"email": "a@example.com", "consent": "subscribed"}])
         run(
             write("optouts.csv", "email,consent\na@example.com,subscribed\nb@example.com,\n"),
-            mark_unsubscribed=True,
+            consent="unsubscribed",
         )
         assert {c["email"]: c["consent"] for c in contacts(ws)} == {
             "a@example.com": "unsubscribed",

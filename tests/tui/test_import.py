@@ -490,3 +490,35 @@ async def test_palette_and_help_reach_the_import_screen(shop: Path) -> None:
         assert keys["^n"] == "Next" and keys["^o"] == "Browse" and keys["y"] == "History"
         await pilot.press("escape", "escape")
         assert app.current_mode == "home"
+
+
+async def test_options_give_everyone_in_a_mailchimp_export_one_consent(
+    tmp_path: Path, shop: Path
+) -> None:
+    from textual.widgets import RadioSet
+
+    from tests.importing.test_import_contacts import MAILCHIMP
+
+    audience = tmp_path / "audience.csv"
+    audience.write_text(MAILCHIMP, encoding="utf-8")
+    app = make_app(db=str(shop))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_mapping(app, pilot, audience)
+        await pilot.press("ctrl+n")
+        assert isinstance(app.screen, OptionsScreen)
+        assert "Mailchimp export of subscribed members" in _text(app, "#consent-hint")
+        await pilot.press("tab", "tab")  # past the key and the rule for stored contacts
+        assert app.focused is app.screen.query_one("#consent", RadioSet)
+        await pilot.press("down", "enter")
+        assert app.screen.draft.consent == "subscribed"
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert "everyone in the file is marked subscribed" in _report(app)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert app.screen.state == "done"
+    stored = _contacts(shop)
+    assert {e: c["consent"] for e, c in stored.items() if e != "ana@example.com"} == {
+        "ana.lopez@example.com": "subscribed",
+        "ben@example.org": "subscribed",
+    }

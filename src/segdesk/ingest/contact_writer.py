@@ -160,11 +160,11 @@ class ContactWriter:
         report: ImportReport,
         now: dt.datetime,
         email_column: str | None = None,
-        mark_unsubscribed: bool = False,
+        consent: str | None = None,
         date_fields: Collection[str] = (),
     ) -> None:
         self.conn = conn
-        self.mark_unsubscribed = mark_unsubscribed
+        self.consent = consent
         self.email_problem = f"{email_column}: " if email_column else None
         self.batch_id = batch_id
         self.key = key
@@ -280,8 +280,8 @@ class ContactWriter:
     def _incoming(self, record: Record) -> dict[str, Any]:
         """The row's non-empty stored fields."""
         fields = _incoming_fields(record)
-        if self.mark_unsubscribed:
-            fields["consent"] = "unsubscribed"
+        if self.consent is not None:
+            fields["consent"] = self.consent
         return fields
 
     def _new_state(self, record: Record) -> _Pending:
@@ -496,12 +496,12 @@ class ContactWriter:
 
         A record's fields hold every stored field (empty ones as None) and a state's the
         non-empty ones, so a missing field is empty either way. Consent is "unknown" unless
-        given, and "unsubscribed" for every contact of an unsubscribe export.
+        given, and the file's consent for every contact when the user gave one.
         """
         columns = {name: new.field(name) for name in STORED_FIELDS if name != "consent"}
         count = new.count
-        if self.mark_unsubscribed:
-            columns["consent"] = ["unsubscribed"] * count
+        if self.consent is not None:
+            columns["consent"] = [self.consent] * count
         else:
             columns["consent"] = [consent or "unknown" for consent in new.field("consent")]
         stored = self.stored_attributes
