@@ -151,6 +151,7 @@ def print_import_report(report: ImportReport, columns: Sequence[str] = ()) -> No
         ("new", report.inserted),
         ("updated", report.updated),
         ("unchanged", report.unchanged),
+        *([("merged", report.merged)] if report.merged else []),
         ("rejected", report.rejected),
     ]
     if report.target == "events":

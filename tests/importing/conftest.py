@@ -57,7 +57,9 @@ def run(ws: Workspace, tmp_path: Path) -> Callable[..., ImportReport]:
             ImportOptions(target=target, **options),  # type: ignore[arg-type]
             rejects=tmp_path / "rejects" / f"{path.stem}.csv",
         )
-        assert report.read == report.inserted + report.updated + report.unchanged + report.rejected
+        assert report.read == (
+            report.inserted + report.updated + report.unchanged + report.merged + report.rejected
+        )
         return report
 
     return _run

@@ -254,9 +254,12 @@ def test_repeats_merge_whatever_the_chunks(
 ) -> None:
     monkeypatch.setattr(importer, "CHUNK_ROWS", chunk)
     report = run(
-        write("repeats.csv", REPEATS), maps=("plan=custom:plan",), mark_unsubscribed=unsubscribe
+        write("repeats.csv", REPEATS),
+        maps=("plan=custom:plan",),
+        consent="unsubscribed" if unsubscribe else None,
     )
-    assert (report.read, report.inserted, report.updated, report.unchanged) == (5, 3, 2, 0)
+    counts = (report.read, report.inserted, report.updated, report.unchanged, report.merged)
+    assert counts == (5, 3, 0, 0, 2)
     assert report.quality.duplicates_merged == 2
     stored = by_email(ws)
     assert list(stored) == ["a@x.com", "b@x.com", "c@x.com"]
@@ -290,7 +293,8 @@ def test_a_first_import_still_finds_what_it_wrote(
         "d@x.com,C3,Ely\n"
     )
     report = run(write("first.csv", text), maps=("customer id=external_id",))
-    assert (report.read, report.inserted, report.updated, report.rejected) == (5, 2, 1, 2)
+    counts = (report.read, report.inserted, report.updated, report.merged, report.rejected)
+    assert counts == (5, 2, 0, 1, 2)
     assert [(r.line, r.reason) for r in report.rejects_preview] == [
         (3, "external id 'C1' already belongs to the contact with email 'a@x.com'"),
         (6, "external id 'C3' already belongs to the contact with email 'c@x.com'"),

@@ -113,3 +113,18 @@ def test_mistakes_exit_2_with_one_line(db, write, capsys, argv, message) -> None
     assert out == ""
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_undo_names_the_import_to_undo_first(db, write, capsys) -> None:
+    people = write("people.csv", "email\na@example.com\n")
+    orders = write("orders.csv", "email,date\na@example.com,2024-02-03\n")
+    for argv in (("contacts", str(people)), ("events", str(orders), "--map", "date=occurred_at")):
+        assert _run(capsys, "import", *argv, "--db", db)[0] == 0
+    code, out, err = _run(capsys, "imports", "undo", "1", "--db", db)
+    assert (code, out) == (2, "")
+    assert err == (
+        "segdesk: error: import 1 cannot be undone yet: import 2 (orders.csv) added events to "
+        "contacts it created; undo import 2 first\n"
+    )
+    code, out, _ = _run(capsys, "imports", "--db", db, "--json")
+    assert [run["status"] for run in json.loads(out)] == ["done", "done"]

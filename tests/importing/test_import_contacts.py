@@ -155,8 +155,9 @@ class TestIdentity:
             report.inserted,
             report.updated,
             report.unchanged,
+            report.merged,
             report.rejected,
-        ) == (6, 2, 1, 1, 2)
+        ) == (6, 2, 0, 0, 2, 2)
         assert report.quality.duplicates_merged == 2
         assert report.quality.invalid_emails == 1
         assert contacts(ws) == [
@@ -250,7 +251,7 @@ class TestIdentity:
         add_contacts(ws.engine, [{"email": "a@example.com", "consent": "subscribed"}])
         run(
             write("optouts.csv", "email,consent\na@example.com,subscribed\nb@example.com,\n"),
-            mark_unsubscribed=True,
+            consent="unsubscribed",
         )
         assert {c["email"]: c["consent"] for c in contacts(ws)} == {
             "a@example.com": "unsubscribed",

@@ -71,8 +71,15 @@ def test_undo_refused_when_a_later_import_depends_on_it(ws, write, run) -> None:
         "events",
         maps=("date=occurred_at",),
     )
-    with pytest.raises(UserError, match=f"import {later.batch_id} added events to"):
+    refusal = (
+        f"import {first.batch_id} cannot be undone yet: import {later.batch_id} (o.csv) added "
+        f"events to contacts it created; undo import {later.batch_id} first"
+    )
+    assert ws.imports.undo_refusal(first.batch_id) == refusal
+    with pytest.raises(UserError) as refused:
         ws.imports.undo(first.batch_id)
+    assert str(refused.value) == refusal
+    assert ws.imports.undo_refusal(later.batch_id) is None
     ws.imports.undo(later.batch_id)
     ws.imports.undo(first.batch_id)
     assert contacts(ws) == []
@@ -89,3 +96,33 @@ def test_home_alerts_come_from_the_last_import(ws, write, run) -> None:
     assert "2 rows rejected by the last import (b.csv)" in texts
     assert "1 invalid email in b.csv" in texts
     assert ws.summary().imports == 1
+
+
+def test_the_latest_import_to_undo_first_is_named(ws, write, run) -> None:
+    first = run(write("c.csv", "email\nnew@example.com\n"))
+    orders = ("o1.csv", "o2.csv", "o3.csv")
+    for day, name in enumerate(orders, start=1):
+        run(
+            write(name, f"email,date,amount\nnew@example.com,2024-01-0{day},6\n"),
+            "events",
+            maps=("date=occurred_at",),
+        )
+    assert "undo import 4 first" in ws.imports.undo_refusal(first.batch_id)
+    ws.imports.undo(4)
+    assert "import 3 (o2.csv)" in ws.imports.undo_refusal(first.batch_id)
+
+
+def test_undo_refusal_names_pins_and_states(ws, write, run) -> None:
+    report = run(write("c.csv", "email\nnew@example.com\n"))
+    ws.segments.create("VIP", 'email ends with "@vip.example"')
+    ws.pin_contact("VIP", "new@example.com", "include")
+    assert ws.imports.undo_refusal(report.batch_id) == (
+        f"import {report.batch_id} created contacts that 1 segment pin names; "
+        "remove those pins first"
+    )
+    ws.unpin_contact("VIP", "new@example.com")
+    assert ws.imports.undo_refusal(report.batch_id) is None
+    ws.imports.undo(report.batch_id)
+    assert ws.imports.undo_refusal(report.batch_id) == f"import {report.batch_id} is undone already"
+    with pytest.raises(NotFoundError, match="no import with id 42"):
+        ws.imports.undo_refusal(42)

@@ -491,3 +491,12 @@ def test_column_mapping_defaults():
         "field": None,
         "type": {"kind": "text"},
     }
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["number_of_cds", "qty", "units", "Units Sold", "Number of items", "Quantity Ordered", "pcs"],
+)
+def test_common_event_columns_give_the_quantity(header):
+    mapping = suggest_mapping(["customer_id", "date", header, "dollar_value"], "events")
+    assert mapping.fields()["quantity"].source == header

@@ -215,6 +215,7 @@ async def test_whole_wizard_imports_the_file_and_undo_takes_it_back(
             "3",
         ]
         await pilot.press("u")
+        await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen)
         question = _shown(app.screen.query_one("#question", Static))
         assert "Undo import 1 of customers.csv?" in question
@@ -437,7 +438,7 @@ async def test_a_failed_run_says_why_in_its_status_and_a_fault_shows_its_details
     assert set(_contacts(shop)) == {"ana@example.com"}
 
 
-async def test_undo_that_later_work_depends_on_is_refused_with_the_reason(
+async def test_undo_that_later_work_depends_on_is_refused_before_asking(
     tmp_path: Path, shop: Path
 ) -> None:
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
@@ -457,16 +458,18 @@ async def test_undo_that_later_work_depends_on_is_refused_with_the_reason(
         await settle(app, pilot)
         assert isinstance(app.screen, HistoryScreen)
         await pilot.press("down", "u")
-        assert "first.csv" in _shown(app.screen.query_one("#question", Static))
-        await pilot.press("y")
         await settle(app, pilot)
-        assert isinstance(app.screen, HistoryScreen)  # a refusal is no fault
-        result = _text(app, "#undo-result")
-        assert "Import 1 was not undone" in result and "undo that first" in result
-        assert len(notices.errors()) == 1 and "undo that first" in notices.errors()[0]
+        assert isinstance(app.screen, HistoryScreen)  # told why, not asked
+        assert _text(app, "#undo-result") == (
+            "Import 1 cannot be undone yet: import 2 (second.csv) added events to contacts it "
+            "created; undo import 2 first."
+        )
         assert str(app.screen.query_one(DataTable).get_row_at(1)[4]) == "done"
 
-        await pilot.press("up", "u", "n")  # asked, and kept
+        await pilot.press("up", "u")
+        await settle(app, pilot)
+        assert "second.csv" in _shown(app.screen.query_one("#question", Static))
+        await pilot.press("n")  # asked, and kept
         await settle(app, pilot)
         assert str(app.screen.query_one(DataTable).get_row_at(0)[4]) == "done"
 
@@ -552,3 +555,35 @@ async def test_palette_and_help_reach_the_import_screen(shop: Path) -> None:
         assert keys["^n"] == "Next" and keys["^o"] == "Browse" and keys["y"] == "History"
         await pilot.press("escape", "escape")
         assert app.current_mode == "home"
+
+
+async def test_options_give_everyone_in_a_mailchimp_export_one_consent(
+    tmp_path: Path, shop: Path
+) -> None:
+    from textual.widgets import RadioSet
+
+    from tests.importing.test_import_contacts import MAILCHIMP
+
+    audience = tmp_path / "audience.csv"
+    audience.write_text(MAILCHIMP, encoding="utf-8")
+    app = make_app(db=str(shop))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_mapping(app, pilot, audience)
+        await pilot.press("ctrl+n")
+        assert isinstance(app.screen, OptionsScreen)
+        assert "Mailchimp export of subscribed members" in _text(app, "#consent-hint")
+        await pilot.press("tab", "tab")  # past the key and the rule for stored contacts
+        assert app.focused is app.screen.query_one("#consent", RadioSet)
+        await pilot.press("down", "enter")
+        assert app.screen.draft.consent == "subscribed"
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert "everyone in the file is marked subscribed" in _report(app)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert app.screen.state == "done"
+    stored = _contacts(shop)
+    assert {e: c["consent"] for e, c in stored.items() if e != "ana@example.com"} == {
+        "ana.lopez@example.com": "subscribed",
+        "ben@example.org": "subscribed",
+    }

@@ -55,10 +55,20 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
                 help="for contacts already stored: update them, only fill their "
                 "empty fields, or skip them (default: update)",
             )
-            sub.add_argument(
+            consent = sub.add_mutually_exclusive_group()
+            consent.add_argument(
+                "--consent",
+                choices=("subscribed", "unsubscribed"),
+                help="give everyone in the file this consent, whatever its rows say: "
+                "'subscribed' for a list of subscribers (such as a Mailchimp export of "
+                "subscribed members), 'unsubscribed' for an unsubscribe export",
+            )
+            consent.add_argument(
                 "--unsubscribed",
-                action="store_true",
-                help="the file is an unsubscribe export: mark everyone in it unsubscribed",
+                dest="consent",
+                action="store_const",
+                const="unsubscribed",
+                help="the same as --consent unsubscribed",
             )
         else:
             sub.add_argument("--kind", default="order", help="kind of event (default: order)")
@@ -102,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         on_existing=getattr(args, "on_existing", "update"),
         create_missing=getattr(args, "create_missing", True),
         kind=getattr(args, "kind", "order"),
-        mark_unsubscribed=getattr(args, "unsubscribed", False),
+        consent=getattr(args, "consent", None),
         dry_run=args.dry_run,
     )
     with Workspace.open(db_target(args)) as ws:
@@ -125,9 +135,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_json())
     else:
+        from segdesk.ingest.known_exports import suggested_consent
         from segdesk.output import column_lines, print_import_report
 
         print_import_report(report, column_lines(mapping, samples) if args.dry_run else ())
+        suggested = suggested_consent(shape.header, mapping, options.consent)
+        if suggested is not None:
+            print(
+                f"To mark everyone in this file {suggested}, import it with --consent {suggested}."
+            )
     return EXIT_OK
 
 
@@ -152,7 +168,19 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
     print_table(
         "Imports",
-        ["id", "when", "file", "what", "status", "read", "new", "updated", "unchanged", "rejected"],
+        [
+            "id",
+            "when",
+            "file",
+            "what",
+            "status",
+            "read",
+            "new",
+            "updated",
+            "unchanged",
+            "merged",
+            "rejected",
+        ],
         [
             [
                 r.id,
@@ -164,6 +192,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
                 f"{r.inserted:,}",
                 f"{r.updated:,}",
                 f"{r.unchanged:,}",
+                f"{r.merged:,}",
                 f"{r.rejected:,}",
             ]
             for r in runs

@@ -2,15 +2,19 @@
 
 Rules, in the order they apply to each row of a file:
 - A row whose key (email or external id) an earlier row of the same file had is merged into
-  that contact: later non-empty values win, whatever the existing-contact rule says.
-- A row whose key matches a contact that existed before the import follows the user's rule:
-  ``update`` (non-empty values replace stored ones), ``fill`` (only empty stored fields are
-  filled) or ``skip`` (left as it is).
+  that row (later non-empty values win) and counted as merged.
+- The rows of a contact that existed before the import meet it by the user's rule: ``update``
+  (non-empty values replace stored ones), ``fill`` (only fields empty before the import are
+  filled) or ``skip`` (left as it is). It counts as updated when it ends up different from
+  what it was, else as unchanged, and only then is it written (``updated_at`` moves).
 - Any other row creates a contact.
 - An empty value never erases a stored one, and "unknown" consent counts as empty.
-- A file the user marks as an unsubscribe export makes all its contacts unsubscribed.
+- A file the user gives one consent for (an unsubscribe export, a subscribed list) gives it to
+  every contact in the file.
 - A row whose other identifier (the external id when matching by email, and the reverse)
   belongs to a different contact is rejected, never merged into the wrong person.
+- An email address stored case-folded by an earlier version (``ß`` as ``ss``) is found by the
+  address as written, when no contact has that one.
 Every contact an import changes has its previous values kept in ``import_change`` for undo.
 """
 
@@ -25,14 +29,15 @@ from operator import itemgetter
 from typing import Any
 
 from pyroaring import BitMap
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from segdesk.ingest.attributes import StoredAttributes, stored_value
+from segdesk.ingest.folded_emails import folded_forms
 from segdesk.ingest.import_report import ImportReport, RejectsWriter, add_counts
 from segdesk.ingest.typed_rows import Record
 from segdesk.store.bulk import JsonTexts, insert_columns
 from segdesk.store.tables import Contact, ImportChange
-from segdesk.store.value_lists import listed
+from segdesk.store.value_lists import among, listed
 
 contact = Contact.__table__
 change = ImportChange.__table__
@@ -71,19 +76,31 @@ MISSPELT_DOMAINS = frozenset(
 )
 
 
+EMPTY = (None, "", "unknown")
+"""Stored values that ``fill`` may fill."""
+
+
 @dataclass
 class _Pending:
-    """One contact as this chunk leaves it: new, or existing with its values before.
+    """One contact as this chunk leaves it: new, or stored when the chunk began.
 
     A new contact that no later row of its chunk touches stays the ``Record`` that brought it
-    (see ``ContactWriter.write``); this is the state of all others.
+    (see ``ContactWriter.write``); this is the state of all others. For a contact that existed
+    before the import, ``before`` holds its values then (the fields, ``attributes`` and
+    ``updated_at``): the file's rows meet them by the user's rule, and the contact counts as
+    updated only when it ends up different from them. ``stored`` is what the database holds
+    when the chunk begins, so that only a real change is written.
     """
 
     id: int | None
     fields: dict[str, Any]
     attributes: dict[str, Any]
     before: dict[str, Any] | None = None
-    changed: bool = False
+    stored: tuple[dict[str, Any], dict[str, Any]] | None = None
+    first: bool = False
+    """This chunk has the file's first row for the contact, which counts it."""
+    was_updated: bool = False
+    """An earlier chunk changed the contact: it was counted updated, ``before`` kept for undo."""
 
 
 def _incoming_fields(record: Record) -> dict[str, Any]:
@@ -96,16 +113,24 @@ def _incoming_fields(record: Record) -> dict[str, Any]:
     }
 
 
-def _merge(target: dict[str, Any], incoming: dict[str, Any], only_empty: bool) -> bool:
-    changed = False
+def _fill(target: dict[str, Any], incoming: dict[str, Any], before: dict[str, Any]) -> None:
+    """``incoming`` values into ``target`` where ``before`` was empty."""
     for name, value in incoming.items():
-        current = target.get(name)
-        if only_empty and current not in (None, "", "unknown"):
-            continue
-        if current != value:
+        if before.get(name) in EMPTY:
             target[name] = value
-            changed = True
-    return changed
+
+
+def _differs(state: _Pending, before: dict[str, Any]) -> bool:
+    """Whether the contact's values are not those it had before the import."""
+    if state.attributes != (before.get("attributes") or {}):
+        return True
+    fields = state.fields
+    return any(fields.get(name) != before.get(name) for name in STORED_FIELDS)
+
+
+def _moment(value: Any) -> Any:
+    """``updated_at`` as kept in ``before``: ISO text once it has been through JSON."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 KNOWN_LIMIT = 4_000_000
@@ -135,11 +160,11 @@ class ContactWriter:
         report: ImportReport,
         now: dt.datetime,
         email_column: str | None = None,
-        mark_unsubscribed: bool = False,
+        consent: str | None = None,
         date_fields: Collection[str] = (),
     ) -> None:
         self.conn = conn
-        self.mark_unsubscribed = mark_unsubscribed
+        self.consent = consent
         self.email_problem = f"{email_column}: " if email_column else None
         self.batch_id = batch_id
         self.key = key
@@ -147,7 +172,10 @@ class ContactWriter:
         self.on_existing = on_existing
         self.report = report
         self.now = now
+        self.seen = BitMap()
+        """Contacts stored before the import that a row has met: a later row repeats them."""
         self.updated_ids = BitMap()
+        """Contacts the import changed, whose values before are in ``import_change``."""
         self.stored_attributes = StoredAttributes(date_fields)
         empty = conn.execute(select(contact.c.id).limit(1)).first() is None
         self.written: set[int] | None = set() if empty else None
@@ -167,6 +195,9 @@ class ContactWriter:
         key_set, other_set = set(keys), set(others) - {None}
         existing = self._lookup(self.key, key_set)
         owners = self._owners(other_set)
+        if self.key == "email":
+            self._find_folded(key_set, existing, owners)
+        befores = self._recorded_befores(existing.values())
         self._remember(keys, others)
         all_new = (
             not existing
@@ -183,7 +214,7 @@ class ContactWriter:
             for record, key_value, other_value in zip(valid, keys, others, strict=True):
                 owner = owners.get(other_value)
                 if key_value in pending or key_value in existing or owner is not None:
-                    if not self._apply(record, existing, owners, pending, rejects):
+                    if not self._apply(record, existing, befores, owners, pending, rejects):
                         continue
                 else:  # a new contact, kept as its record until a later row merges into it
                     pending[key_value] = record
@@ -205,6 +236,7 @@ class ContactWriter:
         self,
         record: Record,
         existing: dict[Any, dict[str, Any]],
+        befores: dict[int, dict[str, Any]],
         owners: dict[Any, Any],
         pending: dict[Any, Record | _Pending],
         rejects: RejectsWriter,
@@ -229,27 +261,18 @@ class ContactWriter:
         if isinstance(state, Record):
             state = pending[key_value] = self._new_state(state)
         if state is not None:
-            self.report.quality.duplicates_merged += 1
-            changed = self._merge_into(state, fields, attributes, only_empty=False)
-            self._count(changed)
+            self._count_merged()
+            self._merge_into(state, fields, attributes)
         elif (row := existing.get(key_value)) is None:
-            pending[key_value] = _Pending(None, fields, attributes, changed=True)
+            pending[key_value] = _Pending(None, fields, attributes)
             self.report.inserted += 1
         else:
-            state = self._from_row(row)
-            pending[key_value] = state
-            repeat = row["import_batch_id"] == self.batch_id or row["id"] in self.updated_ids
-            if repeat:
-                self.report.quality.duplicates_merged += 1
-                changed = self._merge_into(state, fields, attributes, only_empty=False)
-            elif self.on_existing == "skip":
-                changed = False
+            state = pending[key_value] = self._from_row(row, befores.get(row["id"]))
+            if state.first:
+                self.seen.add(row["id"])
             else:
-                state.before = {**state.fields, "attributes": dict(state.attributes)}
-                changed = self._merge_into(
-                    state, fields, attributes, only_empty=self.on_existing == "fill"
-                )
-            self._count(changed)
+                self._count_merged()
+            self._merge_into(state, fields, attributes)
         if other_value is not None:
             owners[other_value] = key_value
         return True
@@ -257,28 +280,59 @@ class ContactWriter:
     def _incoming(self, record: Record) -> dict[str, Any]:
         """The row's non-empty stored fields."""
         fields = _incoming_fields(record)
-        if self.mark_unsubscribed:
-            fields["consent"] = "unsubscribed"
+        if self.consent is not None:
+            fields["consent"] = self.consent
         return fields
 
     def _new_state(self, record: Record) -> _Pending:
         """The state of a new contact kept as its record, for a later row to merge into."""
         attributes = self.stored_attributes(record.custom)
-        return _Pending(None, self._incoming(record), attributes, changed=True)
+        return _Pending(None, self._incoming(record), attributes)
 
     def _merge_into(
-        self, state: _Pending, fields: dict[str, Any], attributes: dict[str, Any], only_empty: bool
-    ) -> bool:
-        changed = _merge(state.fields, fields, only_empty)
-        changed = _merge(state.attributes, attributes, only_empty) or changed
-        state.changed = state.changed or changed
-        return changed
+        self, state: _Pending, fields: dict[str, Any], attributes: dict[str, Any]
+    ) -> None:
+        """A row's non-empty values into its contact, by the rule for contacts stored before."""
+        before = state.before
+        if before is None or self.on_existing == "update":
+            state.fields.update(fields)
+            state.attributes.update(attributes)
+        elif self.on_existing == "fill":
+            _fill(state.fields, fields, before)
+            _fill(state.attributes, attributes, before.get("attributes") or {})
 
-    def _count(self, changed: bool) -> None:
-        if changed:
-            self.report.updated += 1
-        else:
-            self.report.unchanged += 1
+    def _count_merged(self) -> None:
+        self.report.merged += 1
+        self.report.quality.duplicates_merged += 1
+
+    def _settle(self, state: _Pending, changed: bool, changes: list[dict[str, Any]]) -> bool:
+        """Count a contact stored before the import; whether an earlier chunk's change is
+        undone (its ``import_change`` row is then to go)."""
+        report, contact_id = self.report, state.id
+        assert contact_id is not None, "a contact stored before the import has an id"
+        if state.first:
+            if changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        elif changed != state.was_updated:  # a later row turned the earlier chunk's verdict
+            turn = 1 if changed else -1
+            report.updated += turn
+            report.unchanged -= turn
+        if changed and not state.was_updated:
+            changes.append(
+                {
+                    "import_batch_id": self.batch_id,
+                    "contact_id": contact_id,
+                    "action": "updated",
+                    "before": _json_ready(state.before or {}),
+                }
+            )
+            self.updated_ids.add(contact_id)
+        elif state.was_updated and not changed:
+            self.updated_ids.discard(contact_id)
+            return True
+        return False
 
     def _reject(self, record: Record, reason: str, rejects: RejectsWriter) -> None:
         self.report.rejected += 1
@@ -345,45 +399,83 @@ class ContactWriter:
         )
         return dict(rows.all())
 
-    @staticmethod
-    def _from_row(row: dict[str, Any]) -> _Pending:
-        return _Pending(
-            id=row["id"],
-            fields={name: row[name] for name in STORED_FIELDS},
-            attributes=dict(row["attributes"] or {}),
+    def _find_folded(
+        self, keys: set[Any], existing: dict[Any, dict[str, Any]], owners: dict[Any, Any]
+    ) -> None:
+        """Contacts whose address an earlier version stored folded (see ``folded_emails``),
+        added to ``existing`` under the address as written, which ``owners`` then names."""
+        forms = folded_forms(keys.difference(existing), keys)
+        if not forms:
+            return
+        found = self._lookup("email", set(forms))
+        for folded, row in found.items():
+            existing[forms[folded]] = row
+        for other, owner in owners.items():
+            if owner in found:
+                owners[other] = forms[owner]
+
+    def _recorded_befores(self, rows: Iterable[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+        """The values before the import of the contacts among ``rows`` that an earlier chunk
+        changed, as kept for undo."""
+        ids = [row["id"] for row in rows if row["id"] in self.updated_ids]
+        if not ids:
+            return {}
+        found = self.conn.execute(
+            select(change.c.contact_id, change.c.before).where(
+                change.c.import_batch_id == self.batch_id,
+                among(self.conn, change.c.contact_id, ids),
+            )
         )
+        return dict(found.all())
+
+    def _from_row(self, row: dict[str, Any], recorded: dict[str, Any] | None) -> _Pending:
+        """The state of a stored contact; ``recorded`` is its values before the import when an
+        earlier chunk changed it."""
+        fields = {name: row[name] for name in STORED_FIELDS}
+        attributes = dict(row["attributes"] or {})
+        stored = (dict(fields), dict(attributes))
+        contact_id = row["id"]
+        if row["import_batch_id"] == self.batch_id:  # created by an earlier chunk
+            return _Pending(contact_id, fields, attributes, stored=stored)
+        if recorded is not None:
+            return _Pending(
+                contact_id, fields, attributes, recorded, stored, first=False, was_updated=True
+            )
+        before = {**stored[0], "attributes": dict(attributes), "updated_at": row["updated_at"]}
+        first = contact_id not in self.seen
+        return _Pending(contact_id, fields, attributes, before, stored, first=first)
 
     def _flush(self, pending: dict[Any, Record | _Pending], accepted: _Columns) -> None:
         """Insert the new contacts, update the changed ones, keep what they were for undo."""
         new: list[Record | _Pending] = []
         updates: list[dict[str, Any]] = []
         changes: list[dict[str, Any]] = []
+        reverted: list[int] = []
         fresh = 0
         for state in pending.values():
             if isinstance(state, Record):
                 new.append(state)
                 fresh += 1
-            elif state.id is None:
+                continue
+            if state.id is None:
                 new.append(state)
-            elif state.changed:
+                continue
+            updated_at = self.now
+            if state.before is not None:
+                changed = _differs(state, state.before)
+                if self._settle(state, changed, changes):
+                    reverted.append(state.id)
+                if not changed:
+                    updated_at = _moment(state.before.get("updated_at"))
+            if (state.fields, state.attributes) != state.stored:
                 updates.append(
                     {
                         **{f"v_{name}": state.fields.get(name) for name in STORED_FIELDS},
                         "v_attributes": state.attributes,
-                        "v_updated_at": self.now,
+                        "v_updated_at": updated_at,
                         "v_id": state.id,
                     }
                 )
-                if state.before is not None:
-                    changes.append(
-                        {
-                            "import_batch_id": self.batch_id,
-                            "contact_id": state.id,
-                            "action": "updated",
-                            "before": _json_ready(state.before),
-                        }
-                    )
-                    self.updated_ids.add(state.id)
         if fresh == accepted.count:  # each row kept brought its own new contact, in order
             insert_columns(self.conn, contact, self._new_columns(accepted))
         elif new:
@@ -392,20 +484,27 @@ class ContactWriter:
             self.conn.execute(_UPDATE, updates)
         if changes:
             self.conn.execute(change.insert(), changes)
+        if reverted:
+            self.conn.execute(
+                delete(change).where(
+                    change.c.import_batch_id == self.batch_id,
+                    among(self.conn, change.c.contact_id, reverted),
+                )
+            )
 
     def _new_columns(self, new: _Columns) -> dict[str, Sequence[Any]]:
         """The new contacts' rows, a column at a time.
 
         A record's fields hold every stored field (empty ones as None) and a state's the
         non-empty ones, so a missing field is empty either way. Consent is "unknown" unless
-        given, and "unsubscribed" for every contact of an unsubscribe export.
+        given, and the file's consent for every contact when the user gave one.
         """
         columns: dict[str, Sequence[Any]] = {
             name: new.field(name) for name in STORED_FIELDS if name != "consent"
         }
         count = new.count
-        if self.mark_unsubscribed:
-            columns["consent"] = ["unsubscribed"] * count
+        if self.consent is not None:
+            columns["consent"] = [self.consent] * count
         else:
             columns["consent"] = [consent or "unknown" for consent in new.field("consent")]
         stored = self.stored_attributes

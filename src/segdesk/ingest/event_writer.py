@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 
 from segdesk.ingest.attributes import StoredAttributes, stored_value
+from segdesk.ingest.folded_emails import folded_forms
 from segdesk.ingest.import_report import ImportReport, RejectsWriter, add_counts
 from segdesk.ingest.typed_rows import Record
 from segdesk.store.bulk import JsonTexts, insert_columns
@@ -280,6 +281,16 @@ class EventWriter:
         rejects.add(record.line, reason, record.raw)
 
     def _contact_ids(self, values: set[Any]) -> dict[Any, int]:
+        """Key value → contact id, for the values a contact has (an address also when an
+        earlier version stored it folded: see ``folded_emails``)."""
+        found = self._ids_of(values)
+        if self.key == "email":
+            forms = folded_forms(values.difference(found), values)
+            if forms:
+                found.update((forms[f], cid) for f, cid in self._ids_of(set(forms)).items())
+        return found
+
+    def _ids_of(self, values: set[Any]) -> dict[Any, int]:
         keys = listed(self.conn, values)
         rows = self.conn.execute(
             select(contact.c[self.key], contact.c.id).select_from(

@@ -2,7 +2,8 @@
 
 Undo removes the contacts an import created and the events it added, and gives the contacts it
 changed their previous values back. It refuses, with the reason, when later work depends on
-what it would remove (orders a later import added to a contact this one created).
+what it would remove (orders a later import added to a contact this one created); the reason
+can be asked for first (``undo_refusal``), so that nobody confirms an undo that cannot be done.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ class ImportRun:
     rejected: int
     contacts_created: int
     event_kind: str | None
+    changed: int
+    """Contacts stored before the import that it changed (and an undo gives back)."""
+
+    @property
+    def merged(self) -> int:
+        """Rows merged into an earlier row of the same file: those the other counts leave."""
+        return self.read - self.inserted - self.updated - self.unchanged - self.rejected
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +69,7 @@ class ImportRun:
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "merged": self.merged,
             "rejected": self.rejected,
             "contacts_created": self.contacts_created,
             "kind": self.event_kind,
@@ -104,6 +113,10 @@ def list_runs(conn: Connection, limit: int | None = None) -> list[ImportRun]:
         b.rejected,
         b.contacts_created,
         b.event_kind,
+        select(func.count())
+        .where(change.c.import_batch_id == b.id)
+        .correlate(batch_table)
+        .scalar_subquery(),
     ).order_by(b.id.desc())
     if limit is not None:
         query = query.limit(limit)
@@ -128,14 +141,9 @@ def remembered_mapping(conn: Connection, signature: str, target: str) -> Mapping
 
 def undo(engine: Engine, batch_id: int) -> UndoReport:
     with write_connection(engine) as conn, conn.begin():
-        batch = conn.execute(select(batch_table).where(batch_table.c.id == batch_id)).first()
-        if batch is None:
-            raise NotFoundError(f"no import with id {batch_id}")
-        if batch.status == "undone":
-            raise UserError(f"import {batch_id} is undone already")
-        if batch.status != "done":
-            raise UserError(f"import {batch_id} cannot be undone: it did not finish")
-        _refuse_if_depended_on(conn, batch_id)
+        refusal = undo_refusal(conn, batch_id)
+        if refusal is not None:
+            raise UserError(refusal)
         events_removed = conn.execute(
             delete(event).where(event.c.import_batch_id == batch_id)
         ).rowcount
@@ -170,28 +178,50 @@ def _leave_segments(conn: Connection, contact_ids: Select[Any]) -> None:
     conn.execute(segment.update().where(segment.c.id.in_(affected)).values(member_count=size))
 
 
-def _refuse_if_depended_on(conn: Connection, batch_id: int) -> None:
-    created = select(contact.c.id).where(contact.c.import_batch_id == batch_id)
-    later = conn.execute(
-        select(event.c.import_batch_id, func.count())
-        .where(event.c.contact_id.in_(created), event.c.import_batch_id != batch_id)
-        .group_by(event.c.import_batch_id)
-    ).all()
-    if later:
-        which = ", ".join(f"import {b}" for b, _ in later if b is not None) or "events"
-        raise UserError(
-            f"import {batch_id} created contacts that {which} added events to; undo that first"
+def undo_refusal(conn: Connection, batch_id: int) -> str | None:
+    """Why the import cannot be undone, in words for the user; None when it can.
+
+    ``NotFoundError`` when there is no such import.
+    """
+    batch = conn.execute(select(batch_table.c.status).where(batch_table.c.id == batch_id)).first()
+    if batch is None:
+        raise NotFoundError(f"no import with id {batch_id}")
+    if batch.status == "undone":
+        return f"import {batch_id} is undone already"
+    if batch.status != "done":
+        return f"import {batch_id} cannot be undone: it did not finish"
+    blocker = blocking_import(conn, batch_id)
+    if blocker is not None:
+        name = conn.execute(
+            select(batch_table.c.file_name).where(batch_table.c.id == blocker)
+        ).scalar_one()
+        return (
+            f"import {batch_id} cannot be undone yet: import {blocker} ({name}) added events "
+            f"to contacts it created; undo import {blocker} first"
         )
     pinned = conn.execute(
         select(func.count())
         .select_from(SegmentPin.__table__)
-        .where(SegmentPin.__table__.c.contact_id.in_(created))
+        .where(SegmentPin.__table__.c.contact_id.in_(_created(batch_id)))
     ).scalar_one()
     if pinned:
-        raise UserError(
-            f"import {batch_id} created contacts that {pinned} segment pins name; "
-            "remove those pins first"
+        pins = "segment pin names" if pinned == 1 else "segment pins name"
+        return f"import {batch_id} created contacts that {pinned} {pins}; remove those pins first"
+    return None
+
+
+def blocking_import(conn: Connection, batch_id: int) -> int | None:
+    """The import to undo before this one: the latest that added events to a contact this one
+    created (undoing this one would take their contact away); None when there is none."""
+    return conn.execute(
+        select(func.max(event.c.import_batch_id)).where(
+            event.c.contact_id.in_(_created(batch_id)), event.c.import_batch_id != batch_id
         )
+    ).scalar()
+
+
+def _created(batch_id: int) -> Select[Any]:
+    return select(contact.c.id).where(contact.c.import_batch_id == batch_id)
 
 
 def _restore_changed(conn: Connection, batch_id: int) -> int:

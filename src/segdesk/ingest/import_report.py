@@ -1,8 +1,9 @@
 """What an import did: counts that add up, rejected rows with their lines, data quality.
 
-Every row read is counted exactly once: read = inserted + updated + unchanged + rejected.
-Rejected rows go to a CSV file (line, reason, then the row as it was read), so nothing a user
-imports disappears without a trace.
+Every row read is counted exactly once: read = inserted + updated + unchanged + merged +
+rejected, ``merged`` being the rows that repeat a contact of the same file. Rejected rows go
+to a CSV file (line, reason, then the row as it was read), so nothing a user imports
+disappears without a trace.
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ class Quality:
     duplicates_merged: int = 0
     repeated_refs: int = 0
     warnings: Counter[str] = field(default_factory=Counter)
+    changes: Counter[str] = field(default_factory=Counter)
+    """Values typing changed beyond trimming spaces (and lower-casing an email), by column
+    and kind of change: ``"'Email': mailto: or <…> taken off"``."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +77,7 @@ class Quality:
             "duplicates_merged": self.duplicates_merged,
             "repeated_refs": self.repeated_refs,
             "warnings": dict(sorted(self.warnings.items())),
+            "changes": dict(self.changes),
         }
 
     def lines(self) -> list[str]:
@@ -93,6 +98,7 @@ class Quality:
                 "the first was kept"
             )
         out.extend(f"{n:,} {text}" for text, n in self.warnings.most_common())
+        out.extend(f"{what} ({count(n, 'value')})" for what, n in self.changes.items())
         missing = self.missing.most_common()
         if missing:
             shown = ", ".join(f"{name} {n:,}" for name, n in missing[:MISSING_SHOWN])
@@ -115,6 +121,8 @@ class ImportReport:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged: int = 0
+    """Rows merged into an earlier row of the same file (contacts only)."""
     rejected: int = 0
     contacts_created: int = 0
     rejects_file: Path | None = None
@@ -124,7 +132,9 @@ class ImportReport:
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.inserted + self.updated + self.unchanged + self.rejected
+        return self.read == (
+            self.inserted + self.updated + self.unchanged + self.merged + self.rejected
+        )
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -136,8 +146,10 @@ class ImportReport:
             "inserted": self.inserted,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "rejected": self.rejected,
         }
+        if self.target == "contacts":
+            data["merged"] = self.merged
+        data["rejected"] = self.rejected
         if self.target == "events":
             data["contacts_created"] = self.contacts_created
         data["rejects_file"] = str(self.rejects_file) if self.rejects_file else None

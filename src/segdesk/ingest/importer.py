@@ -24,6 +24,7 @@ from segdesk.errors import UserError
 from segdesk.ingest.contact_writer import ContactWriter
 from segdesk.ingest.event_writer import EventWriter
 from segdesk.ingest.import_report import ImportReport, RejectsWriter
+from segdesk.ingest.known_exports import FileConsent, suggested_consent
 from segdesk.ingest.mapping.columns import Mapping
 from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
 from segdesk.ingest.typed_rows import RecordBuilder
@@ -46,7 +47,9 @@ class ImportOptions:
     on_existing: Literal["update", "fill", "skip"] = "update"
     create_missing: bool = True
     kind: str = "order"
-    mark_unsubscribed: bool = False
+    consent: FileConsent | None = None
+    """The consent of everyone in a contacts file, whatever its rows say: an unsubscribe
+    export, or a list of subscribers (which a file's shape alone never decides)."""
     dry_run: bool = False
 
     def key_for(self, mapping: Mapping) -> str:
@@ -83,7 +86,7 @@ def run_import(
     key = options.key_for(mapping)
     builder = RecordBuilder(mapping, shape.header, key)
     report = ImportReport(options.target, shape.path.name, options.dry_run)
-    report.decisions = _decisions(shape, mapping, key)
+    report.decisions = _decisions(shape, mapping, key, options.consent)
     rejects = RejectsWriter(rejects_path, shape.header)
     now = dt.datetime.now(dt.UTC)
     sha = file_sha256(shape.path)
@@ -123,7 +126,7 @@ def run_import(
                     report,
                     now,
                     email_column=email.source if email else None,
-                    mark_unsubscribed=options.mark_unsubscribed,
+                    consent=options.consent,
                     date_fields=dates,
                 )
             else:
@@ -145,6 +148,7 @@ def run_import(
                     chunk_done()
             if isinstance(writer, EventWriter):
                 writer.close()
+            report.quality.changes.update(builder.changes)
             if not report.balanced:
                 raise AssertionError(f"import counts do not add up: {report.to_json()}")
             conn.execute(
@@ -233,12 +237,23 @@ def _register_custom_fields(conn: Connection, mapping: Mapping, now: dt.datetime
 _WRITTEN_DATE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 
 
-def _decisions(shape: FileShape, mapping: Mapping, key: str) -> list[str]:
+def _decisions(
+    shape: FileShape, mapping: Mapping, key: str, consent: FileConsent | None
+) -> list[str]:
     """What was decided about the file and its columns, for the user to check."""
     out = [f"read as {shape.layout}"]
     if shape.encoding is not None:
         out.append(f"encoding {shape.encoding.label}")
     out.append(f"contacts matched by {key.replace('_', ' ')}")
+    if consent is not None and mapping.target == "contacts":
+        column = mapping.fields().get("consent")
+        unused = f"; the column {column.source!r} is not used for it" if column else ""
+        out.append(f"everyone in the file is marked {consent} (chosen for this import){unused}")
+    if suggested_consent(shape.header, mapping, consent) == "subscribed":
+        out.append(
+            'a Mailchimp export of subscribed members: consent stays "unknown" unless '
+            "everyone in it is marked subscribed (an option of this import)"
+        )
     for position, column in enumerate(mapping.columns):
         kind = column.type
         unsure = " (not certain: please check)" if column.ambiguous else ""

@@ -5,15 +5,20 @@ line and reasons); one without is ready for the database side. Field rules: emai
 and lower-cased; ids, phone numbers, postal codes and refs stay text (leading zeros and ``+``
 kept); consent becomes subscribed/unsubscribed/unknown; a full name is split when there are no
 first/last name columns; every other value is typed by its column's ``ColumnType``.
+
+Typing may trim surrounding spaces (and lower-case an email) and nothing else without saying
+so: every other change (a ``mailto:`` taken off, an identifier unwrapped from ``="…"``, an
+export's formula guard removed, a title left out of a name) is counted in
+``RecordBuilder.changes`` for the report, over the rows that can be used.
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
-from operator import setitem
+from itertools import compress, islice, repeat
+from operator import is_not, setitem
 from typing import Any, Literal
 
 from segdesk.errors import UserError
@@ -29,7 +34,7 @@ from segdesk.ingest.values.emails import (
 from segdesk.ingest.values.identifiers import clean_identifier, is_plain_identifier
 from segdesk.ingest.values.names import split_full_name
 from segdesk.ingest.values.problems import ValueProblem
-from segdesk.ingest.values.text import unneutralise
+from segdesk.ingest.values.text import clean_text, unneutralise
 
 IDENTIFIER_FIELDS = frozenset({"external_id", "phone", "postal_code", "ref"})
 
@@ -89,6 +94,10 @@ Converter = Callable[[str], Any]
 ColumnConverter = Callable[[Sequence[str]], list[Any]]
 """Types a whole column of a chunk, exactly as its ``Converter`` would value by value; raises
 ``ValueProblem`` when any value fails, and the caller then goes value by value."""
+
+ChangeCount = Callable[[Sequence[str], Sequence[Any]], int]
+"""How many of a column's values typing changed beyond what goes without saying (see
+``_change_check``); given the texts and what they became."""
 
 Target = Literal["field", "custom", "split", "drop"]
 
@@ -154,6 +163,13 @@ class RecordBuilder:
         self._steps = [
             self._step(positions[c.source], c) for c in mapping.columns if c.action != "skip"
         ]
+        self.changes: Counter[str] = Counter()
+        """Values changed beyond trimming (and lower-casing an email), by column and kind."""
+        self._change_checks = [
+            (index, *check)
+            for index, step in enumerate(self._steps)
+            if (check := _change_check(step.column, step.target)) is not None
+        ]
         self._defaults = mapping.effective_defaults()
         self._key_checks = _key_checks(key, mapping.target)
         self._field_names: list[str] = []
@@ -191,15 +207,20 @@ class RecordBuilder:
         if row.problem:
             return Record(row.line, {}, {}, (row.problem,), row.values)
         values = row.values
+        texts: list[str] = []
         typed: list[Any] = []
         for step in self._steps:
             pos = step.position
             text = values[pos] if pos < len(values) else ""
+            texts.append(text)
             try:
                 typed.append(step.convert(text))
             except ValueProblem as exc:
                 typed.append(_Failed(exc.reason))
-        return self._record(row, typed)
+        record = self._record(row, typed)
+        if record.ok and self._change_checks:
+            self._count_changes([[text] for text in texts], [[value] for value in typed])
+        return record
 
     def build_many(self, rows: Iterable[SourceRow]) -> Iterator[Record]:
         """Records for ``rows``, in order, typed ``CHUNK_ROWS`` at a time by ``build_chunk``."""
@@ -260,7 +281,24 @@ class RecordBuilder:
         ]
         for index in failed:
             records[index] = self._record(rows[index], [values[index] for values in typed])
+        if self._change_checks:
+            step_texts: Sequence[Sequence[str]] = [texts[step.position] for step in self._steps]
+            kept_typed: Sequence[Sequence[Any]] = typed
+            if failed or any(problems):
+                kept = [i for i, record in enumerate(records) if record.ok]
+                step_texts = [[column[i] for i in kept] for column in step_texts]
+                kept_typed = [[column[i] for i in kept] for column in typed]
+            self._count_changes(step_texts, kept_typed)
         return records
+
+    def _count_changes(
+        self, texts: Sequence[Sequence[str]], typed: Sequence[Sequence[Any]]
+    ) -> None:
+        """Add the changes found in usable rows: ``texts`` and ``typed`` hold a column per step."""
+        for index, label, check in self._change_checks:
+            found = check(texts[index], typed[index])
+            if found:
+                self.changes[label] += found
 
     def _record(self, row: SourceRow, typed: Sequence[Any]) -> Record:
         """The record of a row from its typed values, one per step (``_Failed`` if it failed)."""
@@ -365,6 +403,61 @@ def _convert_column(step: _Step, texts: Sequence[str]) -> tuple[list[Any], list[
             values.append(_Failed(exc.reason))
             failed.append(index)
     return values, failed
+
+
+def _change_check(column: ColumnMapping, target: Target) -> tuple[str, ChangeCount] | None:
+    """What to count for a column, and how: the label the report shows, and the counter."""
+    source = repr(column.source)
+    if target == "split":
+        return f"{source}: a title (Mr, Mrs, Herr, Frau …) left out of the name", _titles_left_out
+    if target == "drop":
+        return None
+    name = column.field if column.action == "field" else None
+    if name == "email":
+        return f"{source}: mailto: or <…> taken off", _emails_unwrapped
+    if name in IDENTIFIER_FIELDS:
+        return f'{source}: a leading \' or the ="…" around it taken off', _more_than_trimmed
+    if name != "consent" and column.type.kind in ("text", "category"):
+        return f"{source}: the ' an export puts before a formula taken off", _guards_taken_off
+    return None
+
+
+def _changed(texts: Sequence[str], values: Sequence[Any]) -> Iterator[tuple[str, str]]:
+    """The texts that became another text. A plain value stays the very same object, so a
+    column of them compares equal at once, and one pass in C leaves only the few others."""
+    if tuple(values) == tuple(texts):
+        return
+    for text, value in compress(zip(texts, values, strict=True), map(is_not, texts, values)):
+        if type(value) is str:
+            yield text, value
+
+
+def _emails_unwrapped(texts: Sequence[str], values: Sequence[Any]) -> int:
+    return sum(value != text.strip().lower() for text, value in _changed(texts, values))
+
+
+def _more_than_trimmed(texts: Sequence[str], values: Sequence[Any]) -> int:
+    return sum(value != text.strip() for text, value in _changed(texts, values))
+
+
+def _guards_taken_off(texts: Sequence[str], values: Sequence[Any]) -> int:
+    """Text values that lost a formula guard: none unless a value holds a ``'``, which one
+    search of the joined column finds (trimmed values are new objects: ``_changed`` would
+    look at each of them)."""
+    if "'" not in "".join(texts):
+        return 0
+    return _more_than_trimmed(texts, values)
+
+
+def _titles_left_out(texts: Sequence[str], values: Sequence[Any]) -> int:
+    """Names that lost a word: a ``Last, First`` name only changes its order."""
+    left_out = 0
+    for text, value in zip(texts, values, strict=True):
+        if type(value) is tuple:
+            written = " ".join(clean_text(text).split())
+            kept = " ".join(part for part in value if part)
+            left_out += written.count(",") != 1 and kept != written
+    return left_out
 
 
 def _converters(column: ColumnMapping) -> tuple[Converter, ColumnConverter]:

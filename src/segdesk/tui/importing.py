@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from segdesk.ingest.importer import ImportOptions
+    from segdesk.ingest.known_exports import FileConsent
     from segdesk.ingest.mapping import ColumnMapping, Mapping
     from segdesk.ingest.sources import FileShape, ReadOptions
     from segdesk.workspace import Workspace
@@ -62,7 +63,8 @@ class ImportDraft:
     on_existing: str = "update"
     create_missing: bool = True
     kind: str = "order"
-    mark_unsubscribed: bool = False
+    consent: FileConsent | None = None
+    """The consent of everyone in the file, when the user gives one."""
 
     @property
     def file_name(self) -> str:
@@ -92,9 +94,16 @@ class ImportDraft:
             on_existing=self.on_existing,  # type: ignore[arg-type]
             create_missing=self.create_missing,
             kind=self.kind.strip() or "order",
-            mark_unsubscribed=self.mark_unsubscribed,
+            consent=self.consent,
             dry_run=dry_run,
         )
+
+    def suggested_consent(self) -> FileConsent | None:
+        """The consent to suggest for everyone in the file (a Mailchimp export of subscribed
+        members), while the user has given none."""
+        from segdesk.ingest.known_exports import suggested_consent
+
+        return suggested_consent(self.shape.header, self.mapping, self.consent)
 
     def example(self, position: int) -> str:
         """The first sampled value of a column that is not empty."""

@@ -80,6 +80,12 @@ class Imports:
         with self._engine.connect() as conn:
             return import_history.list_runs(conn, limit)
 
+    def undo_refusal(self, batch_id: int) -> str | None:
+        """Why an import cannot be undone (naming the import to undo first), or None: asked
+        before the user is asked to confirm an undo."""
+        with self._engine.connect() as conn:
+            return import_history.undo_refusal(conn, batch_id)
+
     def undo(self, batch_id: int) -> UndoReport:
         """Undo an import; then segments follow the data as after an import."""
         from segdesk.segments.after_import import refresh_after_undo

@@ -85,7 +85,7 @@ def _normalise_email_slow(text: str) -> str:
         value = value[7:].strip()
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1].strip()
-    value = value.casefold()
+    value = value.lower()  # not casefold(): that rewrites letters (ß becomes ss)
     if not value:
         raise ValueProblem("no email address")
     shown = repr(value)

@@ -1,4 +1,4 @@
-"""Every import so far, newest first; `u` undoes one after asking."""
+"""Every import so far, newest first; `u` undoes one after asking (or says first why it cannot)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,10 @@ def what(run: ImportRun, n: int = 2) -> str:
 def describe(run: ImportRun) -> str:
     """The counts of one import in a sentence."""
     if run.target == "contacts":
+        merged = f", {run.merged:,} merged" if run.merged else ""
         counts = (
-            f"{run.inserted:,} new, {run.updated:,} updated, {run.unchanged:,} unchanged, "
-            f"{run.rejected:,} rejected"
+            f"{run.inserted:,} new, {run.updated:,} updated, {run.unchanged:,} unchanged"
+            f"{merged}, {run.rejected:,} rejected"
         )
     else:
         counts = (
@@ -53,9 +54,9 @@ def describe(run: ImportRun) -> str:
 def undo_question(run: ImportRun) -> str:
     if run.target == "contacts":
         effect = f"It removes the {count(run.inserted, 'contact')} it added"
-        if run.updated:
+        if run.changed:
             effect += (
-                f" and gives the {count(run.updated, 'contact')} it changed their "
+                f" and gives the {count(run.changed, 'contact')} it changed their "
                 "previous values back"
             )
     else:
@@ -146,9 +147,19 @@ class HistoryScreen(ReportsFailures, Screen[None]):
 
     def action_undo(self) -> None:
         run = self._current()
-        if run is None or self.app.workspace is None:
+        workspace = self.app.workspace
+        if run is not None and workspace is not None:
+            self._ask(workspace, run)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import-undo")
+    def _ask(self, workspace: Workspace, run: ImportRun) -> None:
+        """Ask to confirm the undo, unless it cannot be done: then say why straight away."""
+        refusal = workspace.imports.undo_refusal(run.id)
+        if refusal is not None:
+            self.app.call_from_thread(self._cannot, refusal)
             return
-        self.app.push_screen(
+        self.app.call_from_thread(
+            self.app.push_screen,
             ConfirmScreen("Undo import", undo_question(run), "Undo import"),
             lambda yes: self._confirmed(run, yes),
         )
@@ -185,6 +196,11 @@ class HistoryScreen(ReportsFailures, Screen[None]):
         self.notify(message)
         self.app.post_message(DataChanged())
         self._reload()
+
+    def _cannot(self, reason: str) -> None:
+        said = reason[:1].upper() + reason[1:] + "."
+        self._result(f"[$error]{escape(said)}[/]")
+        self.notify(said, severity="error", timeout=8)
 
     def _result(self, text: str) -> None:
         self.query_one("#undo-result", Static).update(text)

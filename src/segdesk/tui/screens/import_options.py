@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
 
 from segdesk.tui.importing import ImportDraft
 from segdesk.tui.screens.import_run import ImportRunScreen
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.tui.widgets.wizard_steps import WizardSteps
+
+if TYPE_CHECKING:
+    from segdesk.ingest.known_exports import FileConsent
 
 KEYS = (
     ("auto", "Email when a column gives it, else external id"),
@@ -24,6 +29,16 @@ EXISTING = (
     ("fill", "Only fill in their empty fields"),
     ("skip", "Leave them as they are"),
 )
+CONSENT = (
+    ("file", "As each row says"),
+    ("subscribed", "Mark everyone subscribed (a list of subscribers)"),
+    ("unsubscribed", "Mark everyone unsubscribed (an unsubscribe export)"),
+)
+FILE_CONSENT: dict[str, FileConsent | None] = {
+    "file": None,
+    "subscribed": "subscribed",
+    "unsubscribed": "unsubscribed",
+}
 MISSING = (
     ("create", "Create them"),
     ("reject", "Reject the row"),
@@ -57,11 +72,15 @@ class OptionsScreen(Screen[None]):
             if draft.target == "contacts":
                 yield Static("Contacts already stored", classes="field-label")
                 yield _choices("on-existing", EXISTING, draft.on_existing)
-                yield Checkbox(
-                    "This file is an unsubscribe export: mark everyone in it unsubscribed",
-                    draft.mark_unsubscribed,
-                    id="unsubscribe",
-                )
+                yield Static("Consent of everyone in the file", classes="field-label")
+                yield _choices("consent", CONSENT, draft.consent or "file")
+                if draft.suggested_consent() == "subscribed":
+                    yield Static(
+                        "This looks like a Mailchimp export of subscribed members: mark "
+                        "everyone subscribed if they all agreed to your emails.",
+                        id="consent-hint",
+                        classes="muted hint",
+                    )
             else:
                 yield Static("Contacts not in the database yet", classes="field-label")
                 yield _choices("missing", MISSING, "create" if draft.create_missing else "reject")
@@ -85,10 +104,8 @@ class OptionsScreen(Screen[None]):
             self.draft.on_existing = value or "update"
         elif event.radio_set.id == "missing":
             self.draft.create_missing = value == "create"
-
-    @on(Checkbox.Changed, "#unsubscribe")
-    def _unsubscribe(self, event: Checkbox.Changed) -> None:
-        self.draft.mark_unsubscribed = event.value
+        elif event.radio_set.id == "consent":
+            self.draft.consent = FILE_CONSENT.get(value or "file")
 
     @on(Input.Changed, "#kind")
     def _kind(self, event: Input.Changed) -> None:

@@ -69,6 +69,7 @@ def counts_table(report: ImportReport) -> Table:
         ("New", report.inserted),
         ("Updated", report.updated),
         ("Unchanged", report.unchanged),
+        *([("Merged", report.merged)] if report.merged else []),
         ("Rejected", report.rejected),
     ]
     if events:
