@@ -115,12 +115,12 @@ def test_the_latest_import_to_undo_first_is_named(ws, write, run) -> None:
 def test_undo_refusal_names_pins_and_states(ws, write, run) -> None:
     report = run(write("c.csv", "email\nnew@example.com\n"))
     ws.segments.create("VIP", 'email ends with "@vip.example"')
-    ws.pin_contact("VIP", "new@example.com", "include")
+    ws.segments.pin("VIP", "new@example.com", "include")
     assert ws.imports.undo_refusal(report.batch_id) == (
         f"import {report.batch_id} created contacts that 1 segment pin names; "
         "remove those pins first"
     )
-    ws.unpin_contact("VIP", "new@example.com")
+    ws.segments.unpin("VIP", "new@example.com")
     assert ws.imports.undo_refusal(report.batch_id) is None
     ws.imports.undo(report.batch_id)
     assert ws.imports.undo_refusal(report.batch_id) == f"import {report.batch_id} is undone already"

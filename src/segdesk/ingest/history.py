@@ -116,7 +116,8 @@ def list_runs(conn: Connection, limit: int | None = None) -> list[ImportRun]:
         select(func.count())
         .where(change.c.import_batch_id == b.id)
         .correlate(batch_table)
-        .scalar_subquery(),
+        .scalar_subquery()
+        .label("changed"),
     ).order_by(b.id.desc())
     if limit is not None:
         query = query.limit(limit)
