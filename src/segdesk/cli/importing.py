@@ -40,7 +40,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
             help="what identifies a contact (default: email when mapped)",
         )
         sub.add_argument("--encoding", help="the file's encoding (default: detected)")
-        sub.add_argument("--delimiter", help="comma, semicolon, tab, pipe or whitespace")
+        sub.add_argument(
+            "--delimiter",
+            help="comma, semicolon, tab, pipe, whitespace (runs of spaces or tabs) "
+            "or aligned (columns aligned with spaces)",
+        )
         sub.add_argument("--sheet", help="the sheet of a workbook (default: the first)")
         sub.add_argument(
             "--dry-run", action="store_true", help="report what the import would do; change nothing"

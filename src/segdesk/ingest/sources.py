@@ -28,6 +28,7 @@ from segdesk.ingest.text_tables import (
     csv_raw_records,
     sniff,
     split_lines,
+    whitespace_records,
 )
 
 SAMPLE_ROWS = 200
@@ -36,7 +37,7 @@ SAMPLE_ROWS = 200
 SNIFF_CHARS = 1 << 16
 """Characters of decoded text looked at to choose the delimiter."""
 
-TEXT_FORMATS = ("csv", "aligned")
+TEXT_FORMATS = ("csv", "aligned", "whitespace")
 SHEET_FORMATS = ("xlsx", "xls", "ods")
 
 Records = Generator[TextRecord, None, None]
@@ -51,8 +52,8 @@ _DELIMITER_WORDS = {
     "tab": "\t",
     "\\t": "\t",
     "pipe": "|",
-    "whitespace": "aligned",
-    "spaces": "aligned",
+    "whitespace": "whitespace",
+    "spaces": "whitespace",
     "aligned": "aligned",
 }
 _ZIP = b"PK\x03\x04"
@@ -132,6 +133,8 @@ class FileShape:
             return f"csv, {DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))}"
         if self.format == "aligned":
             return "columns aligned with spaces"
+        if self.format == "whitespace":
+            return "values separated by spaces or tabs"
         return f"{self.format}, sheet {self.sheet}"
 
     @property
@@ -220,6 +223,7 @@ def _row_chunks(
     stats = stats if stats is not None else ReadStats()
     records = _raw_records(shape, progress)
     width = shape.width
+    pad = shape.format != "whitespace"
     header_seen = not shape.has_header
     expected = tuple(_clean_name(f) for f in shape.raw_header)
     chunk: list[SourceRow] = []
@@ -238,7 +242,7 @@ def _row_chunks(
             if len(fields) == width:
                 row = SourceRow(line, tuple(fields), problem)
             else:
-                row = _source_row(line, fields, problem, width)
+                row = _source_row(line, fields, problem, width, pad=pad)
             stats.rows += 1
             if row.problem:
                 stats.problem_rows += 1
@@ -269,7 +273,7 @@ def _inspect_text(
             "program and save it as CSV or .xlsx"
         )
     choice = _delimiter_choice(path, sample, whole, options.delimiter)
-    fmt = "aligned" if choice.aligned else "csv"
+    fmt = "whitespace" if choice.whitespace else "aligned" if choice.aligned else "csv"
     partial = FileShape(
         path=path,
         format=fmt,
@@ -305,6 +309,10 @@ def _delimiter_choice(path: Path, sample: str, whole: bool, wanted: str | None) 
     if not wanted:
         return sniff(sample, whole_file=whole)
     delimiter = _DELIMITER_WORDS.get(wanted.lower(), wanted)
+    if delimiter == "whitespace":
+        return DelimiterChoice(
+            None, "values separated by spaces or tabs, chosen by you", whitespace=True
+        )
     if delimiter == "aligned":
         lines = list(split_lines([sample]))
         starts = aligned_starts(lines if whole else lines[:-1])
@@ -330,6 +338,10 @@ def _text_records(shape: FileShape, progress: Progress | None) -> RawRecords:
     lines = split_lines(blocks())
     if shape.format == "aligned":
         for record in aligned_records(lines, shape.aligned_starts):
+            yield record.line, record.fields, record.problem
+        return
+    if shape.format == "whitespace":
+        for record in whitespace_records(lines):
             yield record.line, record.fields, record.problem
         return
     assert shape.delimiter is not None
@@ -444,7 +456,8 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
         raw = [""] * max((len(r.fields) for r in records), default=0)
         header_line = 0
     names, width = clean_header(raw, [r.fields for r in records], notes)
-    sample = tuple(_source_row(r.line, r.fields, r.problem, width) for r in records)
+    pad = partial.format != "whitespace"
+    sample = tuple(_source_row(r.line, r.fields, r.problem, width, pad=pad) for r in records)
     return FileShape(
         path=partial.path,
         format=partial.format,
@@ -507,7 +520,11 @@ def _clean_name(text: str) -> str:
     return " ".join(text.strip().strip(_INVISIBLE).split())
 
 
-def _source_row(line: int, fields: list[str], problem: str | None, width: int) -> SourceRow:
+def _source_row(
+    line: int, fields: list[str], problem: str | None, width: int, *, pad: bool = True
+) -> SourceRow:
+    """A row of the header's width; a short row is padded with empty values, unless ``pad`` is
+    False (values separated by spaces, where the missing one cannot be placed): a problem."""
     if len(fields) > width:
         last = len(fields)
         while last > width and not fields[last - 1].strip():
@@ -519,6 +536,11 @@ def _source_row(line: int, fields: list[str], problem: str | None, width: int) -
             return SourceRow(line, tuple(fields[:last]), problem)
         fields = fields[:width]
     elif len(fields) < width:
+        if not pad:
+            problem = problem or (
+                f"this row has {len(fields)} values but the header names {width} columns; "
+                "with values separated by spaces, which one is missing cannot be told"
+            )
         fields = [*fields, *([""] * (width - len(fields)))]
     return SourceRow(line, tuple(fields), problem)
 
