@@ -59,6 +59,8 @@ _DELIMITER_WORDS = {
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _INVISIBLE = "\ufeff\u200b\u200e\u200f\u00a0"
+REJECTS_COLUMNS = ("line", "reason")
+"""The first columns of a rejects file: read again, the file gives back the rows alone."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ class FileShape:
     sheets: tuple[str, ...] = ()
     has_header: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
+    skipped_columns: int = 0
+    """Columns at the start of each record that are not data: the line and reason that a
+    rejects file puts before the rows it gives back (see ``REJECTS_COLUMNS``)."""
 
     @property
     def width(self) -> int:
@@ -421,9 +426,20 @@ def _records(shape: FileShape, progress: Progress | None = None) -> Records:
 
 
 def _raw_records(shape: FileShape, progress: Progress | None = None) -> RawRecords:
-    if shape.is_spreadsheet:
-        return _sheet_records(shape, progress)
-    return _text_records(shape, progress)
+    records = (
+        _sheet_records(shape, progress) if shape.is_spreadsheet else _text_records(shape, progress)
+    )
+    if shape.skipped_columns:
+        return _without_first(records, shape.skipped_columns)
+    return records
+
+
+def _without_first(records: RawRecords, count: int) -> RawRecords:
+    try:
+        for line, fields, problem in records:
+            yield line, fields[count:], problem
+    finally:
+        records.close()
 
 
 def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> FileShape:
@@ -448,10 +464,16 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
     name = partial.path.name
     if header_record is None and partial.has_header:
         raise UserError(f"{name} holds no data (only blank lines)")
+    skipped = 0
     if header_record is not None:
         raw = [_clean_name(f) for f in header_record.fields]
         _refuse_data_header(name, header_record.line, raw)
         header_line = header_record.line
+        if tuple(raw[: len(REJECTS_COLUMNS)]) == REJECTS_COLUMNS and len(raw) > 2:
+            skipped = len(REJECTS_COLUMNS)
+            raw = raw[skipped:]
+            records = [TextRecord(r.line, r.fields[skipped:], r.problem) for r in records]
+            notes.append("the columns line and reason of a rejects file are left out")
     else:
         raw = [""] * max((len(r.fields) for r in records), default=0)
         header_line = 0
@@ -475,6 +497,7 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
         sheets=partial.sheets,
         has_header=partial.has_header,
         notes=tuple(notes),
+        skipped_columns=skipped,
     )
 
 
