@@ -348,7 +348,7 @@ def test_xlsx(read):
 def test_xlsx_sheet_by_name_or_number(corpus):
     shape = inspect_file(corpus / "mixed.xlsx", ReadOptions(sheet="2", header=False))
     assert (shape.sheet, shape.layout_reason) == ("Hidden", "sheet 'Hidden': chosen by you")
-    assert shape.header == ("column_1",)
+    assert shape.header == ("column 1",)
     assert [(r.line, r.values) for r in shape.sample] == [(1, ("secret",))]
     with pytest.raises(
         UserError, match=re.escape("mixed.xlsx has no sheet 'Orders'; its sheets are: ")
@@ -451,7 +451,8 @@ def test_preview_and_column_values(corpus):
         (
             "no_header.csv",
             "no_header.csv, line 1: the first row looks like data (yan@example.com, Yan), not "
-            "column names; add a header row that names the columns",
+            "column names; add a header row that names the columns, or read the file as one "
+            "without (--no-header)",
         ),
         (
             "unclosed_quote.csv",
@@ -481,7 +482,8 @@ def test_missing_file_and_known_binary(tmp_path):
 
 def test_headerless_file_with_option(corpus):
     shape = inspect_file(corpus / "no_header.csv", ReadOptions(header=False))
-    assert shape.header == ("column_1", "column_2")
+    assert shape.header == ("column 1", "column 2")
+    assert shape.notes == ("no header row: the columns are called column 1 to column 2",)
     assert [(r.line, r.values) for r in iter_rows(shape)] == [
         (1, ("yan@example.com", "Yan")),
         (2, ("zed@example.com", "Zed")),

@@ -235,7 +235,8 @@ def _row_chunks(
     try:
         for line, fields, problem in records:
             # Blank when no field has more than whitespace; the first field usually shows it.
-            if not fields or not (fields[0].strip() or "".join(fields).strip()):
+            # A damaged line may have no fields left, but is a row to reject all the same.
+            if (not fields or not (fields[0].strip() or "".join(fields).strip())) and not problem:
                 stats.skipped_lines += 1
                 continue
             if not header_seen:
@@ -333,9 +334,12 @@ def _text_records(shape: FileShape, progress: Progress | None) -> RawRecords:
     encoding = shape.encoding
     assert encoding is not None
     total = shape.size_bytes
+    nul_seen: list[bool] = []  # not empty once a block held a NUL: records are then checked
 
     def blocks() -> Iterator[str]:
         for text, done in decoded_blocks(shape.path, encoding):
+            if not nul_seen and "\x00" in text:
+                nul_seen.append(True)
             yield text
             if progress is not None:
                 progress(done, total)
@@ -351,7 +355,7 @@ def _text_records(shape: FileShape, progress: Progress | None) -> RawRecords:
         return
     assert shape.delimiter is not None
     try:
-        yield from csv_raw_records(lines, shape.delimiter)
+        yield from csv_raw_records(lines, shape.delimiter, nul_seen)
     except TextTableError as exc:
         raise UserError(f"{shape.path.name}, line {exc.line}: {exc}") from None
 
@@ -450,7 +454,7 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
     source = _records(partial)
     try:
         for record in source:
-            if not any(f.strip() for f in record.fields):
+            if not any(f.strip() for f in record.fields) and not record.problem:
                 continue
             if header_record is None and partial.has_header:
                 header_record = record
@@ -466,6 +470,9 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
         raise UserError(f"{name} holds no data (only blank lines)")
     skipped = 0
     if header_record is not None:
+        if header_record.problem:
+            problem = header_record.problem.replace("this row", "the header row")
+            raise UserError(f"{name}, line {header_record.line}: {problem}")
         raw = [_clean_name(f) for f in header_record.fields]
         _refuse_data_header(name, header_record.line, raw)
         header_line = header_record.line
@@ -475,7 +482,9 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
             records = [TextRecord(r.line, r.fields[skipped:], r.problem) for r in records]
             notes.append("the columns line and reason of a rejects file are left out")
     else:
-        raw = [""] * max((len(r.fields) for r in records), default=0)
+        count = max((len(r.fields) for r in records), default=0)
+        raw = [f"column {i}" for i in range(1, count + 1)]
+        notes.append(f"no header row: the columns are called column 1 to column {count}")
         header_line = 0
     names, width = clean_header(raw, [r.fields for r in records], notes)
     pad = partial.format != "whitespace"
@@ -583,5 +592,6 @@ def _refuse_data_header(name: str, line: int, raw: Sequence[str]) -> None:
         shown = ", ".join(filled[:3])
         raise UserError(
             f"{name}, line {line}: the first row looks like data ({shown}), not column names; "
-            "add a header row that names the columns"
+            "add a header row that names the columns, or read the file as one without "
+            "(--no-header)"
         )

@@ -26,6 +26,8 @@ SNIFF_RECORDS = 50
 CONSISTENT_SHARE = 0.9
 """Share of sampled records that must have the header's field count for a clear decision."""
 
+NUL_PROBLEM = "this row holds a NUL byte (binary data, not text)"
+
 _SEPARATOR_LINE = re.compile(r"^[\s\-=+|_]*[-=_]{3,}[\s\-=+|_]*$")
 _GAP = re.compile(r"\s{2,}")
 _RUN = re.compile(r"[ \t]+")
@@ -114,22 +116,47 @@ def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[TextRecord]:
         yield TextRecord(line, fields, problem)
 
 
-def csv_raw_records(lines: Iterable[str], delimiter: str) -> Iterator[RawRecord]:
-    """``csv_records`` as ``RawRecord`` tuples (whose problem is always None)."""
+def csv_raw_records(
+    lines: Iterable[str], delimiter: str, nul_seen: Sequence[object] = ()
+) -> Iterator[RawRecord]:
+    """``csv_records`` as ``RawRecord`` tuples; the problem says why a record is damaged.
+
+    Two kinds of damage cost a record, not the file: a value longer than the csv module's
+    field limit within one line (a quote that is never closed spans lines, and stays an
+    error), and, once ``nul_seen`` is not empty (the caller saw a NUL in the text), a NUL.
+    """
     state = LineState()
     source = _tracked(lines, state)
     reader = csv.reader(source, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
     start = 1
-    try:
-        for fields in reader:
-            if reader.line_num > start:
-                if state.exhausted and state.last.count('"') % 2 == 0:
-                    raise TextTableError(start, 'a quote (") opened on this line is never closed')
-                fields = [f.replace("\r\n", "\n").replace("\r", "\n") for f in fields]
-            yield start, fields, None
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise TextTableError(start, _csv_message(exc)) from None
+    while True:
+        try:
+            for fields in reader:
+                if reader.line_num > start:
+                    if state.exhausted and state.last.count('"') % 2 == 0:
+                        raise TextTableError(
+                            start, 'a quote (") opened on this line is never closed'
+                        )
+                    fields = [f.replace("\r\n", "\n").replace("\r", "\n") for f in fields]
+                if nul_seen and any("\x00" in f for f in fields):
+                    yield start, fields, NUL_PROBLEM
+                else:
+                    yield start, fields, None
+                start = reader.line_num + 1
+            return
+        except csv.Error as exc:
+            if reader.line_num != start or "field larger than field limit" not in str(exc):
+                raise TextTableError(start, _csv_message(exc)) from None
+        # The reader has dropped the rest of this line and starts afresh on the next one.
+        yield start, [], too_long_problem()
+        start = reader.line_num + 1
+
+
+def too_long_problem() -> str:
+    return (
+        f"a value on this line is longer than {csv.field_size_limit():,} characters, "
+        "more than a value may hold (is a line break missing?)"
+    )
 
 
 def _tracked(lines: Iterable[str], state: LineState) -> Iterator[str]:
@@ -155,7 +182,7 @@ def aligned_records(lines: Iterable[str], starts: Sequence[int]) -> Iterator[Tex
             yield TextRecord(number, [])
             continue
         fields, problem = cut_aligned(line, starts)
-        yield TextRecord(number, fields, problem)
+        yield TextRecord(number, fields, NUL_PROBLEM if "\x00" in line else problem)
 
 
 def cut_aligned(line: str, starts: Sequence[int]) -> tuple[list[str], str | None]:
@@ -187,7 +214,7 @@ def whitespace_records(lines: Iterable[str]) -> Iterator[TextRecord]:
         if not line.strip() or _SEPARATOR_LINE.match(line):
             yield TextRecord(number, [])
             continue
-        yield TextRecord(number, split_whitespace(line))
+        yield TextRecord(number, split_whitespace(line), NUL_PROBLEM if "\x00" in line else None)
 
 
 def split_whitespace(line: str) -> list[str]:
