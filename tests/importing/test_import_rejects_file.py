@@ -324,3 +324,28 @@ def test_partials_in_any_written_form_are_known_as_ours(tmp_path: Path) -> None:
     os.utime(notes, (old, old))
     RejectsWriter(tmp_path / "new.csv", ["email"]).discard()
     assert [p.name for p in tmp_path.iterdir()] == [notes.name]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_undoes_the_import_in_one_line(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rejects file is written out before the import commits: when the disk is full
+    (simulated: the partial file opens /dev/full), the import is undone and says so."""
+    real_open = os.open
+
+    def full(path, flags, mode=0o777, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".partial"):
+            return real_open("/dev/full", os.O_WRONLY)
+        return real_open(path, flags, mode, **kwargs)
+
+    source = tmp_path / "people.csv"
+    source.write_text(PEOPLE)
+    monkeypatch.setattr(os, "open", full)
+    code, _, err = _import(capsys, source, tmp_path / "shop.db", "--rejects", str(tmp_path / "r"))
+    monkeypatch.undo()
+    assert code == 2
+    assert err == (
+        f"segdesk: error: cannot write rejected rows to {tmp_path / 'r'}: No space left on device\n"
+    )
+    assert _query(tmp_path / "shop.db", "SELECT count(*) FROM contact") == [(0,)]

@@ -245,7 +245,9 @@ class RejectsWriter:
         assert self._handle is not None
         self._handle.close()
         self.fallback = f"{self.form.encoding} cannot hold every character of them"
-        again = self._tmp.with_name(self._tmp.name + ".utf-8")
+        assert self.target is not None
+        # Named as a partial file, so that a run killed meanwhile leaves nothing for good.
+        again = self.target.with_name(f".{self.target.name}.utf-8.{os.getpid()}{PARTIAL_SUFFIX}")
         fd = os.open(again, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         with (
             self._tmp.open(encoding=self.form.encoding, newline="") as old,
@@ -285,7 +287,7 @@ class RejectsWriter:
             self._tmp.unlink(missing_ok=True)
 
     def _error(self, exc: OSError) -> UserError:
-        return UserError(f"cannot write rejected rows to {self.target}: {exc.strerror}")
+        return UserError(f"cannot write rejected rows to {self.target}: {exc.strerror or exc}")
 
 
 def check_writable(target: Path) -> None:
