@@ -17,7 +17,8 @@ UNREADABLE: dict[str, str] = {
     ),
     "no_header.csv": (
         "no_header.csv, line 1: the first row looks like data (yan@example.com, Yan), not "
-        "column names; add a header row that names the columns"
+        "column names; add a header row that names the columns, or read the file as one "
+        "without (--no-header)"
     ),
     "unclosed_quote.csv": (
         'unclosed_quote.csv, line 3: a quote (") opened on this line is never closed'

@@ -154,6 +154,32 @@ def text_files() -> dict[str, bytes]:
         b"20240302  089000          5.00    1\n"
     )
 
+    # Values separated by runs of whitespace under a header whose names are separated by one
+    # space: what statistics packages print and old shop systems export.
+    files["stats_table.txt"] = (
+        b"id email first_name city spend\n"
+        b"1    ann@example.com    Ann    Rome     10.50\n"
+        b"2    bob@example.com    Bob    Milan     3.00\n"
+        b"\n"
+        b"3    cy@example.com     Cy     Turin   120.25\n"
+    )
+    files["shop_tabs.txt"] = CRLF.join(
+        [
+            "KDNR EMAIL ORT UMSATZ",
+            "0001\t\tkai@example.de\t\tBonn\t\t12,50",
+            "0002\t\tlea@example.de\tK\u00f6ln\t\t\t7,00",
+            "0003 \t mo@example.de \t M\u00fcnchen \t 100,00",
+            "",
+        ]
+    ).encode("cp1252")
+    # Aligned but for two names one space apart: read as aligned columns, they merge.
+    files["half_aligned.txt"] = (
+        b"id  email            first_name city\n"
+        b"1   ann@example.com  Ann        Rome\n"
+        b"2   bob@example.com  Bob        Milan\n"
+        b"3   cy@example.com   Cy         Turin\n"
+    )
+
     files["formulas.csv"] = (
         b"id,value\n"
         b"1,=SUM(A1)\n"

@@ -349,7 +349,7 @@ def test_xlsx(read):
 def test_xlsx_sheet_by_name_or_number(corpus):
     shape = inspect_file(corpus / "mixed.xlsx", ReadOptions(sheet="2", header=False))
     assert (shape.sheet, shape.layout_reason) == ("Hidden", "sheet 'Hidden': chosen by you")
-    assert shape.header == ("column_1",)
+    assert shape.header == ("column 1",)
     assert [(r.line, r.values) for r in shape.sample] == [(1, ("secret",))]
     with pytest.raises(
         UserError, match=re.escape("mixed.xlsx has no sheet 'Orders'; its sheets are: ")
@@ -478,7 +478,8 @@ def test_missing_file_and_known_binary(tmp_path):
 
 def test_headerless_file_with_option(corpus):
     shape = inspect_file(corpus / "no_header.csv", ReadOptions(header=False))
-    assert shape.header == ("column_1", "column_2")
+    assert shape.header == ("column 1", "column 2")
+    assert shape.notes == ("no header row: the columns are called column 1 to column 2",)
     assert [(r.line, r.values) for r in iter_rows(shape)] == [
         (1, ("yan@example.com", "Yan")),
         (2, ("zed@example.com", "Zed")),

@@ -40,8 +40,17 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
             help="what identifies a contact (default: email when mapped)",
         )
         sub.add_argument("--encoding", help="the file's encoding (default: detected)")
-        sub.add_argument("--delimiter", help="comma, semicolon, tab, pipe or whitespace")
+        sub.add_argument(
+            "--delimiter",
+            help="comma, semicolon, tab, pipe, whitespace (runs of spaces or tabs) "
+            "or aligned (columns aligned with spaces)",
+        )
         sub.add_argument("--sheet", help="the sheet of a workbook (default: the first)")
+        sub.add_argument(
+            "--no-header",
+            action="store_true",
+            help="the first row is data: name the columns by position (column 1, column 2, ...)",
+        )
         sub.add_argument(
             "--dry-run", action="store_true", help="report what the import would do; change nothing"
         )
@@ -105,7 +114,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     from segdesk.ingest.sources import ReadOptions
     from segdesk.workspace import Workspace
 
-    read = ReadOptions(encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet)
+    read = ReadOptions(
+        encoding=args.encoding,
+        delimiter=args.delimiter,
+        sheet=args.sheet,
+        header=not args.no_header,
+    )
     options = ImportOptions(
         target=args.target,
         key=args.key,

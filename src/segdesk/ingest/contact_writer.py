@@ -212,8 +212,7 @@ class ContactWriter:
         else:
             pending, accepted, created = {}, [], 0
             for record, key_value, other_value in zip(valid, keys, others, strict=True):
-                owner = owners.get(other_value)
-                if key_value in pending or key_value in existing or owner is not None:
+                if key_value in pending or key_value in existing or other_value in owners:
                     if not self._apply(record, existing, befores, owners, pending, rejects):
                         continue
                 else:  # a new contact, kept as its record until a later row merges into it
@@ -244,16 +243,16 @@ class ContactWriter:
         """Apply one row by the full rules; False when it is rejected."""
         key_value = record.fields[self.key]
         other_value = record.fields.get(self.other)
-        if other_value is not None:
-            owner = owners.get(other_value)
-            if owner is not None and owner != key_value:
-                shown = self.other.replace("_", " ")
-                self._reject(
-                    record,
-                    f"{shown} {other_value!r} already belongs to the contact with "
-                    f"{self.key.replace('_', ' ')} {owner!r}",
-                    rejects,
+        if other_value is not None and other_value in owners:
+            owner = owners[other_value]  # None: a contact without this key has it
+            if owner != key_value:
+                shown, key = self.other.replace("_", " "), self.key.replace("_", " ")
+                whose = (
+                    f"a contact without an {key}"
+                    if owner is None
+                    else f"the contact with {key} {owner!r}"
                 )
+                self._reject(record, f"{shown} {other_value!r} already belongs to {whose}", rejects)
                 return False
         fields = self._incoming(record)
         attributes = self.stored_attributes(record.custom)

@@ -22,6 +22,10 @@ BLOCK_SIZE = 1 << 18
 HEAD_SIZE = 1 << 16
 """Bytes looked at for byte order marks, binary content and the detector hint."""
 
+NUL_SHARE = 100
+"""A text holds at most one zero byte in this many (and always one): a few are damage in
+some rows, which are rejected while the rest is read; more make it a binary file."""
+
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -75,9 +79,11 @@ def choose_encoding(path: Path, override: str | None = None) -> EncodingChoice:
     _refuse_binary(path, head)
     if b"\x00" in head:
         guess = _utf16_without_bom(head)
-        if guess is None:
+        if guess is not None:
+            reason = "no byte order mark, but every second byte is zero"
+            return EncodingChoice(guess, reason, 0, hint)
+        if head.count(0) > max(1, len(head) // NUL_SHARE):
             raise UserError(f"{path.name} looks like a binary file, not a text table")
-        return EncodingChoice(guess, "no byte order mark, but every second byte is zero", 0, hint)
     bad_line, seen_non_ascii = _scan_utf8(path)
     if bad_line is None:
         reason = "valid UTF-8" if seen_non_ascii else "plain ASCII, read as UTF-8"

@@ -2,15 +2,20 @@
 
 Every row read is counted exactly once: read = inserted + updated + unchanged + merged +
 rejected, ``merged`` being the rows that repeat a contact of the same file. Rejected rows go
-to a CSV file (line, reason, then the row as it was read), so nothing a user imports
-disappears without a trace.
+to a file (line, reason, then the row as it was read) written with the source's delimiter and
+encoding, so nothing a user imports disappears without a trace and fixing the rows and
+importing them again is one step.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import os
 import re
+import shutil
+import stat
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -18,7 +23,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+from segdesk.errors import UserError
+
+if TYPE_CHECKING:
+    from segdesk.ingest.sources import FileShape
 
 from segdesk.paths import data_dir
 from segdesk.wording import count
@@ -31,7 +41,8 @@ MISSING_SHOWN = 5
 
 PARTIAL_SUFFIX = ".partial"
 _PARTIAL_NAME = re.compile(r"\..+\.([0-9]+)\.partial")
-_HEADER_START = b"line,reason"
+_HEAD_BYTES = 64
+_HEAD_ENCODINGS = ("utf-32", "utf-16", "utf-8-sig", "utf-16-le", "utf-16-be")
 
 
 def neutralise(text: str) -> str:
@@ -158,46 +169,134 @@ class ImportReport:
         return data
 
 
+@dataclass(frozen=True)
+class RejectsFormat:
+    """How a rejects file is written: as its source was (delimiter, encoding, byte order mark),
+    so that the program that opened the source opens it alike and it imports as it is."""
+
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    bom: bool = False
+
+    @classmethod
+    def like(cls, shape: FileShape) -> RejectsFormat:
+        """The source's delimiter and encoding. A workbook's rows go to CSV in UTF-8 with a
+        byte order mark, which Excel opens; a text table without a delimiter (aligned, or
+        separated by spaces) to tab-separated text, which keeps values with spaces whole."""
+        if shape.encoding is None:
+            return cls(",", "utf-8", bom=True)
+        delimiter = shape.delimiter or "\t"
+        name = shape.encoding.name
+        if name == "utf-8-sig":
+            return cls(delimiter, "utf-8", bom=True)
+        return cls(delimiter, name, bom=shape.encoding.bom_length > 0)
+
+
 class RejectsWriter:
-    """Writes rejected rows to a private CSV as they come; nothing is kept but a preview.
+    """Writes rejected rows to a private file as they come; nothing is kept but a preview.
 
     The file is written beside its final name (``.NAME.PID.partial``, PID being the writing
     process) and renamed when the import ends, so a reader never sees half a file. With no
-    rejected rows, no file is left behind. A run that was killed cannot rename or remove its
-    partial file; the next import writing to the same folder removes it (see
-    ``remove_stale_partials``).
+    rejected rows, no file is left behind; with no ``target``, none is written (a dry run keeps
+    only the preview). A run that was killed cannot rename or remove its partial file; the next
+    import writing to the same folder removes it (see ``remove_stale_partials``).
+
+    A place that cannot be written is refused when the writer is made, before the import reads
+    its file. A value the source's encoding cannot hold turns the whole file into UTF-8 with a
+    byte order mark; ``fallback`` then says why.
     """
 
-    def __init__(self, target: Path, header: Sequence[str]) -> None:
+    def __init__(
+        self, target: Path | None, header: Sequence[str], form: RejectsFormat | None = None
+    ) -> None:
         self.target = target
         self.header = tuple(header)
+        self.form = form or RejectsFormat()
         self.count = 0
         self.preview: list[Reject] = []
-        self._tmp = target.with_name(f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}")
+        self.fallback: str | None = None
         self._handle: IO[str] | None = None
         self._writer: Any = None
-        remove_stale_partials(target.parent, time.time())
+        if target is not None:
+            check_writable(target)
+            self._tmp = target.with_name(f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}")
+            remove_stale_partials(target.parent, time.time())
 
     def add(self, line: int, reason: str, values: Sequence[str]) -> None:
         self.count += 1
         if len(self.preview) < REJECTS_PREVIEW:
             self.preview.append(Reject(line, reason, tuple(values)))
+        if self.target is None:
+            return
         if self._writer is None:
             self._open()
-        self._writer.writerow([line, reason, *(neutralise(v) for v in values)])
+        self._write([str(line), reason, *(neutralise(v) for v in values)])
 
     def _open(self) -> None:
-        self.target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self._tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        self._handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
-        self._writer = csv.writer(self._handle)
-        self._writer.writerow(["line", "reason", *self.header])
+        assert self.target is not None
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self._tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        except OSError as exc:
+            raise self._error(exc) from None
+        self._start(open(fd, "w", encoding=self.form.encoding, newline=""))  # noqa: SIM115
+        if self.form.bom:  # only Unicode encodings have one, and they hold every character
+            assert self._handle is not None
+            self._handle.write("\ufeff")
+        self._write(["line", "reason", *self.header])
+
+    def _start(self, handle: IO[str]) -> None:
+        self._handle = handle
+        self._writer = csv.writer(handle, delimiter=self.form.delimiter)
+
+    def _write(self, row: list[str]) -> None:
+        try:
+            try:
+                self._writer.writerow(row)
+            except UnicodeEncodeError:
+                self._fall_back()
+                self._writer.writerow(row)
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def _fall_back(self) -> None:
+        """Write what is written so far, and all that follows, as UTF-8 with a byte order mark."""
+        assert self._handle is not None
+        self._handle.close()
+        self.fallback = f"{self.form.encoding} cannot hold every character of them"
+        assert self.target is not None
+        # Named as a partial file, so that a run killed meanwhile leaves nothing for good.
+        again = self.target.with_name(f".{self.target.name}.utf-8.{os.getpid()}{PARTIAL_SUFFIX}")
+        fd = os.open(again, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with (
+            self._tmp.open(encoding=self.form.encoding, newline="") as old,
+            open(fd, "w", encoding="utf-8", newline="") as new,
+        ):
+            text = old.read(1 << 16)
+            new.write("\ufeff" + text.removeprefix("\ufeff"))
+            shutil.copyfileobj(old, new, 1 << 16)
+        os.replace(again, self._tmp)
+        self.form = RejectsFormat(self.form.delimiter, "utf-8", bom=True)
+        self._start(self._tmp.open("a", encoding="utf-8", newline=""))
+
+    def close(self) -> None:
+        """Write out what is buffered: a failure here can still undo the import."""
+        if self._handle is not None and not self._handle.closed:
+            try:
+                self._handle.close()
+            except OSError as exc:
+                raise self._error(exc) from None
 
     def finish(self) -> Path | None:
-        """Put the file in place; the path, or None when no row was rejected."""
-        if self._handle is None:
+        """Put the file in place; the path, or None when no row was rejected.
+
+        A file it replaces keeps its permissions: ours are private, theirs are the user's.
+        """
+        if self._handle is None or self.target is None:
             return None
-        self._handle.close()
+        self.close()
+        with contextlib.suppress(FileNotFoundError):  # a new file stays private
+            os.chmod(self._tmp, stat.S_IMODE(self.target.stat().st_mode))
         os.replace(self._tmp, self.target)
         return self.target
 
@@ -205,6 +304,29 @@ class RejectsWriter:
         if self._handle is not None:
             self._handle.close()
             self._tmp.unlink(missing_ok=True)
+
+    def _error(self, exc: OSError) -> UserError:
+        return UserError(f"cannot write rejected rows to {self.target}: {exc.strerror or exc}")
+
+
+def check_writable(target: Path) -> None:
+    """Refuse a rejects file that could not be written, in one line naming it.
+
+    The nearest folder that exists must be writable (missing ones are made), and a file of
+    that name must be writable too: a read-only file is kept, never replaced.
+    """
+    where = f"cannot write rejected rows to {target}"
+    if target.is_dir():
+        raise UserError(f"{where}: it is a folder")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UserError(f"{where}: the file is read-only")
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UserError(f"{where}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"{where}: the folder {folder} is read-only")
 
 
 def remove_stale_partials(folder: Path, started: float) -> list[Path]:
@@ -263,7 +385,17 @@ def _running(pid: int) -> bool:
 
 
 def _rejects_content(path: Path) -> bool:
-    """Whether the file is empty or begins as ``RejectsWriter`` begins its files."""
+    """Whether the file is empty or begins as ``RejectsWriter`` begins its files: ``line``,
+    one delimiter, ``reason``, in one of the encodings it writes (any byte order mark)."""
     with path.open("rb") as handle:
-        head = handle.read(len(_HEADER_START))
-    return head in (b"", _HEADER_START)
+        head = handle.read(_HEAD_BYTES)
+    if not head:
+        return True
+    for encoding in _HEAD_ENCODINGS:
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(head)
+        except UnicodeError:  # also "does not start with BOM"
+            continue
+        if text[:4] == "line" and text[5:11] == "reason":
+            return True
+    return False

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, select
 from segdesk.errors import UserError
 from segdesk.ingest.contact_writer import ContactWriter
 from segdesk.ingest.event_writer import EventWriter
-from segdesk.ingest.import_report import ImportReport, RejectsWriter
+from segdesk.ingest.import_report import ImportReport, RejectsFormat, RejectsWriter
 from segdesk.ingest.known_exports import FileConsent, suggested_consent
 from segdesk.ingest.mapping.columns import Mapping
 from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
@@ -80,14 +80,21 @@ def run_import(
 ) -> ImportReport:
     """Import ``shape``'s file with ``mapping``; rejected rows go to ``rejects_path``.
     ``progress`` counts bytes (rows for a workbook); a cancel between two chunks raises
-    :class:`~segdesk.jobs.Cancelled` after the rollback."""
+    :class:`~segdesk.jobs.Cancelled` after the rollback.
+
+    The rejects file is written as the source was (see ``RejectsFormat.like``), and a place
+    where it cannot be written is refused before the file is read. With ``keep_rejects``
+    False (a dry run nobody asked to keep rejects of), only the report's preview holds them.
+    """
     if mapping.target != options.target:
         raise UserError(f"the mapping is for {mapping.target}, not {options.target}")
     key = options.key_for(mapping)
     builder = RecordBuilder(mapping, shape.header, key)
     report = ImportReport(options.target, shape.path.name, options.dry_run)
     report.decisions = _decisions(shape, mapping, key, options.consent)
-    rejects = RejectsWriter(rejects_path, shape.header)
+    rejects = RejectsWriter(
+        rejects_path if keep_rejects else None, shape.header, RejectsFormat.like(shape)
+    )
     now = dt.datetime.now(dt.UTC)
     sha = file_sha256(shape.path)
     with write_connection(engine) as conn:
@@ -151,6 +158,7 @@ def run_import(
             report.quality.changes.update(builder.changes)
             if not report.balanced:
                 raise AssertionError(f"import counts do not add up: {report.to_json()}")
+            rejects.close()
             conn.execute(
                 ImportBatch.__table__.update()
                 .where(ImportBatch.__table__.c.id == batch_id)
@@ -176,10 +184,9 @@ def run_import(
             rejects.discard()
             raise
     report.rejects_preview = rejects.preview
-    if keep_rejects:
-        report.rejects_file = rejects.finish()
-    else:
-        rejects.discard()
+    report.rejects_file = rejects.finish()
+    if rejects.fallback:
+        report.decisions.append(f"rejected rows written as UTF-8 with BOM: {rejects.fallback}")
     return report
 
 

@@ -28,6 +28,7 @@ from segdesk.ingest.text_tables import (
     csv_raw_records,
     sniff,
     split_lines,
+    whitespace_records,
 )
 from segdesk.jobs import Progress
 
@@ -37,7 +38,7 @@ SAMPLE_ROWS = 200
 SNIFF_CHARS = 1 << 16
 """Characters of decoded text looked at to choose the delimiter."""
 
-TEXT_FORMATS = ("csv", "aligned")
+TEXT_FORMATS = ("csv", "aligned", "whitespace")
 SHEET_FORMATS = ("xlsx", "xls", "ods")
 
 Records = Generator[TextRecord, None, None]
@@ -49,13 +50,15 @@ _DELIMITER_WORDS = {
     "tab": "\t",
     "\\t": "\t",
     "pipe": "|",
-    "whitespace": "aligned",
-    "spaces": "aligned",
+    "whitespace": "whitespace",
+    "spaces": "whitespace",
     "aligned": "aligned",
 }
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _INVISIBLE = "\ufeff\u200b\u200e\u200f\u00a0"
+REJECTS_COLUMNS = ("line", "reason")
+"""The first columns of a rejects file: read again, the file gives back the rows alone."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,9 @@ class FileShape:
     sheets: tuple[str, ...] = ()
     has_header: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
+    skipped_columns: int = 0
+    """Columns at the start of each record that are not data: the line and reason that a
+    rejects file puts before the rows it gives back (see ``REJECTS_COLUMNS``)."""
 
     @property
     def width(self) -> int:
@@ -130,6 +136,8 @@ class FileShape:
             return f"csv, {DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))}"
         if self.format == "aligned":
             return "columns aligned with spaces"
+        if self.format == "whitespace":
+            return "values separated by spaces or tabs"
         return f"{self.format}, sheet {self.sheet}"
 
     @property
@@ -219,13 +227,15 @@ def _row_chunks(
     stats = stats if stats is not None else ReadStats()
     records = _raw_records(shape, progress)
     width = shape.width
+    pad = shape.format != "whitespace"
     header_seen = not shape.has_header
     expected = tuple(_clean_name(f) for f in shape.raw_header)
     chunk: list[SourceRow] = []
     try:
         for line, fields, problem in records:
             # Blank when no field has more than whitespace; the first field usually shows it.
-            if not fields or not (fields[0].strip() or "".join(fields).strip()):
+            # A damaged line may have no fields left, but is a row to reject all the same.
+            if (not fields or not (fields[0].strip() or "".join(fields).strip())) and not problem:
                 stats.skipped_lines += 1
                 continue
             if not header_seen:
@@ -237,7 +247,7 @@ def _row_chunks(
             if len(fields) == width:
                 row = SourceRow(line, tuple(fields), problem)
             else:
-                row = _source_row(line, fields, problem, width)
+                row = _source_row(line, fields, problem, width, pad=pad)
             stats.rows += 1
             if row.problem:
                 stats.problem_rows += 1
@@ -268,7 +278,7 @@ def _inspect_text(
             "program and save it as CSV or .xlsx"
         )
     choice = _delimiter_choice(path, sample, whole, options.delimiter)
-    fmt = "aligned" if choice.aligned else "csv"
+    fmt = "whitespace" if choice.whitespace else "aligned" if choice.aligned else "csv"
     partial = FileShape(
         path=path,
         format=fmt,
@@ -304,6 +314,10 @@ def _delimiter_choice(path: Path, sample: str, whole: bool, wanted: str | None) 
     if not wanted:
         return sniff(sample, whole_file=whole)
     delimiter = _DELIMITER_WORDS.get(wanted.lower(), wanted)
+    if delimiter == "whitespace":
+        return DelimiterChoice(
+            None, "values separated by spaces or tabs, chosen by you", whitespace=True
+        )
     if delimiter == "aligned":
         lines = list(split_lines([sample]))
         starts = aligned_starts(lines if whole else lines[:-1])
@@ -319,9 +333,12 @@ def _text_records(shape: FileShape, progress: Progress | None) -> RawRecords:
     encoding = shape.encoding
     assert encoding is not None
     total = shape.size_bytes
+    nul_seen: list[bool] = []  # not empty once a block held a NUL: records are then checked
 
     def blocks() -> Iterator[str]:
         for text, done in decoded_blocks(shape.path, encoding):
+            if not nul_seen and "\x00" in text:
+                nul_seen.append(True)
             yield text
             if progress is not None:
                 progress(done, total, "")
@@ -331,9 +348,13 @@ def _text_records(shape: FileShape, progress: Progress | None) -> RawRecords:
         for record in aligned_records(lines, shape.aligned_starts):
             yield record.line, record.fields, record.problem
         return
+    if shape.format == "whitespace":
+        for record in whitespace_records(lines):
+            yield record.line, record.fields, record.problem
+        return
     assert shape.delimiter is not None
     try:
-        yield from csv_raw_records(lines, shape.delimiter)
+        yield from csv_raw_records(lines, shape.delimiter, nul_seen)
     except TextTableError as exc:
         raise UserError(f"{shape.path.name}, line {exc.line}: {exc}") from None
 
@@ -408,9 +429,20 @@ def _records(shape: FileShape, progress: Progress | None = None) -> Records:
 
 
 def _raw_records(shape: FileShape, progress: Progress | None = None) -> RawRecords:
-    if shape.is_spreadsheet:
-        return _sheet_records(shape, progress)
-    return _text_records(shape, progress)
+    records = (
+        _sheet_records(shape, progress) if shape.is_spreadsheet else _text_records(shape, progress)
+    )
+    if shape.skipped_columns:
+        return _without_first(records, shape.skipped_columns)
+    return records
+
+
+def _without_first(records: RawRecords, count: int) -> RawRecords:
+    try:
+        for line, fields, problem in records:
+            yield line, fields[count:], problem
+    finally:
+        records.close()
 
 
 def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> FileShape:
@@ -421,7 +453,7 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
     source = _records(partial)
     try:
         for record in source:
-            if not any(f.strip() for f in record.fields):
+            if not any(f.strip() for f in record.fields) and not record.problem:
                 continue
             if header_record is None and partial.has_header:
                 header_record = record
@@ -435,15 +467,27 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
     name = partial.path.name
     if header_record is None and partial.has_header:
         raise UserError(f"{name} holds no data (only blank lines)")
+    skipped = 0
     if header_record is not None:
+        if header_record.problem:
+            problem = header_record.problem.replace("this row", "the header row")
+            raise UserError(f"{name}, line {header_record.line}: {problem}")
         raw = [_clean_name(f) for f in header_record.fields]
         _refuse_data_header(name, header_record.line, raw)
         header_line = header_record.line
+        if tuple(raw[: len(REJECTS_COLUMNS)]) == REJECTS_COLUMNS and len(raw) > 2:
+            skipped = len(REJECTS_COLUMNS)
+            raw = raw[skipped:]
+            records = [TextRecord(r.line, r.fields[skipped:], r.problem) for r in records]
+            notes.append("the columns line and reason of a rejects file are left out")
     else:
-        raw = [""] * max((len(r.fields) for r in records), default=0)
+        count = max((len(r.fields) for r in records), default=0)
+        raw = [f"column {i}" for i in range(1, count + 1)]
+        notes.append(f"no header row: the columns are called column 1 to column {count}")
         header_line = 0
     names, width = clean_header(raw, [r.fields for r in records], notes)
-    sample = tuple(_source_row(r.line, r.fields, r.problem, width) for r in records)
+    pad = partial.format != "whitespace"
+    sample = tuple(_source_row(r.line, r.fields, r.problem, width, pad=pad) for r in records)
     return FileShape(
         path=partial.path,
         format=partial.format,
@@ -461,6 +505,7 @@ def _finish_shape(partial: FileShape, sample_rows: int, notes: list[str]) -> Fil
         sheets=partial.sheets,
         has_header=partial.has_header,
         notes=tuple(notes),
+        skipped_columns=skipped,
     )
 
 
@@ -506,7 +551,11 @@ def _clean_name(text: str) -> str:
     return " ".join(text.strip().strip(_INVISIBLE).split())
 
 
-def _source_row(line: int, fields: list[str], problem: str | None, width: int) -> SourceRow:
+def _source_row(
+    line: int, fields: list[str], problem: str | None, width: int, *, pad: bool = True
+) -> SourceRow:
+    """A row of the header's width; a short row is padded with empty values, unless ``pad`` is
+    False (values separated by spaces, where the missing one cannot be placed): a problem."""
     if len(fields) > width:
         last = len(fields)
         while last > width and not fields[last - 1].strip():
@@ -518,6 +567,11 @@ def _source_row(line: int, fields: list[str], problem: str | None, width: int) -
             return SourceRow(line, tuple(fields[:last]), problem)
         fields = fields[:width]
     elif len(fields) < width:
+        if not pad:
+            problem = problem or (
+                f"this row has {len(fields)} values but the header names {width} columns; "
+                "with values separated by spaces, which one is missing cannot be told"
+            )
         fields = [*fields, *([""] * (width - len(fields)))]
     return SourceRow(line, tuple(fields), problem)
 
@@ -537,5 +591,6 @@ def _refuse_data_header(name: str, line: int, raw: Sequence[str]) -> None:
         shown = ", ".join(filled[:3])
         raise UserError(
             f"{name}, line {line}: the first row looks like data ({shown}), not column names; "
-            "add a header row that names the columns"
+            "add a header row that names the columns, or read the file as one without "
+            "(--no-header)"
         )

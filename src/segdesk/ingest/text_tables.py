@@ -1,4 +1,5 @@
-"""Splitting decoded text into records: delimiter sniffing, quoted CSV, aligned columns.
+"""Splitting decoded text into records: delimiter sniffing, quoted CSV, aligned columns, and
+values separated by runs of whitespace.
 
 Every record carries the physical line it starts on, so a rejects file can point at it even
 when a quoted field spans several lines.
@@ -25,8 +26,13 @@ SNIFF_RECORDS = 50
 CONSISTENT_SHARE = 0.9
 """Share of sampled records that must have the header's field count for a clear decision."""
 
+NUL_PROBLEM = "this row holds a NUL byte (binary data, not text)"
+
 _SEPARATOR_LINE = re.compile(r"^[\s\-=+|_]*[-=_]{3,}[\s\-=+|_]*$")
 _GAP = re.compile(r"\s{2,}")
+_RUN = re.compile(r"[ \t]+")
+_WIDE_GAP = re.compile(r"\S(?: {2,}|[ \t]*\t[ \t]*)\S")
+_VALUE = re.compile(r'"((?:[^"]|"")*)"(?=[ \t]|$)|([^ \t]+)')
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class DelimiterChoice:
     delimiter: str | None
     reason: str
     aligned_starts: tuple[int, ...] = ()
+    whitespace: bool = False
+    """Values separated by runs of spaces or tabs (no delimiter, no column starts)."""
 
     @property
     def aligned(self) -> bool:
@@ -108,22 +116,47 @@ def csv_records(lines: Iterable[str], delimiter: str) -> Iterator[TextRecord]:
         yield TextRecord(line, fields, problem)
 
 
-def csv_raw_records(lines: Iterable[str], delimiter: str) -> Iterator[RawRecord]:
-    """``csv_records`` as ``RawRecord`` tuples (whose problem is always None)."""
+def csv_raw_records(
+    lines: Iterable[str], delimiter: str, nul_seen: Sequence[object] = ()
+) -> Iterator[RawRecord]:
+    """``csv_records`` as ``RawRecord`` tuples; the problem says why a record is damaged.
+
+    Two kinds of damage cost a record, not the file: a value longer than the csv module's
+    field limit within one line (a quote that is never closed spans lines, and stays an
+    error), and, once ``nul_seen`` is not empty (the caller saw a NUL in the text), a NUL.
+    """
     state = LineState()
     source = _tracked(lines, state)
     reader = csv.reader(source, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
     start = 1
-    try:
-        for fields in reader:
-            if reader.line_num > start:
-                if state.exhausted and state.last.count('"') % 2 == 0:
-                    raise TextTableError(start, 'a quote (") opened on this line is never closed')
-                fields = [f.replace("\r\n", "\n").replace("\r", "\n") for f in fields]
-            yield start, fields, None
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise TextTableError(start, _csv_message(exc)) from None
+    while True:
+        try:
+            for fields in reader:
+                if reader.line_num > start:
+                    if state.exhausted and state.last.count('"') % 2 == 0:
+                        raise TextTableError(
+                            start, 'a quote (") opened on this line is never closed'
+                        )
+                    fields = [f.replace("\r\n", "\n").replace("\r", "\n") for f in fields]
+                if nul_seen and any("\x00" in f for f in fields):
+                    yield start, fields, NUL_PROBLEM
+                else:
+                    yield start, fields, None
+                start = reader.line_num + 1
+            return
+        except csv.Error as exc:
+            if reader.line_num != start or "field larger than field limit" not in str(exc):
+                raise TextTableError(start, _csv_message(exc)) from None
+        # The reader has dropped the rest of this line and starts afresh on the next one.
+        yield start, [], too_long_problem()
+        start = reader.line_num + 1
+
+
+def too_long_problem() -> str:
+    return (
+        f"a value on this line is longer than {csv.field_size_limit():,} characters, "
+        "more than a value may hold (is a line break missing?)"
+    )
 
 
 def _tracked(lines: Iterable[str], state: LineState) -> Iterator[str]:
@@ -149,7 +182,7 @@ def aligned_records(lines: Iterable[str], starts: Sequence[int]) -> Iterator[Tex
             yield TextRecord(number, [])
             continue
         fields, problem = cut_aligned(line, starts)
-        yield TextRecord(number, fields, problem)
+        yield TextRecord(number, fields, NUL_PROBLEM if "\x00" in line else problem)
 
 
 def cut_aligned(line: str, starts: Sequence[int]) -> tuple[list[str], str | None]:
@@ -171,6 +204,37 @@ def cut_aligned(line: str, starts: Sequence[int]) -> tuple[list[str], str | None
     return fields, None
 
 
+def whitespace_records(lines: Iterable[str]) -> Iterator[TextRecord]:
+    """Records of a table whose values are separated by runs of spaces or tabs, one per line.
+
+    Blank lines and rules such as ``----  ---`` come back as empty records.
+    """
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip() or _SEPARATOR_LINE.match(line):
+            yield TextRecord(number, [])
+            continue
+        yield TextRecord(number, split_whitespace(line), NUL_PROBLEM if "\x00" in line else None)
+
+
+def split_whitespace(line: str) -> list[str]:
+    """One line's values, split at runs of spaces or tabs.
+
+    A value in double quotes may hold spaces (``"Ann Lee"``) or be empty (``""``), as
+    statistics packages write them; a quote inside it is doubled.
+    """
+    text = line.strip(" \t\r\n")
+    if not text:
+        return []
+    if '"' not in text:
+        return _RUN.split(text)
+    values = []
+    for match in _VALUE.finditer(text):
+        quoted, plain = match.groups()
+        values.append(plain if plain is not None else quoted.replace('""', '"'))
+    return values
+
+
 def sniff(sample: str, *, whole_file: bool) -> DelimiterChoice:
     """Pick the delimiter from how consistently each candidate splits the first records.
 
@@ -178,7 +242,9 @@ def sniff(sample: str, *, whole_file: bool) -> DelimiterChoice:
     the candidate must split the header into two or more names and give most records the
     header's field count (empty fields at the end aside). Among clear candidates the one with
     more columns wins, then the order of ``DELIMITERS``. With none, a table aligned with spaces
-    is tried; then the most consistent candidate; else the file is one column.
+    is tried, and values separated by runs of spaces or tabs (which win when they give more
+    columns, as when two header names are one space apart); then the most consistent
+    candidate; else the file is one column.
     """
     lines = list(split_lines([sample]))
     if not whole_file and lines:
@@ -197,6 +263,13 @@ def sniff(sample: str, *, whole_file: bool) -> DelimiterChoice:
         name = DELIMITER_NAMES[best[4]]
         return DelimiterChoice(best[4], f"{name}: splits the first lines into {best[2]} columns")
     starts = aligned_starts(lines)
+    columns = whitespace_columns(lines)
+    if columns > len(starts):
+        return DelimiterChoice(
+            None,
+            f"runs of spaces or tabs split the first lines into {columns} columns",
+            whitespace=True,
+        )
     if starts:
         return DelimiterChoice(
             None, f"columns aligned with spaces ({len(starts)} columns)", tuple(starts)
@@ -249,6 +322,33 @@ def aligned_starts(lines: Sequence[str]) -> list[int]:
     if cut_lines * 10 > len(data):
         return []
     return starts
+
+
+def whitespace_columns(lines: Sequence[str]) -> int:
+    """The number of columns when runs of spaces or tabs split the lines, or 0 if they do not.
+
+    The header must split into two or more names and most records into as many values. One
+    space between values is also a word gap, so a single space alone decides only when the
+    header has three or more names; otherwise most records must show a tab or a wider gap.
+    """
+    rows = []
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        if line.strip() and not _SEPARATOR_LINE.match(line):
+            rows.append(line)
+        if len(rows) >= SNIFF_RECORDS:
+            break
+    if len(rows) < 2:
+        return 0
+    width = len(split_whitespace(rows[0]))
+    data = rows[1:]
+    fitting = [line for line in data if len(split_whitespace(line)) == width]
+    if width < 2 or len(fitting) < CONSISTENT_SHARE * len(data):
+        return 0
+    wide = sum(1 for line in fitting if _WIDE_GAP.search(line))
+    if width < 3 and wide < CONSISTENT_SHARE * len(data):
+        return 0
+    return width
 
 
 def _field_counts(lines: list[str], delimiter: str) -> list[tuple[int, int]]:
