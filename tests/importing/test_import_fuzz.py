@@ -2,7 +2,7 @@
 
 Each example runs the command line in process on a copy of one small database, and checks the
 promise of every import: exit 0 with counts that add up (read = inserted +
-updated + unchanged + rejected), or exit 2 with one line on stderr; the database stays whole
+updated + unchanged + merged + rejected), or exit 2 with one line on stderr; the database stays whole
 (``PRAGMA integrity_check``) and holds exactly the contacts the reports said were inserted.
 About a hundred examples by default; ``SEGDESK_FULL_FUZZ=1`` runs many more.
 """
@@ -184,7 +184,7 @@ class Fuzz:
         else:
             report = json.loads(out)
             counted = report["inserted"] + report["updated"] + report["unchanged"]
-            assert report["read"] == counted + report["rejected"], report
+            assert report["read"] == counted + report["merged"] + report["rejected"], report
             grown = 0 if report["dry_run"] else report["inserted"]
             assert self._contacts() == before + grown, report
         with closing(sqlite3.connect(self.db)) as conn:
