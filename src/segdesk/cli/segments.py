@@ -125,18 +125,18 @@ def day(text: str) -> dt.date:
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Rule mistakes are shown under the rule's text with a caret at the column."""
+    """Rule mistakes in one line; at a terminal, the rule follows with a caret at the column."""
 
     def run(args: argparse.Namespace) -> int:
+        from segdesk.cli.rule_errors import rule_error_lines
         from segdesk.rules import RuleError
 
         try:
             return handler(args)
         except RuleError as exc:
-            print(f"segdesk: error: {exc}", file=sys.stderr)
             text = getattr(args, "rule", None)
-            if text and exc.column is not None and "\n" not in text:
-                print(f"  {text}\n  {' ' * (exc.column - 1)}^", file=sys.stderr)
+            lines = rule_error_lines(exc, text, terminal=sys.stderr.isatty())
+            print("\n".join(lines), file=sys.stderr)
             return EXIT_USER
 
     return run
