@@ -12,6 +12,15 @@ from typing import Any
 
 from segdesk.cli.common import EXIT_OK, EXIT_USER, Parser, db_target, positive_int, print_json
 
+RULE_EXAMPLES = (
+    'country = "US" and orders.count >= 2',
+    'orders.total in last 365 days > 500 and not (city = "Boston")',
+    'rfm in ("Champions", "Loyal Customers") or in segment "VIP customers"',
+)
+RULE_EPILOG = "rules, in single quotes after --rule (see docs/rules.md):\n" + "\n".join(
+    f"  {example}" for example in RULE_EXAMPLES
+)
+
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     group = commands.add_parser(
@@ -43,7 +52,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     create = action("create", cmd_create, "save a rule segment or a static list", today=True)
     create.add_argument("name", metavar="NAME")
     source = create.add_mutually_exclusive_group(required=True)
-    source.add_argument("--rule", metavar="TEXT", help="the rule (see docs/rules.md)")
+    source.add_argument("--rule", metavar="TEXT", help="the rule (examples below)")
     source.add_argument(
         "--from-segment", metavar="NAME", help="a static list of that segment's current members"
     )
@@ -63,11 +72,14 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
     edit = action("edit", cmd_edit, "give a rule segment a new rule (a new version)", today=True)
     edit.add_argument("name", metavar="NAME")
-    edit.add_argument("--rule", metavar="TEXT", required=True, help="the new rule")
+    edit.add_argument("--rule", metavar="TEXT", required=True, help="the new rule (examples below)")
     edit.add_argument("--reason", metavar="TEXT", required=True, help="why it changes")
 
     count = action("count", cmd_count, "how many contacts a rule finds (nothing saved)", today=True)
-    count.add_argument("--rule", metavar="TEXT", required=True, help="the rule")
+    count.add_argument("--rule", metavar="TEXT", required=True, help="the rule (examples below)")
+    for takes_a_rule in (create, edit, count):
+        takes_a_rule.formatter_class = argparse.RawDescriptionHelpFormatter
+        takes_a_rule.epilog = RULE_EPILOG
 
     refresh = action(
         "refresh",
