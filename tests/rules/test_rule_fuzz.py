@@ -11,7 +11,9 @@ runs 100 examples; ``SEGDESK_FULL_FUZZ=1`` runs 5,000.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -22,9 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from segdesk.cli import main
-from segdesk.rules import to_text
+from segdesk.rules import RuleError, to_text
 from segdesk.rules.printer import KEYWORDS
 from segdesk.rules.tree import MEASURES, OPS
+from segdesk.segments.counting import count_rule
 from segdesk.store.database import open_database
 from segdesk.store.tables import FieldDef, Scheme
 from tests.factories import WHEN, add_contacts, add_orders, add_segment
@@ -277,3 +280,27 @@ def test_printed_rules_count(db: str, rule: Any) -> None:
 )
 def test_what_ended_in_a_traceback(db: str, text: str) -> None:
     assert_count_or_message(db, text)
+
+
+def test_every_edge_value_with_every_subject(db: str) -> None:
+    """Each value of the edges beside each subject, with an operator of each shape: counted,
+    or refused with a RuleError (hypothesis reaches few of these pairs: the first mistake in a
+    rule hides the rest)."""
+    outcomes = {"counted": 0, "refused": 0}
+    engine = open_database(db)
+    with engine.connect() as conn:
+        for subject, value in itertools.product(SUBJECTS, VALUES):
+            for text in (
+                f"{subject} = {value}",
+                f"{subject} between {value} and {value}",
+                f"{subject} in ({value}, {value})",
+                f"{subject} in last {value} days > 1",
+            ):
+                try:
+                    count_rule(conn, text, dt.date(2025, 3, 15))
+                except RuleError:
+                    outcomes["refused"] += 1
+                else:
+                    outcomes["counted"] += 1
+    engine.dispose()
+    assert outcomes["counted"] > 100 and outcomes["refused"] > 1000, outcomes

@@ -252,6 +252,10 @@ class TestTooBigIsRefused:
     def test_numbers_with_many_digits_that_are_small(self) -> None:
         tree = parse("age > " + "0" * 5000 + "42 and age < 0." + "0" * 5000 + "1", CATALOG)
         assert tree == And((Compare("age", ">", 42), Compare("age", "<", 0.0)))
+        tree = parse("age > -0 and age < -" + "0" * 5000 + "7 and age != -000", CATALOG)
+        assert tree == And(
+            (Compare("age", ">", 0), Compare("age", "<", -7), Compare("age", "!=", 0))
+        )
 
     @pytest.mark.parametrize(
         "text",

@@ -329,10 +329,11 @@ def _number(token: Token) -> int | float:
     Python reads at most 4,300 digits, and none beyond 16 are needed."""
     text = token.value
     if re.fullmatch(r"-?\d+", text):
+        sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("-").lstrip("0")
         if len(digits) > _NUMBER_DIGITS:
-            return -math.inf if text.startswith("-") else math.inf
-        return int(text[:1] + digits if text.startswith("-") else digits or "0")
+            return sign * math.inf
+        return sign * int(digits or "0")
     return float(text)
 
 
