@@ -286,7 +286,7 @@ db_rules = trees(db_leaves, max_leaves=8)
 _TEXT_FIELDS = st.sampled_from(("city", "nickname"))
 _rule_words = st.sampled_from(("Boston", "boston", "München", "", "ton", "O'Brien"))
 _word_lists = st.lists(_rule_words, min_size=1, max_size=3).map(tuple)
-_listable = st.one_of(
+listable = st.one_of(
     st.builds(lambda f, v: Compare(f, "=", v), _TEXT_FIELDS, _rule_words),
     st.builds(lambda f, v: Compare(f, "in", v), _TEXT_FIELDS, _word_lists),
     st.builds(lambda f, v: Compare(f, "!=", v), _TEXT_FIELDS, _rule_words),
@@ -302,7 +302,7 @@ def _long_groups(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(items.map(And), items.map(Or), children.map(Not))
 
 
-chain_rules = st.recursive(st.one_of(_listable, _listable, db_leaves), _long_groups, max_leaves=40)
+chain_rules = st.recursive(st.one_of(listable, listable, db_leaves), _long_groups, max_leaves=40)
 """And/or chains of up to twenty items, longer than the compiler keeps flat, full of text
 conditions on one field (with words the contacts often hold) and model conditions that merge
 into lists, repeats, and groups nested in a parent of the same kind."""

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 
 from segdesk.rules import And, Compare, InModel, InSegment, Not, Or, chains, check, matches
 from segdesk.rules.chains import flatten
 from segdesk.rules.tree import walk
-from tests.rules.strategies import DB_CATALOG, TODAY, chain_rules, worlds
+from tests.rules.strategies import DB_CATALOG, TODAY, chain_rules, listable, worlds
 from tests.rules.world import load, memory_engine, sql_ids
 
 
@@ -35,8 +36,12 @@ def test_a_flattened_rule_means_what_it_meant(world: dict[str, Any], rule: Any) 
     _same_everywhere(world, rule)
 
 
+_lists = st.tuples(st.sampled_from([And, Or]), st.lists(listable, min_size=2, max_size=8))
+"""One and/or of conditions that merge into lists: where a broken flattening shows."""
+
+
 @settings(max_examples=300, deadline=None, database=None, derandomize=True, phases=[Phase.generate])
-@given(world=worlds(), rule=chain_rules)
+@given(world=worlds(), rule=_lists.map(lambda joint_items: joint_items[0](tuple(joint_items[1]))))
 def _hunt(world: dict[str, Any], rule: Any) -> None:
     _same_everywhere(world, rule)
 
