@@ -1,8 +1,8 @@
 """Random files given to `segdesk import contacts`: a report or one clear line, never a traceback.
 
 Each example runs the command line in process on a copy of one small database, and checks the
-promise of every import: exit 0 with counts that add up (read = inserted +
-updated + unchanged + merged + rejected), or exit 2 with one line on stderr; the database stays whole
+promise of every import: exit 0 with counts that add up (read = inserted + updated +
+unchanged + merged + rejected), or exit 2 with one line on stderr; the database stays whole
 (``PRAGMA integrity_check``) and holds exactly the contacts the reports said were inserted.
 About a hundred examples by default; ``SEGDESK_FULL_FUZZ=1`` runs many more.
 """

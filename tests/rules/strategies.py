@@ -278,3 +278,31 @@ db_leaves = st.one_of(
     ),
 )
 db_rules = trees(db_leaves, max_leaves=8)
+
+# --------------------------------------------------------------------------------------------
+# Long chains, as pasted lists make them, for the flattening of and/or chains
+# --------------------------------------------------------------------------------------------
+
+_TEXT_FIELDS = st.sampled_from(("city", "nickname"))
+_rule_words = st.sampled_from(("Boston", "boston", "München", "", "ton", "O'Brien"))
+_word_lists = st.lists(_rule_words, min_size=1, max_size=3).map(tuple)
+listable = st.one_of(
+    st.builds(lambda f, v: Compare(f, "=", v), _TEXT_FIELDS, _rule_words),
+    st.builds(lambda f, v: Compare(f, "in", v), _TEXT_FIELDS, _word_lists),
+    st.builds(lambda f, v: Compare(f, "!=", v), _TEXT_FIELDS, _rule_words),
+    st.builds(lambda f, v: Compare(f, "not in", v), _TEXT_FIELDS, _word_lists),
+    st.lists(st.sampled_from(RFM_NAMES), min_size=1, max_size=2, unique=True).map(
+        lambda names: InModel("rfm", tuple(names))
+    ),
+)
+
+
+def _long_groups(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    items = st.lists(children, min_size=2, max_size=20).map(tuple)
+    return st.one_of(items.map(And), items.map(Or), children.map(Not))
+
+
+chain_rules = st.recursive(st.one_of(listable, listable, db_leaves), _long_groups, max_leaves=40)
+"""And/or chains of up to twenty items, longer than the compiler keeps flat, full of text
+conditions on one field (with words the contacts often hold) and model conditions that merge
+into lists, repeats, and groups nested in a parent of the same kind."""

@@ -310,7 +310,12 @@ ERRORS = [
         'unknown metric "foo.count" (column 1); use orders.count, orders.total, '
         'orders.avg, orders.first, orders.last or events("kind").count',
     ),
-    ("age = 1e400", 7, "1e400 is too large a number (column 7)"),
+    (
+        "age = 1e400",
+        7,
+        "1e400 is too large a number (column 7); numbers in rules lie between "
+        "-1,000,000,000,000,000 and 1,000,000,000,000,000",
+    ),
     (
         "= 3",
         1,
@@ -337,3 +342,12 @@ def test_rule_errors_are_user_errors() -> None:
     from segdesk.errors import UserError
 
     assert issubclass(RuleError, UserError)
+
+
+@pytest.mark.parametrize("text", ['city = "Z\udcfcrich"', "`ci\udcfft` = 1"])
+def test_bytes_that_are_not_utf8_are_refused_at_their_column(text: str) -> None:
+    """Python hands such command-line bytes on as lone surrogates, which SQLite cannot bind."""
+    with pytest.raises(RuleError) as caught:
+        p(text)
+    assert caught.value.column == next(i for i, c in enumerate(text) if c > "\ud7ff") + 1
+    assert str(caught.value).startswith("the rule holds bytes that are not UTF-8 text")

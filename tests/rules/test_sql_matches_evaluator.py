@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, not_, true
+from sqlalchemy import Engine, not_, or_, true
 
-from segdesk.rules import Compare, compile_rule, compiler
+from segdesk.rules import And, Compare, Or, compile_rule, compiler
 from segdesk.store.text_folding import folded
-from tests.rules.strategies import DB_CATALOG, TODAY, db_rules, worlds
+from tests.rules.strategies import DB_CATALOG, TODAY, chain_rules, db_leaves, db_rules, worlds
 from tests.rules.world import load, memory_engine, reference_ids, sql_ids
 
 ENGINE = memory_engine()
@@ -34,6 +34,13 @@ def _agree(world: dict[str, Any], rules: list[Any], engine: Engine = ENGINE) -> 
 @settings(max_examples=300, deadline=None)
 @given(world=worlds(), rules=st.lists(db_rules, min_size=1, max_size=RULES_PER_WORLD))
 def test_sql_matches_the_reference_evaluator(world: dict[str, Any], rules: list[Any]) -> None:
+    _agree(world, rules)
+
+
+@settings(max_examples=100, deadline=None)
+@given(world=worlds(), rules=st.lists(chain_rules, min_size=1, max_size=2))
+def test_long_chains_match_the_reference_evaluator(world: dict[str, Any], rules: list[Any]) -> None:
+    """Chains the compiler flattens, merges into lists and nests in balanced halves."""
     _agree(world, rules)
 
 
@@ -84,3 +91,35 @@ def test_the_property_catches_a_broken_compiler(
     monkeypatch.setattr(compiler, name, broken)
     with pytest.raises(AssertionError):
         _hunt()
+
+
+_long_flat = st.tuples(st.sampled_from([And, Or]), st.lists(db_leaves, min_size=9, max_size=20))
+"""One and/or longer than the compiler keeps flat: where a broken join shows."""
+
+
+@_HUNT
+@given(
+    world=worlds(),
+    rules=st.lists(_long_flat.map(lambda ji: ji[0](tuple(ji[1]))), min_size=1, max_size=2),
+)
+def _hunt_chains(world: dict[str, Any], rules: list[Any]) -> None:
+    _agree(world, rules)
+
+
+def _first_half_only(parts: list[Any], join: Any) -> Any:
+    return join(*parts[: max(1, len(parts) // 2)]) if len(parts) > 8 else join(*parts)
+
+
+def _always_or(parts: list[Any], join: Any) -> Any:
+    return or_(*parts) if len(parts) > 8 else join(*parts)
+
+
+@pytest.mark.parametrize(
+    "broken", [_first_half_only, _always_or], ids=["a half left out", "long chains or-ed"]
+)
+def test_the_chain_property_catches_a_broken_join(
+    monkeypatch: pytest.MonkeyPatch, broken: Any
+) -> None:
+    monkeypatch.setattr(compiler, "joined", broken)
+    with pytest.raises(AssertionError):
+        _hunt_chains()

@@ -16,6 +16,15 @@ if TYPE_CHECKING:
     from segdesk.segments.lookup import SegmentInfo
     from segdesk.workspace import Workspace
 
+RULE_EXAMPLES = (
+    'country = "US" and orders.count >= 2',
+    'orders.total in last 365 days > 500 and not (city = "Boston")',
+    'rfm in ("Champions", "Loyal Customers") or in segment "VIP customers"',
+)
+RULE_EPILOG = "rules, in single quotes after --rule:\n" + "\n".join(
+    f"  {example}" for example in RULE_EXAMPLES
+)
+
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     group = commands.add_parser(
@@ -46,10 +55,8 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     create = action("create", cmd_create, "save a rule segment or a static list", today=True)
     create.add_argument("name", metavar="NAME")
-    create.formatter_class = argparse.RawDescriptionHelpFormatter
-    create.epilog = f"The rule language: {rules_reference()}"
     source = create.add_mutually_exclusive_group(required=True)
-    source.add_argument("--rule", metavar="TEXT", help="the rule (see the language below)")
+    source.add_argument("--rule", metavar="TEXT", help="the rule (examples below)")
     source.add_argument(
         "--from-segment", metavar="NAME", help="a static list of that segment's current members"
     )
@@ -69,11 +76,14 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 
     edit = action("edit", cmd_edit, "give a rule segment a new rule (a new version)", today=True)
     edit.add_argument("name", metavar="NAME")
-    edit.add_argument("--rule", metavar="TEXT", required=True, help="the new rule")
+    edit.add_argument("--rule", metavar="TEXT", required=True, help="the new rule (examples below)")
     edit.add_argument("--reason", metavar="TEXT", required=True, help="why it changes")
 
     count = action("count", cmd_count, "how many contacts a rule finds (nothing saved)", today=True)
-    count.add_argument("--rule", metavar="TEXT", required=True, help="the rule")
+    count.add_argument("--rule", metavar="TEXT", required=True, help="the rule (examples below)")
+    for takes_a_rule in (create, edit, count):
+        takes_a_rule.formatter_class = argparse.RawDescriptionHelpFormatter
+        takes_a_rule.epilog = f"{RULE_EPILOG}\n\nThe rule language: {rules_reference()}"
 
     refresh = action(
         "refresh",
@@ -131,18 +141,18 @@ def day(text: str) -> dt.date:
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Rule mistakes are shown under the rule's text with a caret at the column."""
+    """Rule mistakes in one line; at a terminal, the rule follows with a caret at the column."""
 
     def run(args: argparse.Namespace) -> int:
+        from segdesk.cli.rule_errors import rule_error_lines
         from segdesk.rules import RuleError
 
         try:
             return handler(args)
         except RuleError as exc:
-            print(f"segdesk: error: {exc}", file=sys.stderr)
             text = getattr(args, "rule", None)
-            if text and exc.column is not None and "\n" not in text:
-                print(f"  {text}\n  {' ' * (exc.column - 1)}^", file=sys.stderr)
+            lines = rule_error_lines(exc, text, terminal=sys.stderr.isatty())
+            print("\n".join(lines), file=sys.stderr)
             return EXIT_USER
 
     return run

@@ -29,6 +29,7 @@ from segdesk.rules.tree import (
     referenced_segments,
     to_json,
 )
+from segdesk.rules.vocabulary import RuleTerm, rule_terms
 
 __all__ = [
     "And",
@@ -44,6 +45,7 @@ __all__ = [
     "Or",
     "Rule",
     "RuleError",
+    "RuleTerm",
     "SegmentResolver",
     "check",
     "compile_rule",
@@ -54,6 +56,7 @@ __all__ = [
     "model_key",
     "parse",
     "referenced_segments",
+    "rule_terms",
     "to_english",
     "to_json",
     "to_text",

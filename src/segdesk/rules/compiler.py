@@ -18,6 +18,8 @@ Python for the tests:
 - Metric conditions over one event kind, with ``and``/``or``/``not`` between them, become
   one ``GROUP BY contact_id`` pass over that kind's events (see :meth:`_Compiler.behaviour`),
   not one correlated subquery per contact and metric.
+- Long chains are flattened and nested in balanced halves (:mod:`segdesk.rules.chains`), so
+  that thousands of conditions stay within the database's limit on expression depth.
 
 Values are always bound parameters. The only dialect-sensitive reading is of custom
 attributes, and it lives in :func:`attribute_value`.
@@ -45,6 +47,7 @@ from sqlalchemy import (
 
 from segdesk.rules.behaviour import behaviour_kind, holds_without_events, metrics_of
 from segdesk.rules.catalog import CatalogField, FieldCatalog
+from segdesk.rules.chains import flatten, joined
 from segdesk.rules.errors import RuleError
 from segdesk.rules.ops import KIND_OF_TYPE, check, measure_kind
 from segdesk.rules.tree import (
@@ -90,7 +93,7 @@ def compile_rule(
 ) -> Select[Any]:
     """``SELECT contact.id FROM contact WHERE <rule>`` for the rule as of ``today``."""
     check(rule, catalog)
-    where = _Compiler(catalog, today, segments).condition(rule)
+    where = _Compiler(catalog, today, segments).condition(flatten(rule))
     return select(contact.c.id).where(where)
 
 
@@ -144,12 +147,15 @@ class _Compiler:
             field = self.catalog.field(rule.field)
             assert field is not None  # check() vetted the tree
             return self.compare(field, rule.op, rule.value)
-        if isinstance(rule, InSegment):
-            return self.members([self.resolver().segment_id(rule.name)])
-        if isinstance(rule, InModel):
-            resolver = self.resolver()
-            return self.members([resolver.model_segment_id(rule.model, n) for n in rule.names])
+        if isinstance(rule, InSegment | InModel):
+            return self.members(self.segment_ids(rule))
         raise TypeError(f"not a rule node: {rule!r}")
+
+    def segment_ids(self, rule: InSegment | InModel) -> list[int]:
+        resolver = self.resolver()
+        if isinstance(rule, InSegment):
+            return [resolver.segment_id(rule.name)]
+        return [resolver.model_segment_id(rule.model, n) for n in rule.names]
 
     def resolver(self) -> SegmentResolver:
         if self.segments is None:
@@ -157,7 +163,8 @@ class _Compiler:
         return self.segments
 
     def members(self, segment_ids: Sequence[int]) -> ColumnElement[bool]:
-        ids = select(member.c.contact_id).where(member.c.segment_id.in_(list(segment_ids)))
+        unique = list(dict.fromkeys(segment_ids))
+        ids = select(member.c.contact_id).where(member.c.segment_id.in_(unique))
         return contact.c.id.in_(ids)
 
     def compare(self, field: CatalogField, op: str, value: Value) -> ColumnElement[bool]:
@@ -173,19 +180,25 @@ class _Compiler:
 
     def group(self, rule: And | Or) -> ColumnElement[bool]:
         """``and``/``or`` of the items, where the metric conditions over one event kind are
-        joined into one item first, so that each kind's events are read once."""
+        joined into one item first, so that each kind's events are read once; under ``or``,
+        the segments named become one list of ids."""
         plain: list[Rule] = []
+        refs: list[InSegment | InModel] = []
         by_kind: dict[str, list[Rule]] = {}
         for item in rule.items:
             kind = behaviour_kind(item)
-            if kind is None:
-                plain.append(item)
-            else:
+            if kind is not None:
                 by_kind.setdefault(kind, []).append(item)
+            elif isinstance(rule, Or) and isinstance(item, InSegment | InModel):
+                refs.append(item)
+            else:
+                plain.append(item)
         parts = [self.condition(item) for item in plain]
+        if refs:
+            parts.append(self.members([i for ref in refs for i in self.segment_ids(ref)]))
         for items in by_kind.values():
             parts.append(self.condition(items[0] if len(items) == 1 else type(rule)(tuple(items))))
-        return and_(*parts) if isinstance(rule, And) else or_(*parts)
+        return joined(parts, and_ if isinstance(rule, And) else or_)
 
     def behaviour(self, kind: str, rule: Rule) -> ColumnElement[bool]:
         """A subtree of metric conditions over ``kind`` as one grouped pass over its events:
@@ -251,10 +264,9 @@ class _Compiler:
     def metric_condition(
         self, rule: Rule, values: dict[Metric, ColumnElement[Any]]
     ) -> ColumnElement[bool]:
-        if isinstance(rule, And):
-            return and_(*(self.metric_condition(item, values) for item in rule.items))
-        if isinstance(rule, Or):
-            return or_(*(self.metric_condition(item, values) for item in rule.items))
+        if isinstance(rule, And | Or):
+            parts = [self.metric_condition(item, values) for item in rule.items]
+            return joined(parts, and_ if isinstance(rule, And) else or_)
         if isinstance(rule, Not):
             return negate(self.metric_condition(rule.item, values))
         assert isinstance(rule, MetricCompare)  # behaviour_kind() vetted the subtree

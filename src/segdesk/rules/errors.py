@@ -19,3 +19,11 @@ class RuleError(UserError):
         self.hint = hint
         message = problem if column is None else f"{problem} (column {column})"
         super().__init__(f"{message}; {hint}" if hint else message)
+
+
+def clipped(text: str, limit: int = 30) -> str:
+    """What a user wrote, cut short when echoed in a message: a pasted value of thousands of
+    characters would bury the message it belongs to."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 10]}… ({len(text):,} characters)"

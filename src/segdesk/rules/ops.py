@@ -8,7 +8,7 @@ import datetime as dt
 import math
 
 from segdesk.rules.catalog import FieldCatalog
-from segdesk.rules.errors import RuleError
+from segdesk.rules.errors import RuleError, clipped
 from segdesk.rules.tree import (
     DATE_MEASURES,
     DAY_OPS,
@@ -17,9 +17,12 @@ from segdesk.rules.tree import (
     MORE_THAN_AGO,
     NO_VALUE_OPS,
     WITHIN_LAST,
+    And,
     Compare,
     InModel,
     MetricCompare,
+    Not,
+    Or,
     Rule,
     Value,
     walk,
@@ -65,6 +68,18 @@ MAX_DAYS = 36_500
 """A hundred years: longer windows are surely typos, and dates must stay representable."""
 MAX_NUMBER = 1e15
 """Larger numbers lose precision as floats and overflow 64-bit integer parameters."""
+NUMBER_RANGE = f"numbers in rules lie between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}"
+
+MAX_DEPTH = 50
+"""Deeper nesting is surely not meant, and would strain every recursive walk of the tree."""
+MAX_CONDITIONS = 3_000
+MAX_LIST_VALUES = 10_000
+"""A condition binds at most six values in the query, a listed value one: within the 32,766
+that SQLite binds by default, with room to spare."""
+MAX_TEXT = 1_000
+"""Characters in one text value: escaped for LIKE and encoded as UTF-8, the longest stays
+within the 50,000 bytes SQLite allows a pattern."""
+LIST_HINT = 'put the values of one field in a list: city in ("Boston", "Lyon", ...)'
 
 A_OR_AN = {"text": "text", "number": "a number", "date": "a date", "bool": "yes or no"}
 
@@ -111,7 +126,9 @@ def value_problem(kind: str, op: str, value: Value) -> str | None:
 
 def scalar_problem(kind: str, value: object) -> str | None:
     if kind == "text":
-        return None if isinstance(value, str) else "expected text in quotes"
+        if not isinstance(value, str):
+            return "expected text in quotes"
+        return None if len(value) <= MAX_TEXT else too_long(value)
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "expected a number"
@@ -124,13 +141,19 @@ def scalar_problem(kind: str, value: object) -> str | None:
     return "expected no value"
 
 
+def too_long(text: str) -> str:
+    most = f"a value holds at most {MAX_TEXT:,} characters"
+    return f"text of {len(text):,} characters is too long: {most}"
+
+
 def _is_days(value: Value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DAYS
 
 
 def check(rule: Rule, catalog: FieldCatalog) -> None:
-    """Raise :class:`RuleError` when a tree does not fit the catalog: a field that is gone or
-    changed type, an operator or value the type does not take."""
+    """Raise :class:`RuleError` when a tree does not fit the catalog (a field that is gone or
+    changed type, an operator or value the type does not take) or the limits."""
+    _check_size(rule)
     for node in walk(rule):
         if isinstance(node, Compare):
             _check_compare(node, catalog)
@@ -146,6 +169,45 @@ def check(rule: Rule, catalog: FieldCatalog) -> None:
             _raise_value(subject, kind, node.op, node.value)
         elif isinstance(node, InModel) and catalog.model(node.model) is None:
             raise RuleError(f'unknown model "{node.model}"')
+
+
+def _check_size(rule: Rule) -> None:
+    """The parser refuses text over the limits at their column; trees from JSON or the
+    builder meet the same limits here."""
+    if depth(rule) > MAX_DEPTH:
+        raise RuleError(f"the rule nests more than {MAX_DEPTH} levels deep")
+    conditions = [node for node in walk(rule) if not isinstance(node, And | Or | Not)]
+    if len(conditions) > MAX_CONDITIONS:
+        raise RuleError(too_many_conditions(), hint=LIST_HINT)
+    listed = sum(
+        len(node.value)
+        for node in conditions
+        if isinstance(node, Compare) and node.op in LIST_OPS and isinstance(node.value, tuple)
+    )
+    if listed > MAX_LIST_VALUES:
+        raise RuleError(too_many_values())
+
+
+def too_many_conditions() -> str:
+    return f"the rule has more than {MAX_CONDITIONS:,} conditions"
+
+
+def too_many_values() -> str:
+    return f"the rule lists more than {MAX_LIST_VALUES:,} values"
+
+
+def depth(rule: Rule) -> int:
+    """Levels of and/or/not above the deepest condition, plus one; without recursion, since a
+    stored tree may nest deeper than Python recurses."""
+    deepest, stack = 0, [(rule, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, And | Or):
+            stack.extend((item, level + 1) for item in node.items)
+        elif isinstance(node, Not):
+            stack.append((node.item, level + 1))
+    return deepest
 
 
 def _check_compare(node: Compare, catalog: FieldCatalog) -> None:
@@ -165,4 +227,4 @@ def _raise_if(error: RuleError | None) -> None:
 def _raise_value(subject: str, kind: str, op: str, value: Value) -> None:
     problem = value_problem(kind, op, value)
     if problem is not None:
-        raise RuleError(f"{subject} {op} {value!r}: {problem}")
+        raise RuleError(f"{subject} {op} {clipped(repr(value))}: {problem}")

@@ -9,6 +9,7 @@ its quotes, and nothing in it is ever read as part of the rule or of SQL.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,15 +19,25 @@ from lark import Lark, ParseTree, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from segdesk.rules.catalog import FieldCatalog
-from segdesk.rules.errors import RuleError
+from segdesk.rules.errors import RuleError, clipped
 from segdesk.rules.ops import (
     A_OR_AN,
     KIND_OF_TYPE,
+    LIST_HINT,
+    MAX_CONDITIONS,
     MAX_DAYS,
+    MAX_DEPTH,
+    MAX_LIST_VALUES,
+    MAX_NUMBER,
+    MAX_TEXT,
     MODEL_OPS,
+    NUMBER_RANGE,
     measure_kind,
     op_problem,
     scalar_problem,
+    too_long,
+    too_many_conditions,
+    too_many_values,
 )
 from segdesk.rules.syntax import scan, syntax_error
 from segdesk.rules.tree import (
@@ -65,8 +76,8 @@ _OPS_BY_RULE = {
     "more_than_ago": MORE_THAN_AGO,
 }
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
-MAX_DEPTH = 50
-"""Deeper nesting is surely not meant, and would strain every recursive walk of the tree."""
+_CONDITIONS = ("field_condition", "metric_condition", "windowed_metric_condition", "in_segment")
+_NUMBER_DIGITS = len(f"{MAX_NUMBER:.0f}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -101,12 +112,19 @@ def _column(token: Token) -> int:
     return (token.start_pos or 0) + 1
 
 
+def _start(tree: ParseTree) -> int:
+    """The column where a subtree's text starts."""
+    return _column(next(tree.scan_values(lambda v: isinstance(v, Token))))
+
+
 class _Builder:
     """Walks lark's tree into rule nodes, typing each comparison by its subject."""
 
     def __init__(self, catalog: FieldCatalog) -> None:
         self.catalog = catalog
         self.depth = 0
+        self.conditions = 0
+        self.listed = 0
 
     def rule(self, tree: ParseTree | Token) -> Rule:
         self.depth += 1
@@ -118,8 +136,12 @@ class _Builder:
     def _rule(self, tree: ParseTree | Token) -> Rule:
         assert isinstance(tree, Tree)
         if self.depth > MAX_DEPTH:
-            raise RuleError(f"the rule nests more than {MAX_DEPTH} levels deep")
+            raise RuleError(f"the rule nests more than {MAX_DEPTH} levels deep", _start(tree))
         kind = tree.data
+        if kind in _CONDITIONS:
+            self.conditions += 1
+            if self.conditions > MAX_CONDITIONS:
+                raise RuleError(too_many_conditions(), _start(tree), hint=LIST_HINT)
         subtrees = [c for c in tree.children if isinstance(c, Tree)]
         if kind == "or_expr":
             return Or(tuple(self.rule(c) for c in subtrees))
@@ -165,8 +187,17 @@ class _Builder:
                 _column(cmp.at),
                 hint=f'use {model} = "name" or {model} in ("name", ...)',
             )
+        self.count_listed(cmp)
         names = tuple(_text_value(model, "a model", t) for t in cmp.values)
         return InModel(model, names)
+
+    def count_listed(self, cmp: _Comparison) -> None:
+        if not cmp.is_list:
+            return
+        if self.listed + len(cmp.values) > MAX_LIST_VALUES:
+            over = cmp.values[MAX_LIST_VALUES - self.listed]
+            raise RuleError(too_many_values(), _column(over))
+        self.listed += len(cmp.values)
 
     # -- metrics -----------------------------------------------------------------------
 
@@ -203,6 +234,7 @@ class _Builder:
 
     def typed(self, subject: str, kind: str, cmp: _Comparison) -> tuple[str, Value]:
         """The operator and value, checked against the kind of the subject."""
+        self.count_listed(cmp)
         error = op_problem(subject, kind, cmp.op)
         if error is not None:
             raise RuleError(error.problem, _column(cmp.at), error.hint)
@@ -265,20 +297,25 @@ def _typed_value(subject: str, kind: str, token: Token) -> Scalar:
         number = _number(token)
         if scalar_problem("number", number) is None:
             return number
-        raise RuleError(f"{token.value} is too large a number", _column(token))
+        raise RuleError(
+            f"{clipped(token.value)} is too large a number", _column(token), hint=NUMBER_RANGE
+        )
     raise RuleError(
-        f"{subject} is {A_OR_AN[kind]}: {scalar_problem(kind, None)}, not {token.value}",
+        f"{subject} is {A_OR_AN[kind]}: {scalar_problem(kind, None)}, not {clipped(token.value)}",
         _column(token),
     )
 
 
 def _text_value(subject: str, what: str, token: Token) -> str:
     if token.type == "STRING":
-        return _string(token)
+        text = _string(token)
+        if len(text) > MAX_TEXT:
+            raise RuleError(too_long(text), _column(token))
+        return text
     raise RuleError(
-        f"{subject} is {what}: text goes in quotes, not {token.value}",
+        f"{subject} is {what}: text goes in quotes, not {clipped(token.value)}",
         _column(token),
-        hint=f'write "{token.value}"',
+        hint=f'write "{clipped(token.value)}"',
     )
 
 
@@ -295,9 +332,15 @@ def _string(token: Token | ParseTree) -> str:
 
 
 def _number(token: Token) -> int | float:
+    """The number, or infinity for a whole number of more digits than any allowed one has:
+    Python reads at most 4,300 digits, and none beyond 16 are needed."""
     text = token.value
     if re.fullmatch(r"-?\d+", text):
-        return int(text)
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("-").lstrip("0")
+        if len(digits) > _NUMBER_DIGITS:
+            return sign * math.inf
+        return sign * int(digits or "0")
     return float(text)
 
 
@@ -311,10 +354,11 @@ def _date(text: str, token: Token) -> dt.date:
 
 
 def _days(token: Token) -> int:
-    if re.fullmatch(r"\d+", token.value) and int(token.value) <= MAX_DAYS:
-        return int(token.value)
+    digits = token.value.lstrip("0") or "0"
+    if digits.isdecimal() and len(digits) <= len(str(MAX_DAYS)) and int(digits) <= MAX_DAYS:
+        return int(digits)
     raise RuleError(
-        f"{token.value} is not a number of days",
+        f"{clipped(token.value)} is not a number of days",
         _column(token),
         hint=f"use a whole number from 0 to {MAX_DAYS}",
     )
@@ -325,4 +369,4 @@ def _unknown_field(name: str, token: Token, catalog: FieldCatalog) -> RuleError:
     hint = None
     if close:
         hint = "did you mean " + " or ".join(f'"{c}"' for c in close) + "?"
-    return RuleError(f'unknown field "{name}"', _column(token), hint)
+    return RuleError(f'unknown field "{clipped(name)}"', _column(token), hint)

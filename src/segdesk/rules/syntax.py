@@ -7,11 +7,13 @@ would only notice a missing ``)`` at the end of the text, far from the ``(`` at 
 
 from __future__ import annotations
 
+import re
+
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from segdesk.rules.catalog import FieldCatalog
-from segdesk.rules.errors import RuleError
+from segdesk.rules.errors import RuleError, clipped
 from segdesk.rules.ops import ALLOWED, KIND_OF_TYPE, measure_kind, ops_hint
 
 _AFTER_CONDITION = {"_AND", "_OR", "RPAR", "COMMA", "$END"}
@@ -44,10 +46,21 @@ _WORDS = {
     "IS": '"is"',
 }
 _QUOTES = {'"': "text in quotes", "'": "text in quotes", "`": "name in backticks"}
+_UNDECODED = re.compile("[\ud800-\udfff]")
+"""Python hands on command-line bytes that are not UTF-8 as lone surrogates, which no
+database can store or compare."""
 
 
 def scan(text: str) -> None:
-    """Refuse unterminated quotes and unbalanced parentheses, naming the column at fault."""
+    """Refuse bytes that are not text, unterminated quotes and unbalanced parentheses, naming
+    the column at fault."""
+    undecoded = _UNDECODED.search(text)
+    if undecoded is not None:
+        raise RuleError(
+            "the rule holds bytes that are not UTF-8 text",
+            undecoded.start() + 1,
+            hint="type the character there again",
+        )
     opened: list[int] = []
     i = 0
     while i < len(text):
@@ -123,7 +136,8 @@ def syntax_error(text: str, exc: UnexpectedInput, catalog: FieldCatalog) -> Rule
 
 
 def _shown(found: str) -> str:
-    """What the user wrote, quoted once: strings already carry their quotes."""
+    """What the user wrote, quoted once (strings already carry their quotes), cut short."""
+    found = clipped(found)
     return found if found[:1] in ('"', "'") else f'"{found}"'
 
 
