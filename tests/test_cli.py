@@ -106,6 +106,22 @@ class TestFields:
         assert code == 0
         assert "postal_code" in out
 
+    def test_what_a_rule_names_beyond_the_fields(self, sample_copy: Path, capsys) -> None:
+        code, out, _ = run(capsys, "fields", "--json", "--db", str(sample_copy))
+        assert code == 0
+        named = {f["name"]: f for f in json.loads(out)}
+        assert {"orders.count", "orders.total", "orders.avg", "orders.first", "orders.last"} <= {
+            name for name, f in named.items() if f["origin"] == "metric"
+        }
+        assert named["in last N days"]["origin"] == "window"
+        assert named['in segment "VIP customers"']["origin"] == "segment"
+        assert "Champions" in named["rfm"]["values"]
+        assert "Never purchased" in named["lifecycle"]["values"]
+        code, out, err = run(capsys, "fields", "--db", str(sample_copy))
+        assert code == 0 and "Beyond the fields" in err
+        assert "orders.last\tdate\tmetric\t" in out
+        assert "Champions, Loyal Customers" in out
+
 
 class TestMistakes:
     @pytest.mark.parametrize(

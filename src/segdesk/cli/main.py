@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from segdesk import __version__
 from segdesk.cli import importing, models, segments
@@ -19,6 +20,9 @@ from segdesk.cli.common import (
     theme_option,
 )
 from segdesk.errors import UserError
+
+if TYPE_CHECKING:
+    from segdesk.rules.vocabulary import RuleTerm
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,9 +107,9 @@ def cmd_fields(args: argparse.Namespace) -> int:
     from segdesk.workspace import Workspace
 
     with Workspace.open(db_target(args)) as ws:
-        fields = ws.fields()
+        fields, terms = ws.fields(), ws.rule_terms()
     if args.json:
-        print_json([f.to_json() for f in fields])
+        print_json([f.to_json() for f in fields] + [_term_json(t) for t in terms])
         return EXIT_OK
     from segdesk.output import print_table
 
@@ -114,7 +118,30 @@ def cmd_fields(args: argparse.Namespace) -> int:
         ["name", "type", "origin", "description"],
         [[f.name, f.type, f.origin, f.description or ""] for f in fields],
     )
+    print()
+    print_table(
+        "Beyond the fields: metrics, windows, segments and models",
+        ["name", "type", "kind", "description"],
+        [[t.name, t.type, t.kind, _term_description(t)] for t in terms],
+    )
     return EXIT_OK
+
+
+def _term_json(term: RuleTerm) -> dict[str, Any]:
+    """A rule term beside the fields in ``fields --json``: its kind is its origin."""
+    return {
+        "name": term.name,
+        "type": term.type,
+        "origin": term.kind,
+        "description": term.description,
+        "values": list(term.values),
+    }
+
+
+def _term_description(term: RuleTerm) -> str:
+    if not term.values:
+        return term.description
+    return f"{term.description}; segments: {', '.join(term.values)}"
 
 
 def cmd_contacts(args: argparse.Namespace) -> int:

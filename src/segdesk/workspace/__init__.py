@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -22,6 +23,9 @@ from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
 from segdesk.workspace.segments import Segments
+
+if TYPE_CHECKING:
+    from segdesk.rules.vocabulary import RuleTerm
 
 __all__ = ["Contacts", "Imports", "Models", "Segments", "Workspace"]
 
@@ -59,3 +63,11 @@ class Workspace:
         """Every field a rule or a mapping can name, core fields first."""
         with self.engine.connect() as conn:
             return stored_fields(conn)
+
+    def rule_terms(self) -> list[RuleTerm]:
+        """What a rule can name beyond the fields: metrics per kind of event, the window,
+        segments and models with their segment names."""
+        from segdesk.rules.vocabulary import rule_terms
+
+        with self.engine.connect() as conn:
+            return rule_terms(conn)
