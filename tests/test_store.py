@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from segdesk.errors import UserError
+from segdesk.paths import default_db
 from segdesk.store.database import open_database
 from segdesk.store.fields import CORE_FIELD_NAMES
 from segdesk.store.migrations import (
@@ -35,17 +36,19 @@ def _version(path: Path) -> str:
 
 
 class TestNewDatabase:
-    def test_file_and_folder_are_private(self, tmp_path: Path) -> None:
-        db = tmp_path / "new" / "folder" / "shop.db"
+    def test_file_and_default_data_folder_are_private(self) -> None:
+        """The default data folder is the one folder made for a database (see
+        tests/test_database_open.py for the others, which are refused)."""
+        db = default_db()
+        assert not db.parent.exists()
         engine = open_database(db)
         with engine.connect() as conn:
             conn.execute(text("select 1"))
-            for sidecar in ("shop.db-wal", "shop.db-shm"):
+            for sidecar in ("segdesk.db-wal", "segdesk.db-shm"):
                 assert _mode(db.with_name(sidecar)) == 0o600, sidecar
         engine.dispose()
         assert _mode(db) == 0o600
         assert _mode(db.parent) == 0o700
-        assert _mode(db.parent.parent) == 0o700
 
     def test_sqlite_settings(self, tmp_path: Path) -> None:
         engine = open_database(tmp_path / "a.db")
@@ -110,7 +113,7 @@ class TestBadTargets:
     def test_folder_cannot_be_created(self, tmp_path: Path) -> None:
         blocker = tmp_path / "file"
         blocker.write_text("x")
-        with pytest.raises(UserError, match="cannot open database"):
+        with pytest.raises(UserError, match=r"cannot create .*a\.db: the folder .* does not"):
             open_database(blocker / "sub" / "a.db")
 
     def test_newer_schema_is_refused(self, tmp_path: Path) -> None:

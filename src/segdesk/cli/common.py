@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from segdesk.store.database import OpenMode
+    from segdesk.workspace import Workspace
 
 EXIT_OK, EXIT_FAULT, EXIT_USER = 0, 1, 2
 
@@ -54,6 +58,14 @@ def db_target(args: argparse.Namespace) -> str:
     from segdesk.paths import resolve_db
 
     return resolve_db(getattr(args, "db", None))
+
+
+def open_workspace(args: argparse.Namespace, mode: OpenMode) -> Workspace:
+    """The command's database, opened to read, to write or to create (``--db``, else
+    ``SEGDESK_DB``, else the default)."""
+    from segdesk.workspace import Workspace
+
+    return Workspace.open(db_target(args), mode=mode)
 
 
 def print_json(value: Any) -> None:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, Parser, db_target, positive_int, print_json
+from segdesk.cli.common import (
+    EXIT_OK,
+    Parser,
+    db_target,
+    open_workspace,
+    positive_int,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from segdesk.workspace import Workspace
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -93,7 +104,6 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from segdesk.ingest.importer import ImportOptions
     from segdesk.ingest.sources import ReadOptions
-    from segdesk.workspace import Workspace
 
     read = ReadOptions(encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet)
     options = ImportOptions(
@@ -105,7 +115,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         mark_unsubscribed=getattr(args, "unsubscribed", False),
         dry_run=args.dry_run,
     )
-    with Workspace.open(db_target(args)) as ws:
+    ws, note = _import_workspace(args)
+    with _discarded_unless_imported(ws), ws:
         shape = ws.imports.inspect(args.file, read)
         mapping = ws.imports.suggest_mapping(shape, args.target)
         samples = {name: shape.column_values(i) for i, name in enumerate(shape.header)}
@@ -122,6 +133,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
             with progress_bar(f"Importing {shape.path.name}", sizes=True) as advance:
                 report = ws.imports.run(shape, mapping, options, rejects=rejects, progress=advance)
+    if note is not None:
+        report.decisions.insert(0, note)
     if args.json:
         print_json(report.to_json())
     else:
@@ -129,6 +142,40 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         print_import_report(report, column_lines(mapping, samples) if args.dry_run else ())
     return EXIT_OK
+
+
+def _import_workspace(args: argparse.Namespace) -> tuple[Workspace, str | None]:
+    """The database an import goes to, created when missing, and a note for the report. A
+    dry run into a missing database compares the file with an empty one in memory: it
+    creates nothing."""
+    from segdesk.errors import UserError
+    from segdesk.store.database import database_path
+    from segdesk.store.files import creation_problem
+    from segdesk.workspace import Workspace
+
+    if args.dry_run:
+        path = database_path(db_target(args))
+        if path is not None and not path.exists():
+            if problem := creation_problem(path):
+                raise UserError(problem)
+            note = f"no database at {path} yet: compared with an empty one; importing creates it"
+            return Workspace.open("sqlite://", mode="create"), note
+        return open_workspace(args, "write"), None
+    return open_workspace(args, "create"), None
+
+
+@contextmanager
+def _discarded_unless_imported(ws: Workspace) -> Iterator[None]:
+    """A database made for an import that failed, or was stopped, before it landed is
+    removed again: a mistyped --db leaves nothing behind."""
+    try:
+        yield
+    except BaseException:
+        if ws.created is not None:
+            from segdesk.store.database import discard_if_unused
+
+            discard_if_unused(ws.created)
+        raise
 
 
 def _map_hint(missing: Sequence[str], header: Sequence[str]) -> str:
@@ -141,9 +188,7 @@ def _map_hint(missing: Sequence[str], header: Sequence[str]) -> str:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
-
-    with Workspace.open(db_target(args)) as ws:
+    with open_workspace(args, "read") as ws:
         runs = ws.imports.history()
     if args.json:
         print_json([run.to_json() for run in runs])
@@ -173,9 +218,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def cmd_undo_import(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
-
-    with Workspace.open(db_target(args)) as ws:
+    with open_workspace(args, "write") as ws:
         result = ws.imports.undo(args.id)
     if args.json:
         print_json(result.to_json())

@@ -14,6 +14,7 @@ from segdesk.cli.common import (
     Parser,
     common_options,
     db_target,
+    open_workspace,
     positive_int,
     print_json,
     theme_option,
@@ -100,9 +101,7 @@ def _run_app(db: str, theme: str | None) -> int:
 
 
 def cmd_fields(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
-
-    with Workspace.open(db_target(args)) as ws:
+    with open_workspace(args, "read") as ws:
         fields = ws.fields()
     if args.json:
         print_json([f.to_json() for f in fields])
@@ -118,10 +117,8 @@ def cmd_fields(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
-
     limit = args.limit if args.limit is not None or args.json else 50
-    with Workspace.open(db_target(args)) as ws:
+    with open_workspace(args, "read") as ws:
         records = ws.contacts.records(search=args.search, limit=limit)
         total = None if args.json else ws.contacts.count_contacts(args.search)
     if args.json:

@@ -9,10 +9,18 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, EXIT_USER, Parser, db_target, positive_int, print_json
+from segdesk.cli.common import (
+    EXIT_OK,
+    EXIT_USER,
+    Parser,
+    open_workspace,
+    positive_int,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from segdesk.segments.lookup import SegmentInfo
+    from segdesk.store.database import OpenMode
     from segdesk.workspace import Workspace
 
 
@@ -36,7 +44,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
                 metavar="DATE",
                 help="evaluate as of this day, YYYY-MM-DD (default: today)",
             )
-        sub.set_defaults(handler=_guarded(handler))
+        sub.set_defaults(handler=_guarded(handler), segment_action=name)
         return sub
 
     action("list", cmd_list, "every segment with its kind, size and status")
@@ -145,10 +153,13 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-def _workspace(args: argparse.Namespace) -> Workspace:
-    from segdesk.workspace import Workspace
+READS = frozenset({"list", "show", "count", "explain", "members"})
+"""The actions that only read: they open the database read-only."""
 
-    return Workspace.open(db_target(args))
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    mode: OpenMode = "read" if args.segment_action in READS else "write"
+    return open_workspace(args, mode)
 
 
 def _print_info(args: argparse.Namespace, info: SegmentInfo, said: str) -> int:

@@ -28,6 +28,7 @@ from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
 
 if TYPE_CHECKING:
     from segdesk.contact_values import ContactRow
+    from segdesk.store.database import OpenMode
     from segdesk.workspace import Workspace
 
 
@@ -71,7 +72,7 @@ class SegdeskApp(App[None]):
         self._apply_themes()
         if not is_url(self.db):
             self.reader = QuickReader.open(self.db)
-        self.open_workspace()
+        self.open_workspace("create")
 
     @property
     def contact_source(self) -> ContactSource | None:
@@ -102,10 +103,10 @@ class SegdeskApp(App[None]):
             save_setting("theme", theme)
 
     @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
-    def open_workspace(self) -> Workspace:
+    def open_workspace(self, mode: OpenMode) -> Workspace:
         from segdesk.workspace import Workspace
 
-        return Workspace.open(self.db)
+        return Workspace.open(self.db, mode=mode)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

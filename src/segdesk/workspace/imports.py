@@ -24,8 +24,9 @@ from segdesk.store.fields import custom_field_types
 class Imports:
     """Bringing contacts and events in from files, and taking an import back out."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, new_database: Path | None = None) -> None:
         self._engine = engine
+        self._new_database = new_database
 
     def inspect(self, path: str | Path, read: ReadOptions | None = None) -> FileShape:
         """Decide how to read a file and read its header and first rows."""
@@ -57,7 +58,8 @@ class Imports:
     ) -> ImportReport:
         """Import a file in one transaction; rejected rows go to ``rejects`` (or a default).
         After a real import the segments are refreshed, and the report (a
-        ``RefreshedImportReport``) says how many."""
+        ``RefreshedImportReport``) says how many. The first import into a database this
+        workspace created says so in its report."""
         keep = rejects is not None or not options.dry_run
         report = run_import(
             self._engine,
@@ -71,6 +73,9 @@ class Imports:
         )
         if options.dry_run:
             return report
+        if self._new_database is not None:
+            report.decisions.insert(0, f"created the new database {self._new_database}")
+            self._new_database = None
         from segdesk.segments.after_import import refresh_after_import
 
         return refresh_after_import(self._engine, report, today=date.today(), now=datetime.now(UTC))
