@@ -68,6 +68,11 @@ def open_workspace(args: argparse.Namespace, mode: OpenMode) -> Workspace:
     return Workspace.open(db_target(args), mode=mode)
 
 
+def warn(message: str) -> None:
+    """One line on stderr that does not stop the command."""
+    print(f"segdesk: {message}", file=sys.stderr)
+
+
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")

@@ -18,8 +18,10 @@ from segdesk.cli.common import (
     positive_int,
     print_json,
     theme_option,
+    warn,
 )
 from segdesk.errors import UserError
+from segdesk.store.write_lock import WaitReport, report_waits_to
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        with report_waits_to(_said_once()):
+            return handler(args)
     except UserError as exc:
         print(f"segdesk: error: {exc}", file=sys.stderr)
         return EXIT_USER
@@ -76,6 +79,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _said_once() -> WaitReport:
+    """A command waiting for another writer says so once, on stderr."""
+    said = False
+
+    def report(_waited: float, _limit: float) -> None:
+        nonlocal said
+        if not said:
+            warn("waiting for another import or change to finish (ctrl+c to stop)…")
+            said = True
+
+    return report
 
 
 def cmd_app(args: argparse.Namespace) -> int:

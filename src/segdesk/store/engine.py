@@ -1,12 +1,12 @@
 """Engine factory: a path or URL in, a configured SQLAlchemy engine out.
 
 SQLite files get WAL (a CLI import can run while the TUI reads), a busy timeout, foreign keys,
-and real transactions (BEGIN IMMEDIATE, so an import lands whole or not at all). A read-only
-engine opens the file with SQLite's ``mode=ro`` and changes nothing, not even the journal
-mode. SQLite's errors that a user can meet (a full disk, a read-only file, a busy database)
-become one-line ``UserError``s. Files are created by ``store.database``, never here; a new
-database file is readable by its owner only, and SQLite gives the -wal and -shm files the
-same permissions as the database file.
+and real transactions (BEGIN IMMEDIATE, so an import lands whole or not at all; a second writer
+waits for the first, see ``write_lock``). A read-only engine opens the file with SQLite's
+``mode=ro`` and changes nothing, not even the journal mode. SQLite's errors that a user can
+meet (a full disk, a read-only file, a busy database) become one-line ``UserError``s. Files
+are created by ``store.database``, never here; a new database file is readable by its owner
+only, and SQLite gives the -wal and -shm files the same permissions as the database file.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy.engine import ExceptionContext, make_url
 
 from segdesk.errors import UserError
 from segdesk.paths import is_url
+from segdesk.store.write_lock import begin_write, is_busy
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "segdesk_write"
@@ -30,7 +31,7 @@ WRITE_OPTION = "segdesk_write"
 
 def write_connection(engine: Engine) -> Connection:
     """A connection for changes: its transactions take SQLite's write lock as they begin, so
-    a second writer waits at the start (busy timeout) instead of failing halfway through."""
+    a second writer waits at the start (see ``write_lock``) instead of failing halfway."""
     return engine.connect().execution_options(**{WRITE_OPTION: True})
 
 
@@ -104,7 +105,7 @@ def plain_sqlite_error(exc: BaseException, database: str) -> str | None:
         return f"cannot write to {database}: the disk is full (nothing was changed)"
     if name.startswith("SQLITE_READONLY") or "readonly database" in text:
         return f"cannot write to {database}: it is read-only (nothing was changed)"
-    if "locked" in text:
+    if is_busy(exc):
         return f"{database} is busy: another program is writing to it; try again once it is done"
     return None
 
@@ -126,8 +127,10 @@ def _configure_sqlite(engine: Engine, *, read_only: bool, database: str) -> None
     def _on_begin(connection: Connection) -> None:
         raw = _driver(connection)
         try:
-            immediate = connection.get_execution_options().get(WRITE_OPTION, False)
-            raw.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            if connection.get_execution_options().get(WRITE_OPTION, False):
+                begin_write(raw, busy_timeout_ms=BUSY_TIMEOUT_MS, database=database)
+            else:
+                raw.execute("BEGIN")
         except sqlite3.Error as exc:
             message = plain_sqlite_error(exc, database)
             if message is None:

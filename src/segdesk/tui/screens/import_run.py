@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from segdesk.store.write_lock import WAITING_LABEL
 from segdesk.tui.importing import ImportDraft
 from segdesk.tui.job_control import cancel_check, progress_to
 from segdesk.tui.messages import DataChanged
@@ -50,6 +51,9 @@ class ImportRunScreen(Screen[None]):
         self.report: ImportReport | None = None
         self.state = "running"
         self._cancel = threading.Event()
+        self._reading = ""
+        self._waited = False
+        """Whether the last progress report said the run waits for another import."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Import")
@@ -62,7 +66,8 @@ class ImportRunScreen(Screen[None]):
     def on_mount(self) -> None:
         name = escape(self.draft.file_name)
         what = f"Dry run of {name}" if self.dry_run else f"Importing {name}"
-        self._status(f"{what}: reading every row… escape cancels.")
+        self._reading = f"{what}: reading every row… escape cancels."
+        self._status(self._reading)
         self.query_one(ImportReportView).display = False
         workspace = self.app.workspace
         if workspace is None:
@@ -103,8 +108,14 @@ class ImportRunScreen(Screen[None]):
         else:
             self.app.call_from_thread(self._show_report, report)
 
-    def _progress(self, done: int, total: int, _label: str) -> None:
+    def _progress(self, done: int, total: int, label: str) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        waiting = label.startswith(WAITING_LABEL)
+        if waiting or self._waited:
+            self._status(
+                f"{label[:1].upper()}{label[1:]}… escape cancels." if waiting else self._reading
+            )
+            self._waited = waiting
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "import-run" and event.state == WorkerState.ERROR:
