@@ -1,14 +1,19 @@
 """Faults staged in a subprocess for the tests: a CLI import holding the write lock until
-told to go on."""
+told to go on, and the CLI killed between an import (or undo) and the refresh after it."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+
+from segdesk.workspace import Workspace
+from tests.factories import add_contacts, add_orders
 
 TIMEOUT = 30.0
 
@@ -32,6 +37,27 @@ sys.exit(main(sys.argv[3:]))
 """
 """A CLI import that stops after writing its first chunk, holding the write lock with its rows
 uncommitted, until the ``gate`` file appears."""
+
+KILLED_BEFORE_REFRESH = """
+import os, signal, sys
+import segdesk.segments.refresh as refresh
+
+def killed(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+refresh.refresh_all = killed
+from segdesk.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+"""The CLI, killed at the moment the refresh after an import or undo would begin."""
+
+REPEAT_BUYERS = "Repeat buyers"
+CY_ORDERS = (
+    "email,order_id,date,amount\n"
+    "cy@example.com,A-1,2025-01-05,10\n"
+    "cy@example.com,A-2,2025-02-05,20\n"
+)
+"""Two orders of Cy: an import of them makes Cy a repeat buyer."""
 
 
 def people_file(path: Path, first: int, rows: int) -> Path:
@@ -68,3 +94,33 @@ def import_holding_the_lock(db: Path, folder: Path) -> Iterator[tuple[subprocess
     finally:
         gate.touch()
         proc.wait(timeout=TIMEOUT)
+
+
+def killed_before_refresh(*argv: str, expected: int = -9) -> None:
+    """Run ``segdesk ARGV``, killed with SIGKILL as the refresh after its change begins."""
+    result = subprocess.run(
+        [sys.executable, "-c", KILLED_BEFORE_REFRESH, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == expected, result.stderr
+
+
+def repeat_buyers_shop(db: Path) -> Path:
+    """Ann, Bob and Cy, Ann with two orders; the rule segment "Repeat buyers" holds Ann."""
+    with Workspace.open(db) as ws:
+        add_contacts(
+            ws.engine,
+            [{"email": f"{name}@example.com", "first_name": name} for name in ("ann", "bob", "cy")],
+        )
+        add_orders(ws.engine, 1, [(datetime(2024, 5, 1, tzinfo=UTC), 5.0)] * 2)
+        ws.segments.create(REPEAT_BUYERS, "orders.count >= 2")
+    return db
+
+
+def segments_due(db: Path) -> str | None:
+    """The ``segments_due`` row of the database, read with plain sqlite3."""
+    with closing(sqlite3.connect(db)) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'segments_due'").fetchone()
+    return row[0] if row else None

@@ -160,8 +160,9 @@ def _import_workspace(args: argparse.Namespace) -> tuple[Workspace, str | None]:
                 raise UserError(problem)
             note = f"no database at {path} yet: compared with an empty one; importing creates it"
             return Workspace.open("sqlite://", mode="create"), note
-        return open_workspace(args, "write"), None
-    return open_workspace(args, "create"), None
+        return open_workspace(args, "write", due="warn"), None
+    # The refresh after the import brings a refresh left due up to date as well.
+    return open_workspace(args, "create", due="leave"), None
 
 
 @contextmanager
@@ -218,7 +219,8 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def cmd_undo_import(args: argparse.Namespace) -> int:
-    with open_workspace(args, "write") as ws:
+    # The refresh after the undo brings a refresh left due up to date as well.
+    with open_workspace(args, "write", due="leave") as ws:
         result = ws.imports.undo(args.id)
     if args.json:
         print_json(result.to_json())

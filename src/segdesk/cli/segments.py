@@ -158,8 +158,10 @@ READS = frozenset({"list", "show", "count", "explain", "members"})
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
+    # Refreshing every segment brings a refresh left due up to date anyway.
+    everything = args.segment_action == "refresh" and args.name is None
     mode: OpenMode = "read" if args.segment_action in READS else "write"
-    return open_workspace(args, mode)
+    return open_workspace(args, mode, due="leave" if everything else None)
 
 
 def _print_info(args: argparse.Namespace, info: SegmentInfo, said: str) -> int:

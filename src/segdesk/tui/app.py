@@ -108,10 +108,24 @@ class SegdeskApp(App[None]):
 
         return Workspace.open(self.db, mode=mode)
 
+    @work(thread=True, exclusive=True, group="due-refresh", exit_on_error=False)
+    def finish_due_refresh(self, workspace: Workspace) -> None:
+        """A refresh of the segments that an import left due (it was killed before) is
+        finished once the workspace is open, with a notice."""
+        from segdesk.wording import count
+
+        since = workspace.segments.out_of_date_since()
+        if since is not None:
+            done = workspace.segments.refresh().refreshed
+            said = f"Segments were out of date since {since}: {count(done, 'segment')} updated."
+            self.call_from_thread(self.notify, said)
+            self.call_from_thread(self.post_message, DataChanged())
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == "workspace" and worker.state == WorkerState.SUCCESS:
             self.workspace = worker.result
+            self.finish_due_refresh(worker.result)
         elif worker.state == WorkerState.ERROR:
             self._report_failure(worker)
 
