@@ -7,6 +7,7 @@ figures when `workspace` is set.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from textual import work
@@ -72,7 +73,7 @@ class SegdeskApp(App[None]):
         self._apply_themes()
         if not is_url(self.db):
             self.reader = QuickReader.open(self.db)
-        self.open_workspace("create")
+        self._open_or_ask()
 
     @property
     def contact_source(self) -> ContactSource | None:
@@ -102,6 +103,31 @@ class SegdeskApp(App[None]):
         if self._remember_theme:
             save_setting("theme", theme)
 
+    # Opening the database ----------------------------------------------------------------
+    # A missing database is made only once the user says so (a mistyped --db must not make
+    # one): the question is a modal over the home screen, which has painted already.
+
+    def _open_or_ask(self) -> None:
+        from segdesk.store.files import creation_problem
+
+        path = None if is_url(self.db) else Path(self.db).expanduser().resolve()
+        if path is None or path.exists():
+            self.open_workspace("write")
+        elif problem := creation_problem(path):
+            self.exit(return_code=2, message=f"segdesk: error: {problem}")
+        else:
+            from segdesk.tui.screens.confirm import ConfirmScreen
+
+            question = f"There is no database at {path}.\nCreate a new, empty one there?"
+            answer = ConfirmScreen("New database", question, "Create it", no="Quit")
+            self.push_screen(answer, lambda create: self._created_or_quit(bool(create), path))
+
+    def _created_or_quit(self, create: bool, path: Path) -> None:
+        if create:
+            self.open_workspace("create")
+        else:
+            self.exit(return_code=2, message=f"segdesk: no database at {path}; nothing created")
+
     @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
     def open_workspace(self, mode: OpenMode) -> Workspace:
         from segdesk.workspace import Workspace
@@ -120,6 +146,8 @@ class SegdeskApp(App[None]):
             said = f"Segments were out of date since {since}: {count(done, 'segment')} updated."
             self.call_from_thread(self.notify, said)
             self.call_from_thread(self.post_message, DataChanged())
+
+    # ------------------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
