@@ -176,12 +176,25 @@ class TestProcess:
         assert result.stderr.startswith("segdesk: error: cannot open database")
 
     def test_default_database_in_user_data_folder(self, tmp_path: Path) -> None:
+        """Reading the default database before it exists names it and makes nothing; the
+        first import makes it, and the data folder with it, private."""
         data = tmp_path / "xdg-data"
-        result = self._segdesk("contacts", "--json", env={"XDG_DATA_HOME": str(data)})
-        assert (result.returncode, result.stdout.strip()) == (0, "[]")
         db = data / "segdesk" / "segdesk.db"
-        assert db.is_file()
+        env = {"XDG_DATA_HOME": str(data)}
+        result = self._segdesk("contacts", "--json", env=env)
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr.startswith(f"segdesk: error: no database at {db}")
+        assert not data.exists()
+
+        people = tmp_path / "people.csv"
+        people.write_text("email\nann@example.com\n")
+        result = self._segdesk("import", "contacts", str(people), "--json", env=env)
+        assert result.returncode == 0, result.stderr
+        assert f"created the new database {db}" in json.loads(result.stdout)["decisions"]
         assert oct(db.stat().st_mode & 0o777) == "0o600"
+        assert oct(db.parent.stat().st_mode & 0o777) == "0o700"
+        result = self._segdesk("contacts", "--json", env=env)
+        assert [c["email"] for c in json.loads(result.stdout)] == ["ann@example.com"]
 
 
 class TestNoTerminal:

@@ -13,7 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from segdesk.errors import UserError
+from segdesk.paths import default_db
 from segdesk.store.database import open_database
+from segdesk.store.engine import database_url, make_engine
 from segdesk.store.fields import CORE_FIELD_NAMES
 from segdesk.store.migrations import (
     Migration,
@@ -23,6 +25,7 @@ from segdesk.store.migrations import (
     read_version,
 )
 from segdesk.store.tables import Event
+from segdesk.workspace import Workspace
 
 
 def _mode(path: Path) -> int:
@@ -35,17 +38,19 @@ def _version(path: Path) -> str:
 
 
 class TestNewDatabase:
-    def test_file_and_folder_are_private(self, tmp_path: Path) -> None:
-        db = tmp_path / "new" / "folder" / "shop.db"
+    def test_file_and_default_data_folder_are_private(self) -> None:
+        """The default data folder is the one folder made for a database (see
+        tests/test_database_open.py for the others, which are refused)."""
+        db = default_db()
+        assert not db.parent.exists()
         engine = open_database(db)
         with engine.connect() as conn:
             conn.execute(text("select 1"))
-            for sidecar in ("shop.db-wal", "shop.db-shm"):
+            for sidecar in ("segdesk.db-wal", "segdesk.db-shm"):
                 assert _mode(db.with_name(sidecar)) == 0o600, sidecar
         engine.dispose()
         assert _mode(db) == 0o600
         assert _mode(db.parent) == 0o700
-        assert _mode(db.parent.parent) == 0o700
 
     def test_sqlite_settings(self, tmp_path: Path) -> None:
         engine = open_database(tmp_path / "a.db")
@@ -110,7 +115,7 @@ class TestBadTargets:
     def test_folder_cannot_be_created(self, tmp_path: Path) -> None:
         blocker = tmp_path / "file"
         blocker.write_text("x")
-        with pytest.raises(UserError, match="cannot open database"):
+        with pytest.raises(UserError, match=r"cannot create .*a\.db: the folder .* does not"):
             open_database(blocker / "sub" / "a.db")
 
     def test_newer_schema_is_refused(self, tmp_path: Path) -> None:
@@ -132,40 +137,93 @@ def _broken(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("this is not sql")
 
 
+FIRST_RELEASE = Path(__file__).parent / "fixtures" / "schema_v1.sql"
+"""A database made by the first released schema (version 1), frozen as SQL."""
+
+
+def _first_release(tmp_path: Path) -> Path:
+    db = tmp_path / "old.db"
+    with closing(sqlite3.connect(db)) as conn:
+        conn.executescript(FIRST_RELEASE.read_text(encoding="utf-8"))
+    db.chmod(0o600)
+    return db
+
+
+def _emails(db: Path) -> list[str]:
+    with closing(sqlite3.connect(db)) as conn:
+        return [r[0] for r in conn.execute("select email from contact order by id")]
+
+
+def _layout(db: Path) -> dict[str, object]:
+    """Each table's columns and indexes, as sets: a migrated database and a new one must
+    agree although ALTER TABLE appends columns where CREATE TABLE would not."""
+    with closing(sqlite3.connect(db)) as conn:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
+        layout: dict[str, object] = {}
+        for table in tables:
+            columns = {r[1:4] + r[5:] for r in conn.execute(f'pragma table_info("{table}")')}
+            indexes = {
+                (r[2], tuple(c[2] for c in conn.execute(f'pragma index_info("{r[1]}")')))
+                for r in conn.execute(f'pragma index_list("{table}")')
+            }
+            layout[table] = (columns, indexes)
+    return layout
+
+
+class TestFirstReleasedSchema:
+    def test_a_writing_open_brings_it_to_the_current_schema_keeping_a_copy(
+        self, tmp_path: Path
+    ) -> None:
+        """Opened to write, a database of the first release gets this version's tables, keeps
+        its data, and (once there is a migration to run) leaves a copy of itself beside it."""
+        db = _first_release(tmp_path)
+        open_database(db, mode="write").dispose()
+        assert _version(db) == str(current_version())
+        backup = backup_path(db, 1)
+        if current_version() > 1:
+            assert _version(backup) == "1"
+            assert _emails(backup) == ["ann@example.com", "bob@example.com"]
+        else:
+            assert not backup.exists()
+        new = tmp_path / "new.db"
+        open_database(new).dispose()
+        assert _layout(db) == _layout(new), "a change of the tables needs a migration"
+        with Workspace.open(db, mode="read") as ws:
+            assert ws.contacts.count_contacts() == 2
+            assert [run.status for run in ws.imports.history()] == ["done", "done"]
+            assert ws.segments.detail("Repeat buyers").info.count == 1
+
+
 class TestMigrations:
-    def _v1_with_contact(self, tmp_path: Path) -> Path:
-        db = tmp_path / "old.db"
-        engine = open_database(db)
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "insert into contact (email, consent, created_at, updated_at) "
-                "values ('kept@b.co', 'unknown', '2025-01-01', '2025-01-01')"
-            )
-        engine.dispose()
-        return db
+    """The migration machinery, with migrations made up for the test, from the first
+    release's schema."""
+
+    def _engine(self, db: Path):  # type: ignore[no-untyped-def]
+        return make_engine(database_url(db))
 
     def test_backup_then_migrate(self, tmp_path: Path) -> None:
-        db = self._v1_with_contact(tmp_path)
+        db = _first_release(tmp_path)
         migrations = (Migration(2, "add nickname", _add_column),)
-        engine = open_database(db)
+        engine = self._engine(db)
         backup = ensure_schema(engine, migrations)
         engine.dispose()
 
         assert backup == backup_path(db, 1)
         assert _version(backup) == "1"
         assert _mode(backup) == 0o600
+        assert _emails(backup) == ["ann@example.com", "bob@example.com"]
         with closing(sqlite3.connect(backup)) as conn:
-            assert conn.execute("select email from contact").fetchall() == [("kept@b.co",)]
             columns = [r[1] for r in conn.execute("pragma table_info(contact)")]
             assert "nickname" not in columns
         assert _version(db) == "2"
+        assert _emails(db) == ["ann@example.com", "bob@example.com"]
         with closing(sqlite3.connect(db)) as conn:
             assert "nickname" in [r[1] for r in conn.execute("pragma table_info(contact)")]
 
     def test_failed_migration_changes_nothing(self, tmp_path: Path) -> None:
-        db = self._v1_with_contact(tmp_path)
+        db = _first_release(tmp_path)
         migrations = (Migration(2, "broken", _broken),)
-        engine = open_database(db)
+        engine = self._engine(db)
         with pytest.raises(Exception, match="syntax error"):
             ensure_schema(engine, migrations)
         engine.dispose()
@@ -175,11 +233,12 @@ class TestMigrations:
         assert backup_path(db, 1).exists()
 
     def test_up_to_date_database_is_not_backed_up(self, tmp_path: Path) -> None:
-        db = self._v1_with_contact(tmp_path)
-        engine = open_database(db)
+        db = tmp_path / "current.db"
+        open_database(db).dispose()
+        engine = self._engine(db)
         assert ensure_schema(engine) is None
         engine.dispose()
-        assert not backup_path(db, 1).exists()
+        assert not backup_path(db, current_version()).exists()
 
 
 def test_schema_version_constant_matches_migrations() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from segdesk.errors import UserError
 from segdesk.paths import data_dir, sample_db
-from segdesk.store.engine import create_private_file
+from segdesk.store.files import create_private_file
 from segdesk.store.time_shift import move_dates
 
 

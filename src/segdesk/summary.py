@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, func, select
 
+from segdesk.store.refresh_due import segments_due
 from segdesk.store.tables import (
     Contact,
     Event,
@@ -43,6 +44,8 @@ class Summary:
     snapshots: int
     exports: int
     alerts: tuple[QualityAlert, ...]
+    segments_due: str | None = None
+    """What the segments are out of date since (``import 7``), when a refresh is due."""
 
 
 def compute_summary(conn: Connection, today: date) -> Summary:
@@ -93,6 +96,9 @@ def compute_summary(conn: Connection, today: date) -> Summary:
             (rejected, f"{count(rejected, 'row')} rejected by the last import ({file_name})")
         )
         findings.append((invalid, f"{count(invalid, 'invalid email')} in {file_name}"))
+    stale_since = segments_due(conn)
+    if stale_since is not None:
+        findings.insert(0, (1, f"segments out of date since {stale_since}"))
     alerts = tuple(QualityAlert(n, text) for n, text in findings if n)
     return Summary(
         contacts=contacts,
@@ -106,4 +112,5 @@ def compute_summary(conn: Connection, today: date) -> Summary:
         snapshots=snapshots,
         exports=exports,
         alerts=alerts,
+        segments_due=stale_since,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from segdesk.cli import main
+from segdesk.workspace import Workspace
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
@@ -91,8 +92,10 @@ def test_human_report_and_dry_run(db, write, capsys) -> None:
     assert "Dry run, nothing written: people.csv" in out
     assert "new " in out
     assert "'email' → email, text" in out
-    code, out, _ = _run(capsys, "contacts", "--db", db, "--json")
-    assert json.loads(out) == []
+    assert not Path(db).exists()  # a dry run into a missing database creates nothing
+    code, out, err = _run(capsys, "contacts", "--db", db, "--json")
+    assert (code, out) == (2, "")
+    assert f"no database at {db}" in err
 
 
 @pytest.mark.parametrize(
@@ -106,6 +109,7 @@ def test_human_report_and_dry_run(db, write, capsys) -> None:
     ],
 )
 def test_mistakes_exit_2_with_one_line(db, write, capsys, argv, message) -> None:
+    Workspace.open(db).close()
     people = write("people.csv", "email\na@example.com\n")
     argv = [a.replace("{people}", str(people)) for a in argv]
     code, out, err = _run(capsys, *argv, "--db", db)

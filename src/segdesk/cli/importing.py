@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, Parser, db_target, positive_int, print_json
+from segdesk.cli.common import (
+    EXIT_OK,
+    Parser,
+    db_target,
+    open_workspace,
+    positive_int,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from segdesk.workspace import Workspace
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -112,7 +123,6 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from segdesk.ingest.importer import ImportOptions
     from segdesk.ingest.sources import ReadOptions
-    from segdesk.workspace import Workspace
 
     read = ReadOptions(
         encoding=args.encoding,
@@ -129,7 +139,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         consent=getattr(args, "consent", None),
         dry_run=args.dry_run,
     )
-    with Workspace.open(db_target(args)) as ws:
+    ws, note = _import_workspace(args)
+    with _discarded_unless_imported(ws), ws:
         shape = ws.imports.inspect(args.file, read)
         mapping = ws.imports.suggest_mapping(shape, args.target)
         samples = {name: shape.column_values(i) for i, name in enumerate(shape.header)}
@@ -146,6 +157,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
             with progress_bar(f"Importing {shape.path.name}", sizes=True) as advance:
                 report = ws.imports.run(shape, mapping, options, rejects=rejects, progress=advance)
+    if note is not None:
+        report.decisions.insert(0, note)
     if args.json:
         print_json(report.to_json())
     else:
@@ -161,6 +174,40 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_workspace(args: argparse.Namespace) -> tuple[Workspace, str | None]:
+    """The database an import goes to, created when missing, and a note for the report. A
+    dry run into a missing database compares the file with an empty one in memory: it
+    creates nothing."""
+    from segdesk.errors import UserError
+    from segdesk.workspace import Workspace
+    from segdesk.workspace.opening import creation_problem, database_path
+
+    if args.dry_run:
+        path = database_path(db_target(args))
+        if path is not None and not path.exists():
+            if problem := creation_problem(path):
+                raise UserError(problem)
+            note = f"no database at {path} yet: compared with an empty one; importing creates it"
+            return Workspace.open("sqlite://", mode="create"), note
+        return open_workspace(args, "write", due="warn"), None
+    # The refresh after the import brings a refresh left due up to date as well.
+    return open_workspace(args, "create", due="leave"), None
+
+
+@contextmanager
+def _discarded_unless_imported(ws: Workspace) -> Iterator[None]:
+    """A database made for an import that failed, or was stopped, before it landed is
+    removed again: a mistyped --db leaves nothing behind."""
+    try:
+        yield
+    except BaseException:
+        if ws.created is not None:
+            from segdesk.workspace.opening import discard_if_unused
+
+            discard_if_unused(ws.created)
+        raise
+
+
 def _map_hint(missing: Sequence[str], header: Sequence[str]) -> str:
     fields = {"email": "email (or external_id)", "occurred_at": "occurred_at"}
     wanted = " and ".join(fields[f] for f in missing) or "a field from `segdesk fields`"
@@ -171,9 +218,7 @@ def _map_hint(missing: Sequence[str], header: Sequence[str]) -> str:
 
 
 def cmd_imports(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
-
-    with Workspace.open(db_target(args)) as ws:
+    with open_workspace(args, "read") as ws:
         runs = ws.imports.history()
     if args.json:
         print_json([run.to_json() for run in runs])
@@ -216,9 +261,8 @@ def cmd_imports(args: argparse.Namespace) -> int:
 
 
 def cmd_undo_import(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
-
-    with Workspace.open(db_target(args)) as ws:
+    # The refresh after the undo brings a refresh left due up to date as well.
+    with open_workspace(args, "write", due="leave") as ws:
         result = ws.imports.undo(args.id)
     if args.json:
         print_json(result.to_json())

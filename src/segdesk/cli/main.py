@@ -15,14 +15,17 @@ from segdesk.cli.common import (
     Parser,
     common_options,
     db_target,
+    open_workspace,
     positive_int,
     print_json,
     theme_option,
+    warn,
 )
 from segdesk.errors import UserError
 
 if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
+    from segdesk.workspace.opening import WaitReport
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,8 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
+    from segdesk.workspace.opening import report_waits_to
+
     try:
-        return handler(args)
+        with report_waits_to(_said_once()):
+            return handler(args)
     except UserError as exc:
         print(f"segdesk: error: {exc}", file=sys.stderr)
         return EXIT_USER
@@ -79,6 +85,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _said_once() -> WaitReport:
+    """A command waiting for another writer says so once, on stderr."""
+    said = False
+
+    def report(_waited: float, _limit: float) -> None:
+        nonlocal said
+        if not said:
+            warn("waiting for another import or change to finish (ctrl+c to stop)…")
+            said = True
+
+    return report
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -104,9 +123,7 @@ def _run_app(db: str, theme: str | None) -> int:
 
 
 def cmd_fields(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
-
-    with Workspace.open(db_target(args)) as ws:
+    with open_workspace(args, "read") as ws:
         fields, terms = ws.fields(), ws.rule_terms()
     if args.json:
         print_json([f.to_json() for f in fields] + [_term_json(t) for t in terms])
@@ -145,10 +162,8 @@ def _term_description(term: RuleTerm) -> str:
 
 
 def cmd_contacts(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
-
     limit = args.limit if args.limit is not None or args.json else 50
-    with Workspace.open(db_target(args)) as ws:
+    with open_workspace(args, "read") as ws:
         records = ws.contacts.records(search=args.search, limit=limit)
         total = None if args.json else ws.contacts.count_contacts(args.search)
     if args.json:

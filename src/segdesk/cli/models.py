@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, Parser, db_target, positive_int, print_json
+from segdesk.cli.common import EXIT_OK, Parser, open_workspace, positive_int, print_json
 
 if TYPE_CHECKING:
     from segdesk.models.run_data import ModelSummary
@@ -89,19 +89,24 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     lifecycle.set_defaults(handler=cmd_lifecycle)
 
 
-def cmd_rfm(args: argparse.Namespace) -> int:
-    from segdesk.workspace import Workspace
+def _workspace(args: argparse.Namespace) -> Workspace:
+    """Read-only for a look back that saves nothing; a run that saves changes the database."""
+    from segdesk.models.runner import run_day
 
-    with Workspace.open(db_target(args)) as ws:
+    _day, saves = run_day(args.as_of, args.save)
+    return open_workspace(args, "write" if saves else "read")
+
+
+def cmd_rfm(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
         result = ws.models.run_rfm(args.as_of, save=args.save)
         return _show(ws, result, args)
 
 
 def cmd_lifecycle(args: argparse.Namespace) -> int:
     from segdesk.models.lifecycle import Thresholds
-    from segdesk.workspace import Workspace
 
-    with Workspace.open(db_target(args)) as ws:
+    with _workspace(args) as ws:
         saved = ws.models.lifecycle_thresholds()
         thresholds = Thresholds(
             new_days=saved.new_days if args.new_days is None else args.new_days,

@@ -9,12 +9,20 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, EXIT_USER, Parser, db_target, positive_int, print_json
+from segdesk.cli.common import (
+    EXIT_OK,
+    EXIT_USER,
+    Parser,
+    open_workspace,
+    positive_int,
+    print_json,
+)
 from segdesk.paths import rules_reference
 
 if TYPE_CHECKING:
     from segdesk.segments.lookup import SegmentInfo
     from segdesk.workspace import Workspace
+    from segdesk.workspace.opening import OpenMode
 
 RULE_EXAMPLES = (
     'country = "US" and orders.count >= 2',
@@ -46,7 +54,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
                 metavar="DATE",
                 help="evaluate as of this day, YYYY-MM-DD (default: today)",
             )
-        sub.set_defaults(handler=_guarded(handler))
+        sub.set_defaults(handler=_guarded(handler), segment_action=name)
         return sub
 
     action("list", cmd_list, "every segment with its kind, size and status")
@@ -158,10 +166,15 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-def _workspace(args: argparse.Namespace) -> Workspace:
-    from segdesk.workspace import Workspace
+READS = frozenset({"list", "show", "count", "explain", "members"})
+"""The actions that only read: they open the database read-only."""
 
-    return Workspace.open(db_target(args))
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    # Refreshing every segment brings a refresh left due up to date anyway.
+    everything = args.segment_action == "refresh" and args.name is None
+    mode: OpenMode = "read" if args.segment_action in READS else "write"
+    return open_workspace(args, mode, due="leave" if everything else None)
 
 
 def _print_info(args: argparse.Namespace, info: SegmentInfo, said: str) -> int:

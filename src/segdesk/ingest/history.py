@@ -18,6 +18,7 @@ from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest.contact_writer import STORED_FIELDS
 from segdesk.ingest.mapping.columns import Mapping
 from segdesk.store.engine import write_connection
+from segdesk.store.refresh_due import mark_segments_due
 from segdesk.store.tables import (
     Contact,
     Event,
@@ -159,6 +160,7 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
             .where(batch_table.c.id == batch_id)
             .values(status="undone", undone_at=dt.datetime.now(dt.UTC))
         )
+        mark_segments_due(conn, f"the undo of import {batch_id}")
     return UndoReport(batch_id, removed, restored, events_removed)
 
 

@@ -31,6 +31,7 @@ from segdesk.ingest.typed_rows import RecordBuilder
 from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.store.engine import write_connection
 from segdesk.store.inserted import inserted_id
+from segdesk.store.refresh_due import mark_segments_due
 from segdesk.store.tables import FieldDef, ImportBatch
 
 CHUNK_ROWS = 5000
@@ -178,6 +179,7 @@ def run_import(
                 transaction.rollback()
                 report.batch_id = None
             else:
+                mark_segments_due(conn, f"import {batch_id}")  # cleared by the refresh after
                 transaction.commit()
         except BaseException:
             transaction.rollback()

@@ -1,5 +1,7 @@
 """Segments follow the data: after an import or an undo has committed, the model schemes and
-rule segments are refreshed in a transaction of their own.
+rule segments are refreshed in a transaction of their own. The import or undo recorded the
+refresh as due (``store.refresh_due``) and the refresh clears it, so that a process killed
+between the two leaves the database saying so.
 
 A segment that can no longer be computed (a field it uses is gone) leaves the change of data
 standing; the report says why the segments were not refreshed. Without schemes or rule
@@ -13,13 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine
 
 from segdesk.errors import UserError
 from segdesk.ingest.history import UndoReport
 from segdesk.ingest.import_report import ImportReport
 from segdesk.store.engine import write_connection
-from segdesk.store.tables import Scheme, Segment
+from segdesk.store.refresh_due import has_dynamic_segments, segments_due
 from segdesk.wording import count
 
 
@@ -59,22 +61,10 @@ def refresh_after_undo(
     return replace(result, segments_refreshed=refreshed, segments_problem=failed)
 
 
-def has_dynamic_segments(conn: Connection) -> bool:
-    """Whether a refresh would do anything: a scheme, or a live rule segment."""
-    segment, scheme = Segment.__table__, Scheme.__table__
-    rule_segment = select(segment.c.id).where(
-        segment.c.kind == "rule", segment.c.deleted_at.is_(None)
-    )
-    found: bool = conn.execute(
-        select(rule_segment.exists() | select(scheme.c.id).exists())
-    ).scalar_one()
-    return found
-
-
 def _follow_data(engine: Engine, *, today: dt.date, now: dt.datetime) -> tuple[int, str | None]:
     """How many segments were refreshed, and why not if one can no longer be computed."""
     with engine.connect() as conn:
-        if not has_dynamic_segments(conn):
+        if not has_dynamic_segments(conn) and segments_due(conn) is None:
             return 0, None
     from segdesk.segments.refresh import refresh_all
 

@@ -27,6 +27,7 @@ from segdesk.rules import (
 )
 from segdesk.segments.lookup import find_segment, live, stored_rule
 from segdesk.segments.members import replace_members, with_pins
+from segdesk.store.refresh_due import clear_segments_due
 from segdesk.store.tables import Contact, Scheme, Segment, SegmentPin
 
 segment = Segment.__table__
@@ -109,8 +110,8 @@ def refresh_all(
     cancelled: CancelCheck | None = None,
 ) -> RefreshResult:
     """Run every RFM and lifecycle scheme again, then every rule segment that is not retired,
-    each after the segments it names. Progress counts them, labelled with the name of the
-    scheme or segment just refreshed."""
+    each after the segments it names; a refresh an import left due is done with it. Progress
+    counts them, labelled with the name of the scheme or segment just refreshed."""
     schemes = conn.execute(
         select(scheme.c.id, scheme.c.name)
         .where(scheme.c.kind.in_(MODEL_SCHEME_KINDS))
@@ -123,6 +124,7 @@ def refresh_all(
     )
     result = RefreshResult()
     job = Job(progress, cancelled, total=len(schemes) + len(rules))
+    clear_segments_due(conn)
     if job.total == 0:
         return result
     _drop_orphan_pins(conn)

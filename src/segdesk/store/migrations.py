@@ -2,7 +2,9 @@
 
 A new database gets the current tables and is stamped with the current version. An older
 database is first copied to a backup file beside it, then brought forward one migration at a
-time, each in its own transaction. A database from a newer Segment Desk is refused.
+time, each in its own transaction. A database from a newer Segment Desk is refused, and so is
+one that holds another program's tables. Only a writing open migrates: a read
+(:func:`check_readable`) refuses an older database with a message saying how to upgrade it.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from sqlalchemy import Connection, Engine, inspect, select
 
 from segdesk.errors import UserError
 from segdesk.store import tables
-from segdesk.store.engine import create_private_file, sqlite_path, write_connection
+from segdesk.store.engine import sqlite_path, use_wal, write_connection
 from segdesk.store.fields import core_field_rows
+from segdesk.store.files import create_private_file
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -75,19 +78,23 @@ def backup_database(db: Path, version: int) -> Path:
     return target
 
 
-def ensure_schema(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> Path | None:
-    """Create or migrate the schema; returns the backup file made before migrating, if any."""
+def ensure_schema(
+    engine: Engine, migrations: Sequence[Migration] = MIGRATIONS, *, label: str = "this database"
+) -> Path | None:
+    """Create or migrate the schema; returns the backup file made before migrating, if any.
+    ``label`` names the database in messages."""
     target = current_version(migrations)
     with engine.connect() as conn:
         found = read_version(conn)
+        foreign = found is None and bool(inspect(conn).get_table_names())
+    if foreign:
+        raise UserError(f"{label} belongs to another program: it holds tables, none of them ours")
+    if found is not None:
+        _refuse_newer(found, target, label)
+    use_wal(engine)
     if found is None:
         _create(engine, target)
         return None
-    if found > target:
-        raise UserError(
-            f"this database was written by a newer Segment Desk (schema {found}, "
-            f"this version knows {target}); upgrade segdesk to open it"
-        )
     if found == target:
         return None
     db = sqlite_path(engine)
@@ -99,6 +106,33 @@ def ensure_schema(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) 
             migration.apply(conn)
             _stamp(conn, migration.version)
     return backup
+
+
+def check_readable(
+    engine: Engine, migrations: Sequence[Migration] = MIGRATIONS, *, label: str = "this database"
+) -> None:
+    """Refuse to read a database whose schema is not this version's: a read never migrates
+    (it never writes), so an older database must be opened for writing once first."""
+    target = current_version(migrations)
+    with engine.connect() as conn:
+        found = read_version(conn)
+    if found is None:
+        raise UserError(f"{label} is not a Segment Desk database")
+    _refuse_newer(found, target, label)
+    if found < target:
+        raise UserError(
+            f"{label} has the layout of an older Segment Desk (schema {found}, this version "
+            f"uses {target}): open it once in the app or with a command that changes data, "
+            "which upgrades it and keeps a copy of the old file beside it"
+        )
+
+
+def _refuse_newer(found: int, target: int, label: str) -> None:
+    if found > target:
+        raise UserError(
+            f"{label} was written by a newer Segment Desk (schema {found}, "
+            f"this version knows {target}); upgrade segdesk to open it"
+        )
 
 
 def _create(engine: Engine, version: int) -> None:

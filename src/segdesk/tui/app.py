@@ -7,6 +7,7 @@ figures when `workspace` is set.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -28,6 +29,7 @@ from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
 if TYPE_CHECKING:
     from segdesk.tui.widgets.contact_list import ContactReader
     from segdesk.workspace import Workspace
+    from segdesk.workspace.opening import OpenMode
 
 
 class SegdeskApp(ReportsFailures, App[None]):
@@ -58,7 +60,7 @@ class SegdeskApp(ReportsFailures, App[None]):
         self._apply_themes()
         if not is_url(self.db):
             self.reader = QuickReader.open(self.db)
-        self.open_workspace()
+        self._open_or_ask()
 
     @property
     def contact_source(self) -> ContactReader | None:
@@ -88,16 +90,57 @@ class SegdeskApp(ReportsFailures, App[None]):
         if self._remember_theme:
             save_setting("theme", theme)
 
+    # Opening the database ----------------------------------------------------------------
+    # A missing database is made only once the user says so (a mistyped --db must not make
+    # one): the question is a modal over the home screen, which has painted already.
+
+    def _open_or_ask(self) -> None:
+        from segdesk.workspace.opening import creation_problem
+
+        path = None if is_url(self.db) else Path(self.db).expanduser().resolve()
+        if path is None or path.exists():
+            self.open_workspace("write")
+        elif problem := creation_problem(path):
+            self.exit(return_code=2, message=f"segdesk: error: {problem}")
+        else:
+            from segdesk.tui.screens.confirm import ConfirmScreen
+
+            question = f"There is no database at {path}.\nCreate a new, empty one there?"
+            answer = ConfirmScreen("New database", question, "Create it", no="Quit")
+            self.push_screen(answer, lambda create: self._created_or_quit(bool(create), path))
+
+    def _created_or_quit(self, create: bool, path: Path) -> None:
+        if create:
+            self.open_workspace("create")
+        else:
+            self.exit(return_code=2, message=f"segdesk: no database at {path}; nothing created")
+
     @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
-    def open_workspace(self) -> Workspace:
+    def open_workspace(self, mode: OpenMode) -> Workspace:
         from segdesk.workspace import Workspace
 
-        return Workspace.open(self.db)
+        return Workspace.open(self.db, mode=mode)
+
+    @work(thread=True, exclusive=True, group="due-refresh", exit_on_error=False)
+    def finish_due_refresh(self, workspace: Workspace) -> None:
+        """A refresh of the segments that an import left due (it was killed before) is
+        finished once the workspace is open, with a notice."""
+        from segdesk.wording import count
+
+        since = workspace.segments.out_of_date_since()
+        if since is not None:
+            done = workspace.segments.refresh().refreshed
+            said = f"Segments were out of date since {since}: {count(done, 'segment')} updated."
+            self.call_from_thread(self.notify, said)
+            self.call_from_thread(self.post_message, DataChanged())
+
+    # ------------------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == "workspace" and worker.state == WorkerState.SUCCESS:
             self.workspace = worker.result
+            self.finish_due_refresh(worker.result)
 
     def work_failed(self, worker: Worker, error: BaseException) -> bool:
         if worker.group != "workspace":

@@ -1,7 +1,8 @@
 """The one entry over a database that the TUI and the CLI both call: a small facade per area,
 each returning values (dataclasses), none with SQL of its own.
 
-``Workspace.open(target)`` gives ``ws.contacts`` (browse and read contacts), ``ws.imports``
+``Workspace.open(target, mode=...)`` opens a database to read, to write, or to create (see
+``store.database``) and gives ``ws.contacts`` (browse and read contacts), ``ws.imports``
 (inspect, map, run and undo imports), ``ws.segments`` (build, change, refresh and explain
 segments) and ``ws.models`` (RFM and lifecycle runs); ``summary()`` and ``fields()`` span the
 areas and stay here. The segments and models facades load their domain code when first used
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from segdesk.store.database import open_database
+from segdesk.store.database import OpenMode, database_path, open_database
 from segdesk.store.fields import FieldInfo, stored_fields
 from segdesk.summary import Summary, compute_summary
 from segdesk.workspace.contacts import Contacts
@@ -33,17 +35,22 @@ __all__ = ["Contacts", "Imports", "Models", "Segments", "Workspace"]
 class Workspace:
     """An open Segment Desk database and everything a user can ask of it, by area."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, created: Path | None = None) -> None:
         self.engine = engine
+        self.created = created
+        """The database file this workspace made when it opened, if it made one."""
         self.contacts = Contacts(engine)
-        self.imports = Imports(engine)
+        self.imports = Imports(engine, new_database=created)
         self.segments = Segments(engine)
         self.models = Models(engine)
 
     @classmethod
-    def open(cls, target: str | os.PathLike[str]) -> Workspace:
-        """Open (creating if needed) the database at a path or URL."""
-        return cls(open_database(target))
+    def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
+        """Open the database at a path or URL: ``read`` (read-only, never changed), ``write``
+        (an existing database) or ``create`` (as write, making it when missing)."""
+        path = database_path(target)
+        created = path if mode == "create" and path is not None and not path.exists() else None
+        return cls(open_database(target, mode=mode), created=created)
 
     def close(self) -> None:
         self.engine.dispose()

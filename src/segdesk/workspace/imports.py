@@ -17,15 +17,17 @@ from segdesk.ingest.import_report import ImportReport, default_rejects_path
 from segdesk.ingest.importer import ImportOptions, run_import
 from segdesk.ingest.mapping import Mapping, Target, suggest_for_shape
 from segdesk.ingest.sources import FileShape, ReadOptions, inspect_file
-from segdesk.jobs import CancelCheck, Progress
+from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.store.fields import custom_field_types
+from segdesk.store.write_lock import WAITING_LABEL, WaitReport, report_waits_to
 
 
 class Imports:
     """Bringing contacts and events in from files, and taking an import back out."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, new_database: Path | None = None) -> None:
         self._engine = engine
+        self._new_database = new_database
 
     def inspect(self, path: str | Path, read: ReadOptions | None = None) -> FileShape:
         """Decide how to read a file and read its header and first rows."""
@@ -57,20 +59,26 @@ class Imports:
     ) -> ImportReport:
         """Import a file in one transaction; rejected rows go to ``rejects`` (or a default).
         After a real import the segments are refreshed, and the report (a
-        ``RefreshedImportReport``) says how many."""
+        ``RefreshedImportReport``) says how many. While another import holds the database,
+        ``progress`` hears of the wait (``WAITING_LABEL``) and ``cancelled`` can stop it. The first
+        import into a database this workspace created says so in its report."""
         keep = rejects is not None or not options.dry_run
-        report = run_import(
-            self._engine,
-            shape,
-            mapping,
-            options,
-            rejects or default_rejects_path(shape.path),
-            progress=progress,
-            cancelled=cancelled,
-            keep_rejects=keep,
-        )
+        with report_waits_to(_waits_as_progress(progress, cancelled)):
+            report = run_import(
+                self._engine,
+                shape,
+                mapping,
+                options,
+                rejects or default_rejects_path(shape.path),
+                progress=progress,
+                cancelled=cancelled,
+                keep_rejects=keep,
+            )
         if options.dry_run:
             return report
+        if self._new_database is not None:
+            report.decisions.insert(0, f"created the new database {self._new_database}")
+            self._new_database = None
         from segdesk.segments.after_import import refresh_after_import
 
         return refresh_after_import(self._engine, report, today=date.today(), now=datetime.now(UTC))
@@ -92,3 +100,15 @@ class Imports:
 
         result = import_history.undo(self._engine, batch_id)
         return refresh_after_undo(self._engine, result, today=date.today(), now=datetime.now(UTC))
+
+
+def _waits_as_progress(progress: Progress | None, cancelled: CancelCheck | None) -> WaitReport:
+    """Waits for the write lock reported as progress (nothing done yet, the label saying how
+    long), stopped by the job's cancel check."""
+
+    def report(waited: float, _limit: float) -> None:
+        if progress is not None:
+            progress(0, 0, f"{WAITING_LABEL} ({waited:.0f} s)")
+        Job(cancelled=cancelled).check()
+
+    return report

@@ -33,6 +33,15 @@ class Segments:
 
     # Reading ---------------------------------------------------------------------------
 
+    def out_of_date_since(self) -> str | None:
+        """What the segments are out of date since (``import 7``) when a refresh an import
+        or undo made due did not happen (the process was killed, or a segment could not be
+        computed); None when they are up to date. ``refresh()`` brings them up to date."""
+        from segdesk.store.refresh_due import segments_due
+
+        with self._engine.connect() as conn:
+            return segments_due(conn)
+
     def all(self) -> list[SegmentInfo]:
         """Every segment that is not deleted."""
         from segdesk.segments.lookup import list_segments

@@ -28,6 +28,7 @@ from segdesk.tui.screens.rejects import RejectsScreen
 from segdesk.tui.widgets.import_report import ImportReportView
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.tui.widgets.wizard_steps import WizardSteps
+from segdesk.workspace.opening import WAITING_LABEL
 
 if TYPE_CHECKING:
     from segdesk.ingest.import_report import ImportReport
@@ -56,6 +57,9 @@ class ImportRunScreen(ReportsFailures, Screen[None]):
         self.report: ImportReport | None = None
         self.state = "running"
         self._cancel = threading.Event()
+        self._reading = ""
+        self._waited = False
+        """Whether the last progress report said the run waits for another import."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Import")
@@ -68,7 +72,8 @@ class ImportRunScreen(ReportsFailures, Screen[None]):
     def on_mount(self) -> None:
         name = escape(self.draft.file_name)
         what = f"Dry run of {name}" if self.dry_run else f"Importing {name}"
-        self._status(f"{what}: reading every row… escape cancels.")
+        self._reading = f"{what}: reading every row… escape cancels."
+        self._status(self._reading)
         self.query_one(ImportReportView).display = False
         workspace = self.app.workspace
         if workspace is None:
@@ -106,8 +111,14 @@ class ImportRunScreen(ReportsFailures, Screen[None]):
         else:
             self.app.call_from_thread(self._show_report, report)
 
-    def _progress(self, done: int, total: int, _label: str) -> None:
+    def _progress(self, done: int, total: int, label: str) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        waiting = label.startswith(WAITING_LABEL)
+        if waiting or self._waited:
+            self._status(
+                f"{label[:1].upper()}{label[1:]}… escape cancels." if waiting else self._reading
+            )
+            self._waited = waiting
 
     def work_failed(self, worker: Worker, error: BaseException) -> bool:
         # Why the import failed goes in its status line: a fault's details in the modal too.
