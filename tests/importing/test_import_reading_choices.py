@@ -47,7 +47,7 @@ def test_whitespace_chosen_on_the_command_line(tmp_path: Path, capsys) -> None:
     )
     code, report, _ = _import(capsys, path, "--delimiter", "whitespace", "--dry-run")
     assert (code, _counts(report)) == (0, (2, 2, 0, 0, 0))
-    assert report["decisions"][0] == "read as values separated by spaces or tabs"
+    assert "read as values separated by spaces or tabs" in report["decisions"]
 
 
 def test_damaged_rows_are_rejected_and_the_rest_imported(tmp_path: Path, capsys) -> None:
