@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from segdesk.store.database import open_database
+from segdesk.store.search_text import search_text_of
 from segdesk.store.tables import Contact, Event, FieldDef, Meta, Segment
 
 REPO = Path(__file__).resolve().parents[1]
@@ -1035,27 +1036,26 @@ def contact_rows(people: list[Person]) -> list[dict[str, Any]]:
         if p.store is not None:
             attributes["preferred_store"] = p.store
         attributes["trade_account"] = p.kind == "cafe"
-        rows.append(
-            {
-                "id": p.id,
-                "external_id": external_id(p.id),
-                "email": p.email,
-                "first_name": p.first_name,
-                "last_name": p.last_name,
-                "phone": p.phone,
-                "company": p.company,
-                "job_title": p.job_title,
-                "city": None if p.missing_place else p.city.name,
-                "region": None if p.missing_place == "city_region" else p.city.region,
-                "country": p.country.code,
-                "postal_code": None if p.missing_place == "city_region" else p.postal_code,
-                "source": p.source,
-                "consent": p.consent,
-                "created_at": p.signup_at,
-                "updated_at": p.updated_at,
-                "attributes": attributes,
-            }
-        )
+        row = {
+            "id": p.id,
+            "external_id": external_id(p.id),
+            "email": p.email,
+            "first_name": p.first_name,
+            "last_name": p.last_name,
+            "phone": p.phone,
+            "company": p.company,
+            "job_title": p.job_title,
+            "city": None if p.missing_place else p.city.name,
+            "region": None if p.missing_place == "city_region" else p.city.region,
+            "country": p.country.code,
+            "postal_code": None if p.missing_place == "city_region" else p.postal_code,
+            "source": p.source,
+            "consent": p.consent,
+            "created_at": p.signup_at,
+            "updated_at": p.updated_at,
+            "attributes": attributes,
+        }
+        rows.append({**row, "search_text": search_text_of(row)})
     return rows
 
 

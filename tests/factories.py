@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from segdesk.store.fields import CORE_FIELD_NAMES
+from segdesk.store.search_text import search_text_of
 from segdesk.store.tables import Contact, Event, Segment, SegmentMember
 from segdesk.workspace import Workspace
 
@@ -26,6 +27,7 @@ def add_contacts(engine: Engine, rows: Iterable[dict[str, Any]]) -> None:
             "updated_at": WHEN,
             "attributes": {},
             **r,
+            "search_text": search_text_of(r),
         }
         for r in rows
     ]

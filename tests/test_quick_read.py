@@ -13,7 +13,10 @@ from segdesk.store.quick_read import QuickReader
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts
 
-WORDS = ["Ana", "ana", "LÓPEZ", "lópez", "50%", "a_b", "a/b", "x", "Sunrise", "00042", "@ex"]
+WORDS = [
+    *("Ana", "ana", "LÓPEZ", "lópez", "lopez", "50%", "a_b", "a/b", "x", "Sunrise", "00042"),
+    *("@ex", "Björn", "bjorn", "Müller", "MULLER", "Straße", "strasse", "Ørsted", "Köln"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +32,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "last_name": WORDS[(i * 5) % len(WORDS)] if i % 4 else None,
                 "company": f"Co {WORDS[(i * 3) % len(WORDS)]}" if i % 2 else None,
                 "external_id": f"{i:05d}",
+                "city": WORDS[(i * 7) % len(WORDS)] if i % 5 else None,
             }
         )
     with Workspace.open(path) as ws:

@@ -91,7 +91,9 @@ class TestSearch:
             ("00042", [1]),  # external id, leading zeros kept
             ("ben@example.com", [2]),  # whole email
             ("ana sunrise", [1]),  # every word must match somewhere
-            ("ana austin", []),  # the city is not searched
+            ("ana austin", [1]),  # the city is searched too
+            ("lopez", [1]),  # accents ignored: "lopez" finds "López"
+            ("LÓPEZ", [1]),  # and "LÓPEZ" finds it too
             ("0%", [3]),  # % is a plain character, not a wildcard
             ("e_c", [3]),  # _ too
             ("zzz", []),

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-SEARCH_COLUMNS = ("first_name", "last_name", "email", "company", "external_id")
 LIST_COLUMNS = ("id", "first_name", "last_name", "email", "company", "city", "country", "consent")
 
 
@@ -77,11 +76,6 @@ class ContactRecord:
         for name, value in self.attributes.items():
             record.setdefault(name, value)
         return record
-
-
-def search_words(text: str | None) -> list[str]:
-    """The words of a search: each must appear in one of the searched columns."""
-    return (text or "").split()
 
 
 def page_window(offset: int, limit: int, total: int | None) -> tuple[bool, int, int]:

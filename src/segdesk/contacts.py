@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, select
 
 from segdesk.contact_values import (
     LIST_COLUMNS,
-    SEARCH_COLUMNS,
     ContactDetail,
     ContactRecord,
     ContactRow,
     EventLine,
     page_window,
-    search_words,
 )
 from segdesk.store.fields import CORE_FIELD_NAMES
+from segdesk.store.search_text import search_words
 from segdesk.store.tables import Contact, Event, Segment, SegmentMember
 
 contact = Contact.__table__
@@ -26,16 +25,12 @@ DETAIL_EVENT_LIMIT = 200
 
 
 def search_condition(text: str | None) -> ColumnElement[bool] | None:
-    """Every word of ``text`` must appear in one of the name, email, company or id columns."""
+    """Every word of ``text`` must appear in the name, email, company, id or city, case and
+    accents ignored: each folded word in the stored folded text (see ``store.search_text``)."""
     words = search_words(text)
     if not words:
         return None
-    return and_(
-        *(
-            or_(*(contact.c[col].icontains(word, autoescape=True) for col in SEARCH_COLUMNS))
-            for word in words
-        )
-    )
+    return and_(*(contact.c.search_text.contains(word, autoescape=True) for word in words))
 
 
 def count_contacts(conn: Connection, search: str | None = None) -> int:

@@ -52,7 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     fields.set_defaults(handler=cmd_fields)
 
     contacts = commands.add_parser("contacts", parents=[common], help="list or search contacts")
-    contacts.add_argument("--search", metavar="TEXT", help="words in name, email, company or id")
+    contacts.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="words in name, email, company, id or city (case and accents ignored)",
+    )
     contacts.add_argument(
         "--limit",
         metavar="N",

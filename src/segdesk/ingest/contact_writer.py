@@ -36,6 +36,7 @@ from segdesk.ingest.folded_emails import folded_forms
 from segdesk.ingest.import_report import ImportReport, RejectsWriter, add_counts
 from segdesk.ingest.typed_rows import Record
 from segdesk.store.bulk import JsonTexts, insert_columns
+from segdesk.store.search_text import SEARCHED_FIELDS, search_text, search_text_of
 from segdesk.store.tables import Contact, ImportChange
 from segdesk.store.value_lists import among, listed
 
@@ -470,6 +471,7 @@ class ContactWriter:
                 updates.append(
                     {
                         **{f"v_{name}": state.fields.get(name) for name in STORED_FIELDS},
+                        "v_search_text": search_text_of(state.fields),
                         "v_attributes": state.attributes,
                         "v_updated_at": updated_at,
                         "v_id": state.id,
@@ -519,6 +521,7 @@ class ContactWriter:
             )
         columns["created_at"] = columns["updated_at"] = [self.now] * count
         columns["import_batch_id"] = [self.batch_id] * count
+        columns["search_text"] = list(map(search_text, *(columns[n] for n in SEARCHED_FIELDS)))
         return columns
 
 
@@ -562,6 +565,7 @@ _UPDATE = (
     .values(
         {
             **{name: bindparam(f"v_{name}") for name in STORED_FIELDS},
+            "search_text": bindparam("v_search_text"),
             "attributes": bindparam("v_attributes", type_=contact.c.attributes.type),
             "updated_at": bindparam("v_updated_at", type_=contact.c.updated_at.type),
         }

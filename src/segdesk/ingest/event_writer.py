@@ -36,6 +36,7 @@ from segdesk.ingest.folded_emails import folded_forms
 from segdesk.ingest.import_report import ImportReport, RejectsWriter, add_counts
 from segdesk.ingest.typed_rows import Record
 from segdesk.store.bulk import JsonTexts, insert_columns
+from segdesk.store.search_text import search_text_of
 from segdesk.store.tables import Contact, Event
 from segdesk.store.value_lists import listed
 
@@ -308,6 +309,7 @@ class EventWriter:
             [
                 {
                     self.key: value,
+                    "search_text": search_text_of({self.key: value}),
                     "consent": "unknown",
                     "attributes": {},
                     "created_at": self.now,

@@ -19,6 +19,7 @@ from segdesk.ingest.contact_writer import STORED_FIELDS
 from segdesk.ingest.mapping.columns import Mapping
 from segdesk.store.engine import write_connection
 from segdesk.store.refresh_due import mark_segments_due
+from segdesk.store.search_text import search_text_of
 from segdesk.store.tables import (
     Contact,
     Event,
@@ -238,6 +239,7 @@ def _restore_changed(conn: Connection, batch_id: int) -> int:
     params = [
         {
             **{f"v_{name}": (before or {}).get(name) for name in STORED_FIELDS},
+            "v_search_text": search_text_of(before or {}),
             "v_attributes": (before or {}).get("attributes") or {},
             "v_id": contact_id,
         }
@@ -249,6 +251,7 @@ def _restore_changed(conn: Connection, batch_id: int) -> int:
         .values(
             {
                 **{name: bindparam(f"v_{name}") for name in STORED_FIELDS},
+                "search_text": bindparam("v_search_text"),
                 "attributes": bindparam("v_attributes", type_=contact.c.attributes.type),
             }
         ),

@@ -15,13 +15,14 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, bindparam, column, inspect, select, table, text
 
 from segdesk.errors import UserError
 from segdesk.store import tables
 from segdesk.store.engine import sqlite_path, use_wal, write_connection
 from segdesk.store.fields import core_field_rows
 from segdesk.store.files import create_private_file
+from segdesk.store.search_text import SEARCHED_FIELDS, search_text
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -35,8 +36,34 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
+BACKFILL_CHUNK = 20_000
+
+
+def _add_search_text(conn: Connection) -> None:
+    """``contact.search_text``, filled from the searched fields of every stored contact."""
+    conn.execute(text("ALTER TABLE contact ADD COLUMN search_text VARCHAR DEFAULT '' NOT NULL"))
+    stored = table("contact", column("id"), *(column(name) for name in SEARCHED_FIELDS))
+    written = table("contact", column("id"), column("search_text"))
+    update = (
+        written.update()
+        .where(written.c.id == bindparam("v_id"))
+        .values(search_text=bindparam("v_search_text"))
+    )
+    last = 0
+    while True:
+        rows = conn.execute(
+            select(stored).where(stored.c.id > last).order_by(stored.c.id).limit(BACKFILL_CHUNK)
+        ).all()
+        if not rows:
+            return
+        conn.execute(update, [{"v_id": r[0], "v_search_text": search_text(*r[1:])} for r in rows])
+        last = rows[-1][0]
+
+
 # Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "contacts found by their folded search text", _add_search_text),
+)
 BASE_VERSION = 1
 
 

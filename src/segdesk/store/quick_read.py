@@ -12,13 +12,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from segdesk.contact_values import (
-    LIST_COLUMNS,
-    SEARCH_COLUMNS,
-    ContactRow,
-    page_window,
-    search_words,
-)
+from segdesk.contact_values import LIST_COLUMNS, ContactRow, page_window
+from segdesk.store.search_text import search_words
 from segdesk.store.version import SCHEMA_VERSION
 
 _ESCAPE = "/"
@@ -33,10 +28,8 @@ def _where(search: str | None) -> tuple[str, list[str]]:
     words = search_words(search)
     if not words:
         return "", []
-    any_column = " OR ".join(f"lower({c}) LIKE lower(?) ESCAPE '{_ESCAPE}'" for c in SEARCH_COLUMNS)
-    clause = " AND ".join(f"({any_column})" for _ in words)
-    params = [_like_pattern(w) for w in words for _ in SEARCH_COLUMNS]
-    return f" WHERE {clause}", params
+    clause = " AND ".join(f"search_text LIKE ? ESCAPE '{_ESCAPE}'" for _ in words)
+    return f" WHERE {clause}", [_like_pattern(w) for w in words]
 
 
 class QuickReader:

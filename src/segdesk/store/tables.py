@@ -89,6 +89,11 @@ class Contact(TableModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     attributes: dict[str, Any] | None = _json(dict)
     import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
+    search_text: str = Field(
+        default="",
+        sa_column_kwargs={"server_default": ""},
+        description="the searched fields folded (store.search_text), written with them",
+    )
 
 
 class ImportChange(TableModel, table=True):

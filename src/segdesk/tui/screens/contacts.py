@@ -42,7 +42,7 @@ class ContactsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Contacts")
-        yield Input(placeholder="/ search name, email, company or id", id="search")
+        yield Input(placeholder="/ search name, email, company, id or city", id="search")
         yield PagedTable(CONTACT_COLUMNS, id="contact-list")
         yield Static("Loading…", id="status")
         yield Footer()
