@@ -53,6 +53,11 @@ DEFAULT_TIMEOUT = 30.0
 # when the first rows and the very last row have been drawn.
 FIRST_CONTACT = ("Ada", "Firstperson")
 LAST_CONTACT = ("Zed", "Lastperson")
+SEARCH = "lastperson"
+"""Typed into the contacts search after (d): it matches only the last contact, in its last
+name folded, so that every contact is looked at (the most work a search does)."""
+SEARCH_FOCUS_WAIT = 0.5
+"""Seconds between `/` and typing: the search box takes the focus after the key is handled."""
 
 TARGET_HOME_RATIO = 2.0
 TARGET_CONTACTS_RATIO = 4.0
@@ -100,7 +105,7 @@ CREATED_SPAN_SECONDS = 4 * 365 * 24 * 3600
 
 CONTACT_COLUMNS = _words("""
     id external_id email first_name last_name phone company job_title city region country
-    postal_code source consent created_at updated_at attributes import_batch_id
+    postal_code source consent created_at updated_at attributes import_batch_id search_text
 """)
 
 
@@ -111,6 +116,8 @@ def _pick(bits: int, choices: Sequence[str]) -> tuple[str, int]:
 
 def contact_rows(count: int, seed: int) -> Iterator[tuple[object, ...]]:
     """``count`` contacts with ids 1..count, the same for the same seed."""
+    from segdesk.store.search_text import search_text
+
     rng = random.Random(seed)
     for cid in range(1, count + 1):
         bits = rng.getrandbits(96)
@@ -133,10 +140,11 @@ def contact_rows(count: int, seed: int) -> Iterator[tuple[object, ...]]:
         )
         bits //= CREATED_SPAN_SECONDS
         updated = created + timedelta(seconds=bits % 10_000_000)
+        external_id, email = f"CRM-{cid:07d}", f"{first}.{last}.{cid}@{domain}".lower()
         yield (
             cid,
-            f"CRM-{cid:07d}",
-            f"{first}.{last}.{cid}@{domain}".lower(),
+            external_id,
+            email,
             first,
             last,
             f"+33 6 {cid % 100:02d} {cid // 100 % 100:02d} {cid // 10_000 % 100:02d} 00",
@@ -152,6 +160,7 @@ def contact_rows(count: int, seed: int) -> Iterator[tuple[object, ...]]:
             updated.isoformat(sep=" ", timespec="microseconds"),
             f'{{"tier": "{tier}", "score": {bits % 100}}}',
             None,
+            search_text(first, last, email, company, external_id, city),
         )
 
 
@@ -394,6 +403,11 @@ def contacts_counted(text: str) -> bool:
     return any(" contacts · " in line for line in text.split("\n"))
 
 
+def searched(text: str) -> bool:
+    """The search for the last contact is done: its one row is counted."""
+    return any(f"1 contact matching “{SEARCH}”" in line for line in text.split("\n"))
+
+
 @dataclass
 class Results:
     figures: dict[str, list[float]] = field(default_factory=dict)
@@ -486,6 +500,10 @@ class Bench:
                 self.notes.append("contacts screen: the first line is not the title bar")
             if not contacts_counted(screen):
                 self.notes.append("contacts screen: the count line is not on screen")
+            run.send("/")
+            time.sleep(SEARCH_FOCUS_WAIT)  # keys typed ahead of the focus reach the list
+            typed = run.send("-l", SEARCH)
+            found |= run.wait({"search": searched}, self.timeout, since=typed)
             run.quit()
         return found
 
@@ -522,6 +540,7 @@ ROWS = (
     ("", "segdesk: start → contacts showing rows", "contacts showing rows", "s"),
     ("(d)", "segdesk: G → last contact's row drawn", "cursor to the end", "s"),
     ("(e)", "segdesk: peak memory (VmHWM) after (d)", "peak memory", "MB"),
+    ("(f)", f"segdesk: “{SEARCH}” typed → 1 match counted", "search", "s"),
     ("", "bare app: peak memory (VmHWM)", "bare peak memory", "MB"),
 )
 
