@@ -81,7 +81,11 @@ async def test_search_narrows_and_escape_clears(pages_of_people: Path) -> None:
         await pilot.press("slash")
         assert app.screen.query_one("#search", Input).has_focus
         await pilot.press(*"baker")
-        await wait_until(pilot, lambda: table.search == "baker", "the search is shown")
+        await wait_until(
+            pilot,
+            lambda: table.search == "baker" and table.row_at(1) is not None,
+            "the search's first rows are shown",
+        )
         expected = len(range(0, COUNT, 10))
         assert table.total == expected
         assert f"{expected} contacts matching “baker”" in _status(app)
