@@ -30,8 +30,9 @@ class QualityAlert:
 
 @dataclass(frozen=True)
 class Summary:
-    """What the home screen shows; ``segments`` counts rule segments and lists, ``schemes``
-    the models (RFM, lifecycle) whose segments come on top."""
+    """What the home screen shows; ``segments`` counts every segment its list shows (rule,
+    static and model segments, drafts and retired ones), ``schemes`` the models (RFM,
+    lifecycle) that made some of them."""
 
     contacts: int
     orders: int
@@ -52,7 +53,7 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     c = Contact.__table__
     e = Event.__table__
     s = Segment.__table__
-    live = s.c.deleted_at.is_(None) & (s.c.status != "retired")
+    active = s.c.status != "retired"
     contacts, no_email, unsubscribed, no_consent = conn.execute(
         select(
             func.count(),
@@ -66,10 +67,10 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     ).one()
     segments, documented, due = conn.execute(
         select(
-            func.count().filter(s.c.kind != "model"),
-            func.count().filter(s.c.goal.is_not(None)),
-            func.count().filter(s.c.next_review <= today),
-        ).where(live)
+            func.count(),
+            func.count().filter(active & s.c.goal.is_not(None)),
+            func.count().filter(active & (s.c.next_review <= today)),
+        ).where(s.c.deleted_at.is_(None))
     ).one()
     batch = ImportBatch.__table__
     imports = conn.execute(

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
+from segdesk.summary import Summary
 from segdesk.tui.app import make_app
 from segdesk.tui.screens.contacts import ContactsScreen
 from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.screens.home import HomeScreen
-from segdesk.tui.widgets.step_card import StepCard
+from segdesk.tui.widgets.step_card import StepCard, card_line, compact
 from tests.factories import new_shop
 from tests.tui.helpers import palette_highlights, settle, wait_until
 
@@ -122,11 +123,12 @@ async def test_segments_with_their_sizes(sample_copy: Path) -> None:
         people, share, kind = rows["VIP customers"]
         assert (str(people), str(share), kind) == ("277", "9.2%", "rule")
         assert rows["Office coffee prospects"][2] == "rule, draft"
-        assert rows["Holiday gift buyers"][2] == "list"
+        assert rows["Holiday gift buyers"][2] == "static"  # the CLI's word
         assert rows["Champions"][2] == "RFM"
         assert rows["Never purchased"][2] == "lifecycle"
         cards = {card.id: _text(card) for card in app.screen.query(StepCard)}
-        assert "12 segments" in cards["step-build"] and "2 models" in cards["step-build"]
+        # The card counts the rows of the list beside it.
+        assert "29 segments" in cards["step-build"] and "2 models" in cards["step-build"]
         await pilot.press("j", "j", "k")
         assert table.cursor_row == 1
         await pilot.press("down")
@@ -138,3 +140,71 @@ async def test_no_segment_table_without_segments(shop: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert not app.screen.query("#segments")
+
+
+BIG = Summary(
+    contacts=1_234_567,
+    orders=125_400,
+    other_events=0,
+    imports=12_345,
+    segments=99_999,
+    schemes=2,
+    documented=123,
+    reviews_due=12,
+    snapshots=4_321,
+    exports=99_499_999,
+    alerts=(),
+)
+
+
+async def test_large_figures_fit_their_cards(shop: Path) -> None:
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        app.screen._show(BIG)
+        await pilot.pause()
+        cards = {card.id: card for card in app.screen.query(StepCard)}
+        lines = {key: _text(card).split("\n") for key, card in cards.items()}
+        assert lines["step-import"] == ["1.2M people", "125k orders", "12k imports"]
+        assert lines["step-build"] == ["100k segments", "2 models"]
+        assert lines["step-document"] == ["123 playbooks", "12 to review"]
+        assert lines["step-review"] == ["4k snapshots"]
+        assert lines["step-export"] == ["99M exports"]
+        for key, card in cards.items():
+            width = card.content_size.width
+            assert width == 13, "a fifth of 80 columns, less the border and the padding"
+            assert all(len(line) <= width for line in lines[key]), key
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "whole"),
+    [
+        (999, "999", "999"),
+        (1_000, "1.0k", "1k"),
+        (9_949, "9.9k", "10k"),
+        (12_345, "12k", "12k"),
+        (99_999, "100k", "100k"),
+        (999_499, "999k", "999k"),
+        (999_500, "1.0M", "1M"),
+        (1_234_567, "1.2M", "1M"),
+        (12_500_000, "12M", "12M"),
+        (999_999_999, "1.0B", "1B"),
+    ],
+)
+def test_compact_figures(value: int, shown: str, whole: str) -> None:
+    assert (compact(value), compact(value, whole=True)) == (shown, whole)
+
+
+@pytest.mark.parametrize("words", ["people", "imports", "segments", "snapshots", "playbooks"])
+def test_a_card_line_is_exact_while_it_fits(words: str) -> None:
+    limit = 99_499 if len(words) > 8 else 999 * 10**9  # see the module's note
+    for value in (0, 9, 99, 999, 9_999, 99_999, 999_999, 10**7, 10**9, limit):
+        if value > limit:
+            continue
+        line = card_line(value, words, 13)
+        assert len(line) <= 13, line
+        if len(f"{value:,} {words}") <= 13:
+            assert line == f"{value:,} {words}"
+    assert card_line(1_234_567, "people", 0) == "1,234,567 people"  # width not known yet
+    assert card_line(1_234_567, "people", 30) == "1,234,567 people"  # a wide terminal

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from segdesk.tui.failures import ReportsFailures
-from segdesk.tui.widgets.step_card import StepCard
+from segdesk.tui.widgets.step_card import Figure, StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -74,18 +74,18 @@ class HomeScreen(ReportsFailures, Screen[None]):
     def _show(self, s: Summary) -> None:
         cards = self.query(StepCard)
         cards.filter("#step-import").first().show(
-            f"{_n(s.contacts)} people",
-            f"{_n(s.orders)} orders",
-            f"{_n(s.imports)} import{'' if s.imports == 1 else 's'}",
+            _figure(s.contacts, "person", "people"),
+            _figure(s.orders, "order"),
+            _figure(s.imports, "import"),
         )
         cards.filter("#step-build").first().show(
-            f"{_n(s.segments)} segments", f"{_n(s.schemes)} models"
+            _figure(s.segments, "segment"), _figure(s.schemes, "model")
         )
         cards.filter("#step-document").first().show(
-            f"{_n(s.documented)} documented", f"{_n(s.reviews_due)} reviews due"
+            _figure(s.documented, "playbook"), (s.reviews_due, "to review")
         )
-        cards.filter("#step-review").first().show(f"{_n(s.snapshots)} snapshots")
-        cards.filter("#step-export").first().show(f"{_n(s.exports)} exports")
+        cards.filter("#step-review").first().show(_figure(s.snapshots, "snapshot"))
+        cards.filter("#step-export").first().show(_figure(s.exports, "export"))
         alerts = " · ".join(a.text for a in s.alerts)
         self.query_one("#alerts", Static).update(f"Alerts: {alerts}" if alerts else "")
         hint = (
@@ -112,10 +112,6 @@ class HomeScreen(ReportsFailures, Screen[None]):
         table.show(segments, contacts)
 
 
-def _n(value: int) -> str:
-    """A figure that fits a card at 80 columns: exact below 100,000, then 250k or 1.2M."""
-    if value < 100_000:
-        return f"{value:,}"
-    if value < 1_000_000:
-        return f"{value / 1000:.0f}k"
-    return f"{value / 1_000_000:.1f}M"
+def _figure(value: int, one: str, many: str | None = None) -> Figure:
+    """A card figure with its noun in the singular or the plural."""
+    return value, one if value == 1 else (many or f"{one}s")

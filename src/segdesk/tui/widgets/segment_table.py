@@ -36,9 +36,7 @@ class SegmentTable(DataTable[str | Text]):
 
 
 def kind_label(s: SegmentInfo) -> str:
-    """``rule``, ``list``, ``RFM``, ``lifecycle``; a status other than active is added."""
-    if s.kind == "model":
-        label = SCHEME_LABELS.get(s.scheme or "", s.scheme or "model")
-    else:
-        label = "list" if s.kind == "static" else s.kind
+    """``rule``, ``static`` (the CLI's word), ``RFM``, ``lifecycle``; a status other than
+    active is added."""
+    label = SCHEME_LABELS.get(s.scheme or "", s.scheme or "model") if s.kind == "model" else s.kind
     return label if s.status == "active" else f"{label}, {s.status}"
