@@ -92,11 +92,11 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     ]
     if last is not None:
         file_name, rejected, quality = last
-        invalid = (quality or {}).get("invalid_emails", 0)
+        invalid = (quality or {}).get("invalid_emails", 0)  # rows among the rejected ones
+        why = f", {invalid:,} with an invalid email" if invalid else ""
         findings.append(
-            (rejected, f"{count(rejected, 'row')} rejected by the last import ({file_name})")
+            (rejected, f"{count(rejected, 'row')} rejected by the last import ({file_name}){why}")
         )
-        findings.append((invalid, f"{count(invalid, 'invalid email')} in {file_name}"))
     stale_since = segments_due(conn)
     if stale_since is not None:
         findings.insert(0, (1, f"segments out of date since {stale_since}"))
