@@ -117,3 +117,15 @@ async def test_enter_opens_a_contact(pages_of_people: Path) -> None:
         assert "person0000@example.com" in shown("#fields")
         await pilot.press("escape")
         assert isinstance(app.screen, ContactsScreen)
+
+
+async def test_an_empty_database_says_how_to_import(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    Workspace.open(db).close()
+    app = make_app(db=str(db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_contacts(app, pilot)
+        await wait_until(pilot, lambda: "No contacts" in _status(app), "the count is shown")
+        assert _status(app) == "No contacts yet: press i to import a file of them."
+        await pilot.press("i")
+        assert app.current_mode == "import"

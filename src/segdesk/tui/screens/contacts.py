@@ -67,11 +67,14 @@ class ContactsScreen(Screen[None]):
 
     @on(PagedTable.Counted, "#contact-list")
     def _counted(self, event: PagedTable.Counted) -> None:
+        status = self.query_one("#status", Static)
+        if not event.total and not event.search:
+            status.update("No contacts yet: press [b]i[/b] to import a file of them.")
+            return
         noun = "contact" if event.total == 1 else "contacts"
         where = f" matching “{event.search}”" if event.search else ""
-        self.query_one("#status", Static).update(
-            f"{event.total:,} {noun}{where} · Enter opens · / searches · escape goes back"
-        )
+        keys = "Enter opens · / searches · escape goes back"
+        status.update(f"{event.total:,} {noun}{where} · {keys}")
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
