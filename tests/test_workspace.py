@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from segdesk.contact_values import ContactRecord
+from segdesk.contact_values import ContactRecord, Membership
 from segdesk.errors import NotFoundError
 from segdesk.store.fields import FieldInfo
 from segdesk.workspace import Workspace
@@ -155,7 +155,8 @@ class TestDetail:
             ("2025-01-05", "order"),
         ]
         assert (d.event_count, d.order_count, d.order_total) == (3, 2, 55.5)
-        assert d.segments == ["A retired one", "Austin bakers"]
+        assert d.segments == [Membership("A retired one", "retired"), Membership("Austin bakers")]
+        assert [str(m) for m in d.segments] == ["A retired one (retired)", "Austin bakers"]
 
     def test_contact_without_anything(self, ws: Workspace) -> None:
         d = ws.contacts.detail(3)

@@ -41,6 +41,17 @@ class EventLine:
 
 
 @dataclass(frozen=True)
+class Membership:
+    """A segment a contact is in, with the segment's status (active, draft, retired)."""
+
+    segment: str
+    status: str = "active"
+
+    def __str__(self) -> str:
+        return self.segment if self.status == "active" else f"{self.segment} ({self.status})"
+
+
+@dataclass(frozen=True)
 class ContactDetail:
     """Everything about one contact that the detail view and the CLI show."""
 
@@ -51,7 +62,7 @@ class ContactDetail:
     event_count: int
     order_count: int
     order_total: float
-    segments: list[str] = field(default_factory=list)
+    segments: list[Membership] = field(default_factory=list)
 
     @property
     def name(self) -> str:

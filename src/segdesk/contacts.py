@@ -12,6 +12,7 @@ from segdesk.contact_values import (
     ContactRecord,
     ContactRow,
     EventLine,
+    Membership,
     page_window,
 )
 from segdesk.store.fields import CORE_FIELD_NAMES
@@ -107,17 +108,17 @@ def contact_detail(conn: Connection, contact_id: int) -> ContactDetail | None:
         event_count=totals[0],
         order_count=totals[1],
         order_total=float(totals[2]),
-        segments=_segment_names(conn, contact_id),
+        segments=_memberships(conn, contact_id),
     )
 
 
-def _segment_names(conn: Connection, contact_id: int) -> list[str]:
+def _memberships(conn: Connection, contact_id: int) -> list[Membership]:
     seg = Segment.__table__
     member = SegmentMember.__table__
     rows = conn.execute(
-        select(seg.c.name)
+        select(seg.c.name, seg.c.status)
         .join(member, member.c.segment_id == seg.c.id)
         .where(member.c.contact_id == contact_id, seg.c.deleted_at.is_(None))
         .order_by(seg.c.name)
     )
-    return [r[0] for r in rows]
+    return [Membership(*r) for r in rows]

@@ -119,6 +119,54 @@ async def test_enter_opens_a_contact(pages_of_people: Path) -> None:
         assert isinstance(app.screen, ContactsScreen)
 
 
+@pytest.fixture
+def many_orders(tmp_path: Path) -> Path:
+    """One contact with 120 orders, in an active and a retired segment."""
+    from datetime import datetime, timedelta
+
+    db = new_shop(tmp_path, [{"email": "busy@example.com", "first_name": "Busy"}])
+    first = datetime(2024, 1, 1, tzinfo=UTC)
+    with Workspace.open(db) as ws:
+        add_orders(ws.engine, 1, [(first + timedelta(days=i), 10.0 + i) for i in range(120)])
+        add_segment(ws.engine, "Regulars", [1])
+        add_segment(ws.engine, "Summer cold brew promo", [1], status="retired")
+    return db
+
+
+async def _open_first_contact(app, pilot) -> ContactScreen:  # type: ignore[no-untyped-def]
+    await _open_contacts(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ContactScreen)
+    return app.screen
+
+
+@pytest.mark.parametrize("key", ["end", "G"])
+async def test_end_reaches_the_oldest_order(many_orders: Path, key: str) -> None:
+    app = make_app(db=str(many_orders))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_first_contact(app, pilot)
+        detail = screen.query_one("#detail")
+        events = screen.query_one("#events", Static)
+        assert "2024-01-01" in plain(events)  # the oldest order is there...
+        await pilot.press(key)
+        await settle(app, pilot)
+        # ...and End shows it: every line of the orders is inside the visible part.
+        assert events.size.height == 1 + 120
+        assert events.region.bottom <= detail.region.bottom
+        assert detail.scroll_y == detail.max_scroll_y > 0
+        await pilot.press("g")
+        assert detail.scroll_y == 0
+
+
+async def test_retired_segments_are_marked(many_orders: Path) -> None:
+    app = make_app(db=str(many_orders))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_first_contact(app, pilot)
+        shown = plain(screen.query_one("#segments", Static)).strip()
+        assert shown == "Regulars, Summer cold brew promo (retired)"
+
+
 async def test_an_empty_database_says_how_to_import(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     Workspace.open(db).close()

@@ -1,4 +1,6 @@
-"""One contact: fields, custom attributes, orders and other events, segment memberships."""
+"""One contact: fields, custom attributes, segment memberships, orders and other events.
+
+The events come last and whole (up to the latest 200), so that End shows the oldest of them."""
 
 from __future__ import annotations
 
@@ -48,6 +50,8 @@ class ContactScreen(ReportsFailures, Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="contact.back"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="contact.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="contact.up"),
+        Binding("G,end", "scroll_to(True)", "End", show=False, id="contact.end"),
+        Binding("g,home", "scroll_to(False)", "Top", show=False, id="contact.top"),
     ]
 
     def __init__(self, contact_id: int) -> None:
@@ -61,10 +65,10 @@ class ContactScreen(ReportsFailures, Screen[None]):
             yield Static(id="fields", classes="pairs")
             yield Static("Custom fields", classes="section-title")
             yield Static(id="attributes", classes="pairs")
-            yield Static("Orders and events", classes="section-title", id="events-title")
-            yield Static(id="events")
             yield Static("Segments", classes="section-title")
             yield Static(id="segments")
+            yield Static("Orders and events", classes="section-title", id="events-title")
+            yield Static(id="events")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,11 +104,18 @@ class ContactScreen(ReportsFailures, Screen[None]):
         )
         self.query_one("#events", Static).update(_events(d) if d.events else "None yet")
         self.query_one("#segments", Static).update(
-            ", ".join(d.segments) if d.segments else "In no segment"
+            ", ".join(map(str, d.segments)) if d.segments else "In no segment"
         )
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#detail", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_scroll_to(self, end: bool) -> None:
+        detail = self.query_one("#detail", VerticalScroll)
+        if end:
+            detail.scroll_end(animate=False, immediate=True)
+        else:
+            detail.scroll_home(animate=False, immediate=True)
 
 
 def _pairs(items: Any) -> Table:
