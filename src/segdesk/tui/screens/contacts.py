@@ -31,6 +31,9 @@ class ContactsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/", id="contacts.search"),
+        # One key, three meanings: the footer names the one escape has now.
+        Binding("escape", "leave_search", "Leave search", id="contacts.leave_search"),
+        Binding("escape", "clear_search", "Clear search", id="contacts.clear_search"),
         Binding("escape", "back", "Back", id="contacts.back"),
     ]
 
@@ -85,6 +88,7 @@ class ContactsScreen(Screen[None]):
             self._search = value
             self.query_one("#status", Static).update("Searching…")
             self._reload()
+            self.refresh_bindings()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -98,11 +102,21 @@ class ContactsScreen(Screen[None]):
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = self.query_one("#search", Input).has_focus
+        if action == "leave_search":
+            return typing
+        if action == "clear_search":
+            return not typing and bool(self._search)
+        if action == "back":
+            return not typing and not self._search
+        return True
+
+    def action_leave_search(self) -> None:
+        self.table.focus()
+
+    def action_clear_search(self) -> None:
+        self.query_one("#search", Input).value = ""
+
     def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_focus:
-            self.table.focus()
-        elif self._search:
-            search.value = ""
-        else:
-            self.app.switch_mode("home")
+        self.app.switch_mode("home")

@@ -74,6 +74,8 @@ class ImportScreen(ReportsFailures, Screen[None]):
         self.watch(self.app, "workspace", self._load_recent, init=True)
 
     def on_screen_resume(self) -> None:
+        # Every visit starts in the path box, so what the user types is never taken as keys.
+        self.query_one("#path", Input).focus()
         self._load_recent(self.app.workspace)
 
     @property
@@ -152,10 +154,7 @@ class ImportScreen(ReportsFailures, Screen[None]):
         self.action_history()
 
     def action_back(self) -> None:
-        if self.query_one("#path", Input).has_focus:
-            self.query_one("#target", RadioSet).focus()
-        else:
-            self.app.switch_mode("home")
+        self.app.switch_mode("home")
 
     def _load_recent(self, workspace: Workspace | None) -> None:
         if workspace is not None:
