@@ -23,7 +23,7 @@ from segdesk.tui.commands import ScreensProvider
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.help import HelpScreen
-from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
+from segdesk.tui.themes import DEFAULT_THEME, load_themes, starting_theme, theme_folders
 
 if TYPE_CHECKING:
     from segdesk.tui.widgets.contact_list import ContactReader
@@ -69,7 +69,13 @@ class SegdeskApp(ReportsFailures, App[None]):
         themes, problems = load_themes(theme_folders())
         for theme in themes:
             self.register_theme(theme)
-        wanted = self._requested_theme or load_settings().get("theme") or DEFAULT_THEME
+        wanted = starting_theme(
+            self._requested_theme,
+            load_settings().get("theme"),
+            color_system=self.console.color_system,
+            no_color=self.no_color,
+            is_ansi=lambda name: name in self.available_themes and self.available_themes[name].ansi,
+        )
         if wanted not in self.available_themes:
             self.notify(f"No theme called {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Select, Static
+from textual.widgets import Button, Select, Static
+
+from segdesk.tui.widgets.toggles import Checkbox
 
 if TYPE_CHECKING:
     from segdesk.ingest.sources import FileShape, ReadOptions
