@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList, CommandPalette
 
+from segdesk.paths import config_dir
 from segdesk.settings import load_settings, save_setting
 from segdesk.tui.app import make_app
 from segdesk.tui.themes import load_themes, starting_theme, theme_folders
-from tests.tui.helpers import settle
+from tests.tui.helpers import settle, wait_until
 
 
 def test_shipped_themes_load() -> None:
@@ -147,3 +149,32 @@ async def test_no_color_starts_in_the_ansi_theme(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert app.theme == "segdesk-ansi"
+
+
+async def test_the_palette_lists_our_themes_before_the_built_in_ones(tmp_path: Path) -> None:
+    own = config_dir() / "themes"
+    own.mkdir(parents=True)
+    (own / "my-shop.toml").write_text('name = "my-shop"\nprimary = "#1F6FB2"\n')
+    app = make_app(db=str(tmp_path / "a.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_change_theme()
+
+        def listed() -> list[str]:
+            found = app.screen.query(CommandList)
+            if not isinstance(app.screen, CommandPalette) or not found:
+                return []
+            commands = found.first()
+            return [
+                str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)
+            ]
+
+        await wait_until(
+            pilot, lambda: len(listed()) == len(app.available_themes), "every theme is listed"
+        )
+        names = listed()
+        ours = ["segdesk-ansi", "segdesk-dark", "segdesk-light", "my-shop"]
+        assert names[:4] == ours
+        assert "textual-dark" in names[4:]
+        await pilot.press(*"segdesk-light", "enter")
+        await wait_until(pilot, lambda: app.theme == "segdesk-light", "the theme is applied")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
@@ -19,7 +20,7 @@ from segdesk.paths import db_label, is_url
 from segdesk.settings import load_settings, save_setting
 from segdesk.store.quick_read import QuickReader
 from segdesk.tui import screen_registry
-from segdesk.tui.commands import ScreensProvider
+from segdesk.tui.commands import ScreensProvider, ThemesProvider
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.help import HelpScreen
@@ -45,6 +46,8 @@ class SegdeskApp(ReportsFailures, App[None]):
     workspace: var[Workspace | None] = var(None, init=False)
     data_version: var[int] = var(0, init=False)
     """Counts changes of the data (imports, undos); screens reload when it moved."""
+    own_themes: tuple[str, ...] = ()
+    """The themes from theme files, shipped and the user's: listed first in the palette."""
 
     def __init__(self, db: str, theme: str | None = None) -> None:
         super().__init__()
@@ -69,6 +72,7 @@ class SegdeskApp(ReportsFailures, App[None]):
         themes, problems = load_themes(theme_folders())
         for theme in themes:
             self.register_theme(theme)
+        self.own_themes = tuple(theme.name for theme in themes)
         wanted = starting_theme(
             self._requested_theme,
             load_settings().get("theme"),
@@ -93,6 +97,11 @@ class SegdeskApp(ReportsFailures, App[None]):
     def watch_theme(self, theme: str) -> None:
         if self._remember_theme:
             save_setting("theme", theme)
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[ThemesProvider], placeholder="Search for themes…")
+        )
 
     @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
     def open_workspace(self) -> Workspace:
