@@ -73,6 +73,7 @@ async def test_the_search_box_keeps_letters_and_escape_says_what_it_does(shop: P
         await pilot.press("slash")
         search = screen.query_one("#search", Input)
         assert _escape_says(app) == "Leave search"
+        assert "slash" not in app.screen.active_bindings  # / types a slash here
         await _types_into(app, pilot, search)
         await pilot.press("escape")
         assert not search.has_focus

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from segdesk.tui.screens.contact import ContactScreen
 from segdesk.tui.widgets.contact_list import CONTACT_COLUMNS, ContactPages
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.paged_table import PagedTable
 from segdesk.tui.widgets.title_bar import TitleBar
 
@@ -104,6 +105,8 @@ class ContactsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = self.query_one("#search", Input).has_focus
+        if action == "search":  # / is a character of the search while typing one
+            return not typing
         if action == "leave_search":
             return typing
         if action == "clear_search":

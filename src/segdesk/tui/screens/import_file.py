@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Input, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 from textual.worker import Worker, get_current_worker
 
 from segdesk.errors import UserError
@@ -25,6 +25,7 @@ from segdesk.tui.importing import TARGETS, ImportDraft, prepare
 from segdesk.tui.screens.file_browser import FileBrowser
 from segdesk.tui.screens.import_history import HistoryScreen
 from segdesk.tui.screens.import_preview import PreviewScreen
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.path_input import PathInput
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.tui.widgets.toggles import RadioButton
