@@ -22,6 +22,7 @@ DELIMITERS = (
     ("semicolon ;", "semicolon"),
     ("tab", "tab"),
     ("pipe |", "pipe"),
+    ("values separated by spaces or tabs", "whitespace"),
     ("columns aligned with spaces", "aligned"),
 )
 
