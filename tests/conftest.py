@@ -23,6 +23,9 @@ def _private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.delenv("SEGDESK_DB", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    # The app picks its theme by the terminal's colours: the same for every test run.
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 @pytest.fixture

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from segdesk.settings import load_settings
+import pytest
+from textual.command import CommandList, CommandPalette
+
+from segdesk.paths import config_dir
+from segdesk.settings import load_settings, save_setting
 from segdesk.tui.app import make_app
-from segdesk.tui.themes import load_themes, theme_folders
-from tests.tui.helpers import settle
+from segdesk.tui.themes import load_themes, starting_theme, theme_folders
+from tests.tui.helpers import settle, wait_until
 
 
 def test_shipped_themes_load() -> None:
@@ -79,3 +83,98 @@ async def test_broken_user_theme_is_reported(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert app.theme == "segdesk-dark"
         assert any("mine.toml: not valid TOML" in str(n.message) for n in app._notifications)
+
+
+class TestStartingTheme:
+    """A 16-colour terminal or NO_COLOR starts in the 16-colour theme unless one was given."""
+
+    @staticmethod
+    def start(
+        requested: str | None = None,
+        remembered: str | None = None,
+        color_system: str | None = "truecolor",
+        no_color: bool = False,
+    ) -> str:
+        return starting_theme(
+            requested,
+            remembered,
+            color_system=color_system,
+            no_color=no_color,
+            is_ansi=lambda name: name in {"segdesk-ansi", "my-ansi"},
+        )
+
+    def test_a_rich_terminal_uses_the_remembered_theme_or_the_default(self) -> None:
+        assert self.start() == "segdesk-dark"
+        assert self.start(remembered="segdesk-light", color_system="256") == "segdesk-light"
+
+    def test_sixteen_colours_or_none_start_in_the_ansi_theme(self) -> None:
+        for system in ("standard", "windows", None):
+            assert self.start(color_system=system) == "segdesk-ansi"
+            assert self.start(remembered="segdesk-light", color_system=system) == "segdesk-ansi"
+
+    def test_no_color_starts_in_the_ansi_theme(self) -> None:
+        assert self.start(remembered="segdesk-light", no_color=True) == "segdesk-ansi"
+
+    def test_a_remembered_ansi_theme_is_kept_on_sixteen_colours(self) -> None:
+        assert self.start(remembered="my-ansi", color_system="standard") == "my-ansi"
+
+    def test_a_theme_given_this_time_wins(self) -> None:
+        assert self.start("segdesk-light", color_system="standard") == "segdesk-light"
+        assert self.start("segdesk-light", no_color=True) == "segdesk-light"
+
+
+async def test_term_xterm_starts_in_the_ansi_theme_and_remembers_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_setting("theme", "segdesk-light")  # chosen earlier on a 256-colour terminal
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    app = make_app(db=str(tmp_path / "a.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "segdesk-ansi"
+    assert load_settings()["theme"] == "segdesk-light"
+
+    app = make_app(db=str(tmp_path / "a.db"), theme="segdesk-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "segdesk-dark"
+
+
+async def test_no_color_starts_in_the_ansi_theme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(db=str(tmp_path / "a.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "segdesk-ansi"
+
+
+async def test_the_palette_lists_our_themes_before_the_built_in_ones(tmp_path: Path) -> None:
+    own = config_dir() / "themes"
+    own.mkdir(parents=True)
+    (own / "my-shop.toml").write_text('name = "my-shop"\nprimary = "#1F6FB2"\n')
+    app = make_app(db=str(tmp_path / "a.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_change_theme()
+
+        def listed() -> list[str]:
+            found = app.screen.query(CommandList)
+            if not isinstance(app.screen, CommandPalette) or not found:
+                return []
+            commands = found.first()
+            return [
+                str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)
+            ]
+
+        await wait_until(
+            pilot, lambda: len(listed()) == len(app.available_themes), "every theme is listed"
+        )
+        names = listed()
+        ours = ["segdesk-ansi", "segdesk-dark", "segdesk-light", "my-shop"]
+        assert names[:4] == ours
+        assert "textual-dark" in names[4:]
+        await pilot.press(*"segdesk-light", "enter")
+        await wait_until(pilot, lambda: app.theme == "segdesk-light", "the theme is applied")

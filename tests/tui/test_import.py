@@ -88,7 +88,7 @@ async def _open_file(app, pilot, path: Path, target: str = "contacts") -> None: 
     assert isinstance(app.screen, ImportScreen)
     await pilot.press(*_typed(path))
     if target == "events":
-        await pilot.press("escape", "right", "enter")  # leave the path box for the choice
+        await pilot.press("tab", "right", "enter")  # leave the path box for the choice
         await pilot.press("ctrl+n")
     else:
         await pilot.press("enter")
@@ -454,7 +454,7 @@ async def test_undo_that_later_work_depends_on_is_refused_before_asking(
     app = make_app(db=str(shop))
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await settle(app, pilot)
-        await pilot.press("i", "escape", "y")
+        await pilot.press("i", "tab", "y")
         await settle(app, pilot)
         assert isinstance(app.screen, HistoryScreen)
         await pilot.press("down", "u")
@@ -490,7 +490,7 @@ async def test_a_fault_in_an_undo_shows_its_details_and_undo_can_be_tried_again(
             raise RuntimeError(f"lost the connection while undoing {batch_id}")
 
         app.workspace.imports.undo = broken  # type: ignore[method-assign]
-        await pilot.press("i", "escape", "y")
+        await pilot.press("i", "tab", "y")
         await settle(app, pilot)
         await pilot.press("u", "y")
         await settle(app, pilot)
@@ -549,7 +549,7 @@ async def test_palette_and_help_reach_the_import_screen(shop: Path) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ImportScreen)
-        await pilot.press("escape", "question_mark")  # out of the path box first
+        await pilot.press("tab", "question_mark")  # out of the path box first
         assert isinstance(app.screen, HelpScreen)
         keys = dict(app.screen.keys)
         assert keys["^n"] == "Next" and keys["^o"] == "Browse" and keys["y"] == "History"

@@ -104,8 +104,8 @@ def test_wizard_step(snap_compare, shop: Path, name: str, keys: list[str]) -> No
 @pytest.mark.parametrize(
     ("name", "keys"),
     [
-        ("history", ["i", "escape", "y"]),
-        ("undo_confirm", ["i", "escape", "y", "u"]),
+        ("history", ["i", "tab", "y"]),
+        ("undo_confirm", ["i", "tab", "y", "u"]),
     ],
 )
 def test_history(snap_compare, with_history: Path, name: str, keys: list[str]) -> None:

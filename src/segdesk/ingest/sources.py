@@ -582,6 +582,10 @@ _NUMBER_OR_DATE = re.compile(
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+class HeaderLooksLikeData(UserError):
+    """The first row is data, not column names: the app offers to read the file without one."""
+
+
 def _refuse_data_header(name: str, line: int, raw: Sequence[str]) -> None:
     """A first row made of numbers, dates or an email address is data, not column names."""
     filled = [v for v in raw if v]
@@ -589,7 +593,7 @@ def _refuse_data_header(name: str, line: int, raw: Sequence[str]) -> None:
         return
     if any(_EMAIL.match(v) for v in filled) or all(_NUMBER_OR_DATE.match(v) for v in filled):
         shown = ", ".join(filled[:3])
-        raise UserError(
+        raise HeaderLooksLikeData(
             f"{name}, line {line}: the first row looks like data ({shown}), not column names; "
             "add a header row that names the columns, or read the file as one without "
             "(--no-header)"

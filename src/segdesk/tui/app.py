@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
@@ -20,11 +21,11 @@ from segdesk.paths import db_label, is_url
 from segdesk.settings import load_settings, save_setting
 from segdesk.store.quick_read import QuickReader
 from segdesk.tui import screen_registry
-from segdesk.tui.commands import ScreensProvider
+from segdesk.tui.commands import ScreensProvider, ThemesProvider
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.help import HelpScreen
-from segdesk.tui.themes import DEFAULT_THEME, load_themes, theme_folders
+from segdesk.tui.themes import DEFAULT_THEME, load_themes, starting_theme, theme_folders
 
 if TYPE_CHECKING:
     from segdesk.tui.widgets.contact_list import ContactReader
@@ -47,6 +48,8 @@ class SegdeskApp(ReportsFailures, App[None]):
     workspace: var[Workspace | None] = var(None, init=False)
     data_version: var[int] = var(0, init=False)
     """Counts changes of the data (imports, undos); screens reload when it moved."""
+    own_themes: tuple[str, ...] = ()
+    """The themes from theme files, shipped and the user's: listed first in the palette."""
 
     def __init__(self, db: str, theme: str | None = None) -> None:
         super().__init__()
@@ -71,7 +74,14 @@ class SegdeskApp(ReportsFailures, App[None]):
         themes, problems = load_themes(theme_folders())
         for theme in themes:
             self.register_theme(theme)
-        wanted = self._requested_theme or load_settings().get("theme") or DEFAULT_THEME
+        self.own_themes = tuple(theme.name for theme in themes)
+        wanted = starting_theme(
+            self._requested_theme,
+            load_settings().get("theme"),
+            color_system=self.console.color_system,
+            no_color=self.no_color,
+            is_ansi=lambda name: name in self.available_themes and self.available_themes[name].ansi,
+        )
         if wanted not in self.available_themes:
             self.notify(f"No theme called {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
@@ -89,6 +99,11 @@ class SegdeskApp(ReportsFailures, App[None]):
     def watch_theme(self, theme: str) -> None:
         if self._remember_theme:
             save_setting("theme", theme)
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[ThemesProvider], placeholder="Search for themes…")
+        )
 
     # Opening the database ----------------------------------------------------------------
     # A missing database is made only once the user says so (a mistyped --db must not make

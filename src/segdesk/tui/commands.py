@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.theme import ThemeProvider
 
 from segdesk.tui.screen_registry import SCREENS
 
@@ -34,3 +36,22 @@ class ScreensProvider(Provider):
                     callback,  # type: ignore[arg-type]
                     help=help_text,
                 )
+
+
+class ThemesProvider(ThemeProvider):
+    """The palette's theme list with ours (shipped and the user's) first, Textual's after.
+
+    Textual lists every theme by name, which puts its twenty built-ins before ours.
+    """
+
+    @property
+    def commands(self) -> list[tuple[str, Callable[[], None]]]:
+        app = self.app
+        available = app.available_themes
+        own = [name for name in getattr(app, "own_themes", ()) if name in available]
+        others = sorted(name for name in available if name not in own)
+
+        def use(name: str) -> None:
+            app.theme = name
+
+        return [(name, partial(use, name)) for name in own + others]

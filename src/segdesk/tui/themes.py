@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,9 @@ from textual.theme import Theme
 from segdesk.paths import config_dir
 
 DEFAULT_THEME = "segdesk-dark"
+ANSI_THEME = "segdesk-ansi"
+FEW_COLOURS = {None, "standard", "windows"}
+"""Rich's colour systems of 16 colours or fewer (None: no colour at all)."""
 THEME_FIELDS = {f.name for f in dataclasses.fields(Theme)}
 COLOUR_FIELDS = (
     "primary",
@@ -63,6 +66,27 @@ def load_themes(folders: Iterable[Path]) -> tuple[list[Theme], list[ThemeProblem
             else:
                 themes[theme.name] = theme
     return list(themes.values()), problems
+
+
+def starting_theme(
+    requested: str | None,
+    remembered: str | None,
+    *,
+    color_system: str | None,
+    no_color: bool,
+    is_ansi: Callable[[str], bool],
+) -> str:
+    """The theme to start in.
+
+    A theme given this time (`--theme`) always wins. A terminal of 16 colours or fewer, or
+    `NO_COLOR`, gets the 16-colour theme even over one remembered from a richer terminal,
+    whose colours would come out muddled; a remembered 16-colour theme is kept there.
+    """
+    if requested:
+        return requested
+    if no_color or color_system in FEW_COLOURS:
+        return remembered if remembered and is_ansi(remembered) else ANSI_THEME
+    return remembered or DEFAULT_THEME
 
 
 class ThemeFileError(Exception):

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from segdesk.tui.screens.contact import ContactScreen
 from segdesk.tui.widgets.contact_list import CONTACT_COLUMNS, ContactPages
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.paged_table import PagedTable
 from segdesk.tui.widgets.title_bar import TitleBar
 
@@ -31,6 +32,9 @@ class ContactsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("slash", "search", "Search", key_display="/", id="contacts.search"),
+        # One key, three meanings: the footer names the one escape has now.
+        Binding("escape", "leave_search", "Leave search", id="contacts.leave_search"),
+        Binding("escape", "clear_search", "Clear search", id="contacts.clear_search"),
         Binding("escape", "back", "Back", id="contacts.back"),
     ]
 
@@ -88,6 +92,7 @@ class ContactsScreen(Screen[None]):
             self._search = value
             self.query_one("#status", Static).update("Searching…")
             self._reload()
+            self.refresh_bindings()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -101,11 +106,23 @@ class ContactsScreen(Screen[None]):
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = self.query_one("#search", Input).has_focus
+        if action == "search":  # / is a character of the search while typing one
+            return not typing
+        if action == "leave_search":
+            return typing
+        if action == "clear_search":
+            return not typing and bool(self._search)
+        if action == "back":
+            return not typing and not self._search
+        return True
+
+    def action_leave_search(self) -> None:
+        self.table.focus()
+
+    def action_clear_search(self) -> None:
+        self.query_one("#search", Input).value = ""
+
     def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_focus:
-            self.table.focus()
-        elif self._search:
-            search.value = ""
-        else:
-            self.app.switch_mode("home")
+        self.app.switch_mode("home")

@@ -16,7 +16,12 @@ from segdesk.tui.importing import home_relative
 
 
 class VisibleTree(DirectoryTree):
-    """A folder tree without hidden files."""
+    """A folder tree without hidden files, drawn without emoji (which many SSH terminal fonts
+    lack, leaving boxes or a misaligned tree)."""
+
+    ICON_NODE = "▸ "
+    ICON_NODE_EXPANDED = "▾ "
+    ICON_FILE = "· "
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".")]

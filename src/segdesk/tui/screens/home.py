@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from segdesk.tui.failures import ReportsFailures
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.step_card import Figure, StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
 

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 from textual.worker import Worker, get_current_worker
 
 from segdesk.errors import UserError
@@ -25,16 +25,20 @@ from segdesk.tui.importing import TARGETS, ImportDraft, prepare
 from segdesk.tui.screens.file_browser import FileBrowser
 from segdesk.tui.screens.import_history import HistoryScreen
 from segdesk.tui.screens.import_preview import PreviewScreen
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.path_input import PathInput
 from segdesk.tui.widgets.title_bar import TitleBar
+from segdesk.tui.widgets.toggles import RadioButton
 from segdesk.tui.widgets.wizard_steps import WizardSteps
 
 if TYPE_CHECKING:
     from segdesk.ingest.history import ImportRun
+    from segdesk.ingest.sources import ReadOptions
     from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 RECENT = 3
+NO_HEADER = "ctrl+r: read it without a header row (columns named column 1, column 2, …)"
 HINT = (
     "tab or → completes a name · ctrl+o chooses from folders · Enter reads the file\n"
     "CSV, TSV and text tables, Excel (.xlsx, .xls) and OpenDocument (.ods) files"
@@ -50,8 +54,14 @@ class ImportScreen(ReportsFailures, Screen[None]):
         Binding("ctrl+o", "browse", "Browse", id="import.browse"),
         Binding("y", "history", "History", id="import.history"),
         Binding("ctrl+y", "history_from_path", "History", id="import.history_from_path"),
+        Binding("ctrl+r", "read_headerless", "No header row", id="import.no_header"),
         Binding("escape", "back", "Back", id="import.back"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._offer_headerless = False
+        """The file was refused for a first row of data: ctrl+r reads it without a header."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Import")
@@ -74,6 +84,8 @@ class ImportScreen(ReportsFailures, Screen[None]):
         self.watch(self.app, "workspace", self._load_recent, init=True)
 
     def on_screen_resume(self) -> None:
+        # Every visit starts in the path box, so what the user types is never taken as keys.
+        self.query_one("#path", Input).focus()
         self._load_recent(self.app.workspace)
 
     @property
@@ -87,6 +99,8 @@ class ImportScreen(ReportsFailures, Screen[None]):
             return not typing
         if action == "history_from_path":
             return typing
+        if action == "read_headerless":
+            return self._offer_headerless
         return True
 
     @on(Input.Submitted, "#path")
@@ -97,6 +111,14 @@ class ImportScreen(ReportsFailures, Screen[None]):
         self.refresh_bindings()
 
     def action_next(self) -> None:
+        self._read(None)
+
+    def action_read_headerless(self) -> None:
+        from segdesk.ingest.sources import ReadOptions
+
+        self._read(ReadOptions(header=False))
+
+    def _read(self, read: ReadOptions | None) -> None:
         text = self.query_one("#path", Input).value.strip()
         workspace = self.app.workspace
         if not text:
@@ -106,11 +128,13 @@ class ImportScreen(ReportsFailures, Screen[None]):
         else:
             self._problem("")
             self.query_one("#hint", Static).update(f"Reading {escape(Path(text).name)}…")
-            self._inspect(workspace, Path(os.path.expanduser(text)), self.target)
+            self._inspect(workspace, Path(os.path.expanduser(text)), self.target, read)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-inspect")
-    def _inspect(self, workspace: Workspace, path: Path, target: str) -> None:
-        draft = prepare(workspace, path, target)
+    def _inspect(
+        self, workspace: Workspace, path: Path, target: str, read: ReadOptions | None
+    ) -> None:
+        draft = prepare(workspace, path, target, read)
         if not get_current_worker().is_cancelled:  # not replaced by a later Enter
             self.app.call_from_thread(self._open_preview, draft)
 
@@ -118,18 +142,23 @@ class ImportScreen(ReportsFailures, Screen[None]):
         if worker.group != "import-inspect":
             return False
         # The file's problem goes beside the path the user typed; a fault of ours elsewhere.
+        from segdesk.ingest.sources import HeaderLooksLikeData
+
         user_error = isinstance(error, UserError)
-        self._problem(str(error) if user_error else "")
+        self._problem(str(error) if user_error else "", isinstance(error, HeaderLooksLikeData))
         return user_error
 
     def _open_preview(self, draft: ImportDraft) -> None:
         self.query_one("#hint", Static).update(HINT)
         self.app.push_screen(PreviewScreen(draft))
 
-    def _problem(self, text: str) -> None:
+    def _problem(self, text: str, headerless: bool = False) -> None:
         self.query_one("#hint", Static).update(HINT)
-        self.query_one("#problem", Static).update(escape(text))
+        shown = escape(text) + (f"\n{NO_HEADER}" if headerless else "")
+        self.query_one("#problem", Static).update(shown)
         self.query_one("#problem").display = bool(text)
+        self._offer_headerless = headerless
+        self.refresh_bindings()
 
     def action_browse(self) -> None:
         text = self.query_one("#path", Input).value.strip()
@@ -152,10 +181,7 @@ class ImportScreen(ReportsFailures, Screen[None]):
         self.action_history()
 
     def action_back(self) -> None:
-        if self.query_one("#path", Input).has_focus:
-            self.query_one("#target", RadioSet).focus()
-        else:
-            self.app.switch_mode("home")
+        self.app.switch_mode("home")
 
     def _load_recent(self, workspace: Workspace | None) -> None:
         if workspace is not None:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from segdesk.errors import UserError
@@ -18,6 +18,7 @@ from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.importing import shorten
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.confirm import ConfirmScreen
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.wording import count, undo_summary
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from segdesk.tui.failures import user_errors_shown
 from segdesk.tui.importing import (
@@ -28,6 +28,7 @@ from segdesk.tui.importing import (
 )
 from segdesk.tui.screens.field_chooser import FieldChooser
 from segdesk.tui.screens.import_options import OptionsScreen
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.tui.widgets.wizard_steps import WizardSteps
 

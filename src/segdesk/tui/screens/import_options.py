@@ -9,11 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from segdesk.tui.importing import ImportDraft
 from segdesk.tui.screens.import_run import ImportRunScreen
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
+from segdesk.tui.widgets.toggles import RadioButton
 from segdesk.tui.widgets.wizard_steps import WizardSteps
 
 if TYPE_CHECKING:

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, get_current_worker
 
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.importing import ImportDraft, prepare, shorten
 from segdesk.tui.screens.import_mapping import MappingScreen
 from segdesk.tui.screens.read_options import ReadOptionsScreen
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.tui.widgets.wizard_steps import WizardSteps
 

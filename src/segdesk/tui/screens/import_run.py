@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 from textual.worker import Worker
 
 from segdesk.errors import UserError
@@ -25,6 +25,7 @@ from segdesk.tui.job_control import cancel_check, progress_to
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.import_history import HistoryScreen
 from segdesk.tui.screens.rejects import RejectsScreen
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.import_report import ImportReportView
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.tui.widgets.wizard_steps import WizardSteps

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Select, Static
+from textual.widgets import Button, Select, Static
+
+from segdesk.tui.widgets.toggles import Checkbox
 
 if TYPE_CHECKING:
     from segdesk.ingest.sources import FileShape, ReadOptions
@@ -20,6 +22,7 @@ DELIMITERS = (
     ("semicolon ;", "semicolon"),
     ("tab", "tab"),
     ("pipe |", "pipe"),
+    ("values separated by spaces or tabs", "whitespace"),
     ("columns aligned with spaces", "aligned"),
 )
 

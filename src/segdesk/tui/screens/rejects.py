@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from segdesk.tui.importing import home_relative, shorten
+from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.import_report import values_text
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.wording import count
