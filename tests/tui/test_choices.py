@@ -29,8 +29,8 @@ def test_every_screen_uses_the_glyph_toggles() -> None:
         assert getattr(module, "Checkbox", toggles.Checkbox) is toggles.Checkbox
 
 
-async def test_radio_buttons_show_which_is_chosen(tmp_path: Path) -> None:
-    app = make_app(db=str(tmp_path / "a.db"), theme="segdesk-ansi")
+async def test_radio_buttons_show_which_is_chosen(shop: Path) -> None:
+    app = make_app(db=str(shop), theme="segdesk-ansi")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("i")
@@ -41,10 +41,10 @@ async def test_radio_buttons_show_which_is_chosen(tmp_path: Path) -> None:
         assert (_shown(contacts), _shown(events)) == ("( ) Contacts", "(•) Orders or other events")
 
 
-async def test_a_check_box_shows_whether_it_is_ticked(tmp_path: Path) -> None:
+async def test_a_check_box_shows_whether_it_is_ticked(tmp_path: Path, shop: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("email,name\nana@example.com,Ana\n", encoding="utf-8")
-    app = make_app(db=str(tmp_path / "a.db"), theme="segdesk-ansi")
+    app = make_app(db=str(shop), theme="segdesk-ansi")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.workspace is not None

@@ -9,12 +9,12 @@ from segdesk.tui.screens.file_browser import FileBrowser, VisibleTree
 from tests.tui.helpers import settle, wait_until
 
 
-async def test_the_folder_tree_has_no_emoji(tmp_path: Path) -> None:
+async def test_the_folder_tree_has_no_emoji(tmp_path: Path, shop: Path) -> None:
     files = tmp_path / "files"
     (files / "exports").mkdir(parents=True)
     (files / "exports" / "march.csv").write_text("email\n", encoding="utf-8")
     (files / "people.csv").write_text("email\n", encoding="utf-8")
-    app = make_app(db=str(tmp_path / "a.db"))
+    app = make_app(db=str(shop))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("i", *str(files), "ctrl+o")

@@ -110,12 +110,13 @@ class SegdeskApp(ReportsFailures, App[None]):
     # one): the question is a modal over the home screen, which has painted already.
 
     def _open_or_ask(self) -> None:
-        from segdesk.workspace.opening import creation_problem
-
         path = None if is_url(self.db) else Path(self.db).expanduser().resolve()
         if path is None or path.exists():
-            self.open_workspace("write")
-        elif problem := creation_problem(path):
+            self.open_workspace("write")  # in a worker: the first paint does not wait for it
+            return
+        from segdesk.workspace.opening import creation_problem
+
+        if problem := creation_problem(path):
             self.exit(return_code=2, message=f"segdesk: error: {problem}")
         else:
             from segdesk.tui.screens.confirm import ConfirmScreen
