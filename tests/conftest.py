@@ -1,4 +1,5 @@
-"""Shared fixtures: private settings folders, stable Textual output, temporary databases."""
+"""Shared fixtures: private settings folders, stable Textual output, temporary databases; the
+``--full`` option (full sizes for the suites that scale, see ``tests/sizes.py``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,22 @@ import pytest
 
 from segdesk.paths import sample_db
 from tests.factories import new_shop
+from tests.sizes import ENV, use_full_sizes
 
 SAMPLE_DB = sample_db()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full",
+        action="store_true",
+        default=False,
+        help=f"run the fuzzing and SIGKILL suites at full sizes (also {ENV}=1)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    use_full_sizes(config.getoption("full"))
 
 
 @pytest.fixture(autouse=True)

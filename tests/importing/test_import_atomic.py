@@ -1,13 +1,9 @@
-"""An import lands whole or not at all: killed, failing half-way or cancelled, it leaves the
-database exactly as it was (every row of every table), and the database stays usable."""
+"""An import lands whole or not at all: failing half-way or cancelled, it leaves the database
+exactly as it was (every row of every table), and the database stays usable. Killed with
+SIGKILL, the same: ``tests/reliability/test_sigkill.py``."""
 
 from __future__ import annotations
 
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +21,7 @@ from segdesk.jobs import Cancelled
 from segdesk.store.tables import Contact, Event
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts, add_orders
-
-SEGDESK = Path(sys.executable).with_name("segdesk")
+from tests.reliability.kills import integrity, snapshot
 
 KNOWN_CONTACTS = [
     {
@@ -51,15 +46,6 @@ KNOWN_CONTACTS = [
 BULK_DOMAIN = "bulk.example"
 """Every contact a test file brings (besides the known ones) has an address at this domain."""
 
-KILL_CONTACTS = 300_000
-"""Rows of the file the SIGKILL test imports: several seconds of work on a small machine."""
-
-KILL_WAL_BYTES = 8 << 20
-"""The import counts as mid-run once it has written this much to the -wal file, uncommitted
-(the whole run writes about 50 MB there)."""
-
-KILL_TIMEOUT = 15.0
-
 SMALL_CHUNK = 100
 SMALL_FILE_ROWS = 1000
 """In-process tests import 1,000 rows in chunks of 100: ten chunks, in a fraction of a second."""
@@ -81,29 +67,6 @@ def stock(db: Path) -> None:
             ],
         )
         add_orders(ws.engine, 2, [(datetime(2024, 7, 3, 12, tzinfo=UTC), 19.99)])
-
-
-def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """The schema, then every row of every table in rowid order, read with plain sqlite3."""
-    conn = sqlite3.connect(db)
-    try:
-        schema = conn.execute(
-            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
-        ).fetchall()
-        content: dict[str, list[tuple[Any, ...]]] = {"sqlite_master": schema}
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-            content[name] = conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
-        return content
-    finally:
-        conn.close()
-
-
-def integrity(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return [row[0] for row in conn.execute("PRAGMA integrity_check")]
-    finally:
-        conn.close()
 
 
 def contacts_file(path: Path, rows: int, *, broken_at: int | None = None) -> Path:
@@ -132,125 +95,6 @@ def orders_file(path: Path, rows: int, *, broken_at: int | None = None) -> Path:
         lines.append(f"{owners[i % 4]},{quote}O-{i:06d},2024-02-{1 + i % 28:02d},{i % 90}.25,1")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def write_lock_taken(db: Path) -> bool:
-    """Whether another connection holds SQLite's write lock (asked without waiting)."""
-    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return True
-        raise
-    else:
-        conn.execute("ROLLBACK")
-        return False
-    finally:
-        conn.close()
-
-
-def committed_batches(db: Path) -> int:
-    conn = sqlite3.connect(db, timeout=5)
-    try:
-        return conn.execute("SELECT count(*) FROM import_batch").fetchone()[0]
-    finally:
-        conn.close()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
-def _tail(path: Path) -> str:
-    text = path.read_text(errors="replace") if path.exists() else ""
-    return text[-2000:] or "(nothing)"
-
-
-# Killed with SIGKILL ------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_sigkill_mid_import_leaves_the_database_unchanged(tmp_path: Path) -> None:
-    assert SEGDESK.exists(), f"no segdesk console script beside {sys.executable}"
-    db = tmp_path / "shop.db"
-    wal = db.with_name(db.name + "-wal")
-    stock(db)
-    before = snapshot(db)
-    big = contacts_file(tmp_path / "big.csv", KILL_CONTACTS)
-    out, err = tmp_path / "import.out", tmp_path / "import.err"
-    rejects = tmp_path / "rejects" / "big-rejects.csv"
-
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        proc = subprocess.Popen(
-            [
-                str(SEGDESK),
-                "import",
-                "contacts",
-                str(big),
-                "--db",
-                str(db),
-                "--json",
-                "--rejects",
-                str(rejects),
-            ],
-            stdout=stdout,
-            stderr=stderr,
-        )
-    try:
-        # Mid-run, demonstrably: megabytes of the import are in the -wal file, another
-        # connection cannot take the write lock, and no import is committed yet.
-        deadline = time.monotonic() + KILL_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"the import ended (exit {proc.returncode}) before it could be killed "
-                    f"mid-run; -wal at {_size(wal):,} bytes\nstderr: {_tail(err)}"
-                )
-            if committed_batches(db):
-                pytest.fail("an import batch was committed while the import was still running")
-            if _size(wal) >= KILL_WAL_BYTES and write_lock_taken(db):
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"the import was not seen mid-run within {KILL_TIMEOUT:g} s: -wal at "
-                    f"{_size(wal):,} bytes (waiting for {KILL_WAL_BYTES:,})\n"
-                    f"stderr: {_tail(err)}"
-                )
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        assert proc.wait(timeout=10) == -signal.SIGKILL
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-    # The killed run left its uncommitted pages behind; opening the database discards them.
-    assert _size(wal) >= KILL_WAL_BYTES
-    assert snapshot(db) == before
-    assert integrity(db) == ["ok"]
-    with Workspace.open(db) as ws:
-        assert ws.imports.history() == []
-        with ws.engine.connect() as conn:
-            stored = conn.execute(select(Contact.__table__).order_by(Contact.id)).all()
-            orders = conn.execute(select(Event.__table__).order_by(Event.id)).all()
-            from_file = conn.execute(
-                select(func.count())
-                .select_from(Contact.__table__)
-                .where(Contact.__table__.c.email.like(f"%@{BULK_DOMAIN}"))
-            ).scalar_one()
-        assert [(c.email, c.first_name, c.city) for c in stored] == [
-            ("ann@example.com", "Ann", "Paris"),
-            ("bob@example.com", "Bob", None),
-            (None, "Cy", None),
-        ]
-        assert [(e.contact_id, e.amount) for e in orders] == [(1, 42.5), (1, 7.0), (2, 19.99)]
-        assert from_file == 0
-        assert "plan" not in ws.imports.custom_fields()
-    assert not rejects.exists()
 
 
 # Failing half-way or cancelled, in process ---------------------------------------------------

@@ -4,7 +4,7 @@ Each example runs the command line in process on a copy of one small database, a
 promise of every import: exit 0 with counts that add up (read = inserted + updated +
 unchanged + merged + rejected), or exit 2 with one line on stderr; the database stays whole
 (``PRAGMA integrity_check``) and holds exactly the contacts the reports said were inserted.
-About a hundred examples by default; ``SEGDESK_FULL_FUZZ=1`` runs many more.
+About a hundred examples by default; ``pytest --full`` runs 2,000.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import codecs
 import csv
 import io
 import json
-import os
 import shutil
 import sqlite3
 from contextlib import closing
@@ -24,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from segdesk.cli import main
+from tests.sizes import sized
 
-FULL = os.environ.get("SEGDESK_FULL_FUZZ") == "1"
 FUZZ = settings(
-    max_examples=2000 if FULL else 100,
+    max_examples=sized(100, 2000),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -5,7 +5,7 @@ The text is random characters, tokens of the grammar put together at random, con
 with values from the edges, and printed rules with a piece cut out or put in; rules printed
 whole always count. The command runs in process, through the CLI's main function, on a small
 database whose fields, segments and model match the rules the strategies draw. Each property
-runs 100 examples; ``SEGDESK_FULL_FUZZ=1`` runs 5,000.
+runs 100 examples; ``pytest --full`` runs 5,000.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import contextlib
 import datetime as dt
 import io
 import itertools
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -32,10 +31,10 @@ from segdesk.store.database import open_database
 from segdesk.store.tables import FieldDef, Scheme
 from tests.factories import WHEN, add_contacts, add_orders, add_segment
 from tests.rules.strategies import DB_CATALOG, RFM_NAMES, SEGMENTS, chain_rules, db_rules
+from tests.sizes import sized
 
-FULL = os.environ.get("SEGDESK_FULL_FUZZ") == "1"
 FUZZ = settings(
-    max_examples=5000 if FULL else 100,
+    max_examples=sized(100, 5000),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
