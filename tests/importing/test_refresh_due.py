@@ -46,7 +46,7 @@ def killed_import(shop: Path, tmp_path: Path) -> Path:
     return shop
 
 
-def test_a_kill_between_import_and_refresh_leaves_the_refreshsegments_due(
+def test_a_kill_between_import_and_refresh_leaves_the_refresh_due(
     killed_import: Path,
 ) -> None:
     db = killed_import
@@ -107,7 +107,7 @@ def test_refreshing_every_segment_clears_it(
     assert _members(db) == ["ann@example.com", "cy@example.com"]
 
 
-def test_a_kill_between_undo_and_refresh_leaves_the_refreshsegments_due(
+def test_a_kill_between_undo_and_refresh_leaves_the_refresh_due(
     shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     orders = tmp_path / "orders.csv"
