@@ -24,7 +24,8 @@ from segdesk.ingest import importer
 from segdesk.store import engine as store_engine
 from segdesk.workspace import Workspace
 from tests.conftest import SAMPLE_DB
-from tests.importing.test_import_atomic import contacts_file, integrity, snapshot
+from tests.importing.test_import_atomic import contacts_file
+from tests.reliability.kills import integrity, snapshot
 
 READ_COMMANDS = [
     ["contacts"],

@@ -18,7 +18,7 @@ from segdesk.jobs import Cancelled
 from segdesk.store.write_lock import WAIT_ENV, WAITING_LABEL
 from segdesk.workspace import Workspace
 from tests.faults import TIMEOUT, import_holding_the_lock, people_file, wait_for
-from tests.importing.test_import_atomic import committed_batches, integrity, write_lock_taken
+from tests.reliability.kills import committed_batches, integrity, write_lock_taken
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.faults import (
     repeat_buyers_shop,
     segments_due,
 )
-from tests.importing.test_import_atomic import integrity
+from tests.reliability.kills import integrity
 
 
 def _members(db: Path) -> list[str]:

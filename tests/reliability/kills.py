@@ -224,3 +224,9 @@ def size(path: Path) -> int:
 def tail(path: Path) -> str:
     text = path.read_text(errors="replace") if path.exists() else ""
     return text[-2000:] or "(nothing)"
+
+
+def committed_batches(db: Path) -> int:
+    """How many imports the database holds as committed (seen from another connection)."""
+    with closing(sqlite3.connect(db, timeout=5)) as conn:
+        return int(conn.execute("SELECT count(*) FROM import_batch").fetchone()[0])

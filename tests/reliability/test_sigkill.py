@@ -13,10 +13,8 @@ application has them.
 from __future__ import annotations
 
 import signal
-import sqlite3
 import time
 from collections.abc import Sequence
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -28,6 +26,7 @@ from tests.importing.test_import_atomic import BULK_DOMAIN, contacts_file, stock
 from tests.reliability.kills import (
     LOCK_TIMEOUT,
     POLL,
+    committed_batches,
     copy_db,
     differences,
     dry_run,
@@ -165,7 +164,7 @@ def _kill_import_at(command: Sequence[str], db: Path, wal_bytes: int, log: Path)
                     f"mid-run; -wal at {size(wal):,} bytes (waiting for {wal_bytes:,})\n"
                     f"stderr: {tail(log)}"
                 )
-            if _committed_batches(db):
+            if committed_batches(db):
                 pytest.fail("an import batch was committed while the import was still running")
             if time.monotonic() > deadline:
                 pytest.fail(
@@ -177,8 +176,3 @@ def _kill_import_at(command: Sequence[str], db: Path, wal_bytes: int, log: Path)
         assert proc.wait(timeout=10) == -signal.SIGKILL
     finally:
         stop(proc)
-
-
-def _committed_batches(db: Path) -> int:
-    with closing(sqlite3.connect(db, timeout=5)) as conn:
-        return int(conn.execute("SELECT count(*) FROM import_batch").fetchone()[0])

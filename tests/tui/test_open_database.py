@@ -21,7 +21,7 @@ from tests.faults import (
     repeat_buyers_shop,
     segments_due,
 )
-from tests.importing.test_import_atomic import committed_batches
+from tests.reliability.kills import committed_batches
 from tests.tui.helpers import plain, settle
 
 SIZE = (80, 24)
