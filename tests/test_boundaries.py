@@ -53,3 +53,17 @@ print(json.dumps({{
 def test_app_paints_before_loading_the_database_layer() -> None:
     code = f"import json, sys, segdesk.tui.app; print(json.dumps({{'heavy': {_loaded(HEAVY)}}}))"
     assert _run(code) == {"heavy": []}
+
+
+def test_the_command_starts_the_app_before_loading_the_database_layer() -> None:
+    """`segdesk` hands over to the app with nothing heavy loaded: the app loads the database
+    layer in a worker, after its first paint."""
+    code = f"""
+import importlib, json, sys
+cli = importlib.import_module("segdesk.cli.main")
+seen = []
+cli._run_app = lambda db, theme: seen.append({_loaded(HEAVY)}) or 0
+cli.main(["--db", "shop.db"])
+print(json.dumps({{"heavy": seen}}))
+"""
+    assert _run(code) == {"heavy": [[]]}

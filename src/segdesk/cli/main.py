@@ -76,9 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
-    from segdesk.workspace.opening import report_waits_to
-
     try:
+        if handler in (cmd_app, cmd_demo):
+            # The app shows waits itself, and its first paint must not wait for the
+            # database layer to load.
+            return handler(args)
+        from segdesk.workspace.opening import report_waits_to
+
         with report_waits_to(_said_once()):
             return handler(args)
     except UserError as exc:
