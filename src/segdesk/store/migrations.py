@@ -60,9 +60,16 @@ def _add_search_text(conn: Connection) -> None:
         last = rows[-1][0]
 
 
+def _add_order_lines(conn: Connection) -> None:
+    """``event.status`` and the ``order_line`` table (empty: older imports kept no lines)."""
+    conn.execute(text("ALTER TABLE event ADD COLUMN status VARCHAR"))
+    tables.OrderLine.__table__.create(conn)
+
+
 # Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "contacts found by their folded search text", _add_search_text),
+    Migration(3, "orders keep their status and their lines", _add_order_lines),
 )
 BASE_VERSION = 1
 

@@ -135,12 +135,40 @@ class Event(TableModel, table=True):
     occurred_at: datetime
     amount: float | None = None
     quantity: float | None = None
+    status: str | None = Field(
+        default=None,
+        description="an order's status: paid, pending, refunded, partially refunded, voided, "
+        "cancelled; None when the file gives none (counted like paid)",
+    )
     ref: str | None = None
     dedup_key: str | None = Field(
         default=None, description="order id, or a hash of the row and its occurrence number"
     )
     attributes: dict[str, Any] | None = _json(dict)
     import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+
+
+class OrderLine(TableModel, table=True):
+    """One line of an order: what was bought, how many, at what price.
+
+    ``contact_id`` and ``occurred_at`` repeat the order's so that a product question ("bought
+    the cold brew kit in the last 90 days") is answered from this table and its indexes alone.
+    """
+
+    __tablename__ = "order_line"
+    __table_args__ = (Index("ix_order_line_event", "event_id", "line_no"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id")
+    line_no: int = Field(description="1 for the order's first line in the file, then 2, 3...")
+    contact_id: int = Field(foreign_key="contact.id")
+    occurred_at: datetime
+    product: str | None = None
+    sku: str | None = None
+    category: str | None = None
+    quantity: float | None = None
+    unit_price: float | None = None
+    line_total: float | None = None
+    attributes: dict[str, Any] | None = _json(dict)
 
 
 class Scheme(TableModel, table=True):
