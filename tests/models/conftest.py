@@ -34,10 +34,13 @@ def fresh_engine(empty_db: Path):
 
 def pandas_figures(db: Path, as_of: dt.date) -> pd.DataFrame:
     """Per contact with orders up to ``as_of``, the plain pandas way: first and last day,
-    days since each, frequency, monetary. Indexed by contact id."""
+    days since each, frequency, monetary; refunded, voided and cancelled orders left out.
+    Indexed by contact id."""
     with closing(sqlite3.connect(db)) as conn:
         orders = pd.read_sql(
-            "SELECT contact_id, occurred_at, amount FROM event WHERE kind = 'order'", conn
+            "SELECT contact_id, occurred_at, amount FROM event WHERE kind = 'order'"
+            " AND (status IS NULL OR status NOT IN ('refunded', 'voided', 'cancelled'))",
+            conn,
         )
     orders["day"] = pd.to_datetime(orders["occurred_at"].str.slice(0, 10))
     orders = orders[orders["day"] <= pd.Timestamp(as_of)]

@@ -13,6 +13,7 @@ from segdesk.models.lifecycle import Thresholds
 from segdesk.models.runner import run_lifecycle
 from tests.factories import add_contacts, add_orders
 from tests.models.conftest import ANCHOR, NOW, all_contact_ids, pandas_figures
+from tests.order_rows import add_order
 
 
 def expected_stage(since_first: int, since_last: int, new: int, active: int, lapsed: int) -> str:
@@ -88,3 +89,18 @@ def test_thresholds_are_checked(values: tuple, message: str) -> None:
 def test_thresholds_from_stored_params() -> None:
     assert Thresholds.from_json(None) == Thresholds(30, 90, 365)
     assert Thresholds.from_json({"active_days": 60, "other": 1}) == Thresholds(30, 60, 365)
+
+
+def test_a_refunded_order_does_not_make_a_customer_active(fresh_engine: Engine) -> None:
+    def days_ago(n: int) -> dt.datetime:
+        return dt.datetime.combine(ANCHOR - dt.timedelta(days=n), dt.time(8), tzinfo=dt.UTC)
+
+    add_contacts(fresh_engine, [{"id": 1}, {"id": 2}])
+    add_order(fresh_engine, 1, days_ago(400), 30.0, status="paid")
+    add_order(fresh_engine, 1, days_ago(5), 30.0, status="refunded")
+    add_order(fresh_engine, 2, days_ago(5), 30.0, status="cancelled")
+    with fresh_engine.connect() as conn:
+        result = run_lifecycle(conn, as_of=ANCHOR, thresholds=Thresholds(), now=NOW, save=False)
+    stages = dict(zip(result.contacts["contact_id"], result.contacts["segment"], strict=True))
+    assert stages == {1: "Lapsed"}
+    assert result.sizes["Never purchased"] == 1

@@ -16,6 +16,7 @@ from segdesk.models import rfm
 from segdesk.models.runner import run_rfm
 from tests.factories import add_contacts, add_orders
 from tests.models.conftest import ANCHOR, NOW, all_contact_ids, pandas_figures
+from tests.order_rows import add_order
 
 DESIGN_NAMES = {
     "Champions",
@@ -253,3 +254,29 @@ def test_breakpoints_carry_no_float_noise() -> None:
     assert points == (0.16, 0.22, 0.28, 0.46)
     # A value on a breakpoint scores below it, also where the noise fell below the value.
     assert rfm.groups_above(np.array([0.28]), points)[0] == 2
+
+
+def test_refunded_voided_and_cancelled_orders_are_left_out(fresh_engine: Engine) -> None:
+    """A refund is not a purchase: such orders count towards neither frequency nor money,
+    nor recency; pending, partially refunded and status-less orders count."""
+    add_contacts(fresh_engine, [{"id": 1}, {"id": 2}])
+    for days, amount, status in [
+        (2, 500.0, "refunded"),
+        (3, 400.0, "voided"),
+        (4, 300.0, "cancelled"),
+        (10, 20.0, "paid"),
+        (11, 5.0, "partially refunded"),
+        (12, 7.0, None),
+        (13, 1.0, "pending"),
+    ]:
+        add_order(fresh_engine, 1, at(ANCHOR - dt.timedelta(days=days)), amount, status=status)
+    add_order(fresh_engine, 2, at(ANCHOR - dt.timedelta(days=1)), 50.0, status="refunded")
+    result = TestSmallData().run(fresh_engine)
+    [row] = result.contacts.to_dict("records")
+    assert (row["contact_id"], row["recency_days"], row["frequency"], row["monetary"]) == (
+        1,
+        10,
+        4,
+        33.0,
+    )
+    assert result.sizes[rfm.NO_PURCHASES] == 1

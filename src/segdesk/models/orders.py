@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, String, func, literal_column, select, type_coerce
 
+from segdesk.store.order_status import counted
 from segdesk.store.tables import Contact, Event
 
 contact = Contact.__table__
@@ -27,10 +28,11 @@ def order_figures(conn: Connection, as_of: dt.date) -> pd.DataFrame:
     """One row per contact with orders up to ``as_of``, in contact id order.
 
     Columns: contact_id, first_order and last_order (the UTC days of the first and last
-    order, as ``datetime64`` at midnight), frequency (number of orders, refunds included) and
-    monetary (their net total; an order without an amount adds nothing). Totals are rounded
-    to a millionth: sums of the same amounts in another order can differ in the last binary
-    digit, and equal totals must compare equal (they must share a score).
+    order, as ``datetime64`` at midnight), frequency (number of orders) and monetary (their
+    total; an order without an amount adds nothing). Refunded, voided and cancelled orders
+    are left out (:mod:`segdesk.store.order_status`): a refund is not a purchase. Totals are
+    rounded to a millionth: sums of the same amounts in another order can differ in the last
+    binary digit, and equal totals must compare equal (they must share a score).
     """
     # Grouping by ``contact_id + 0`` rather than the bare column keeps SQLite from walking the
     # (contact_id, kind, occurred_at) index in contact order, which reads the table in random
@@ -46,7 +48,11 @@ def order_figures(conn: Connection, as_of: dt.date) -> pd.DataFrame:
             func.count(),
             func.coalesce(func.sum(event.c.amount), 0.0),
         )
-        .where(event.c.kind == "order", event.c.occurred_at < day_end(as_of))
+        .where(
+            event.c.kind == "order",
+            event.c.occurred_at < day_end(as_of),
+            counted(event.c.status),
+        )
         .group_by(who)
         .order_by(who)
     )

@@ -1,7 +1,8 @@
 """Facts about the behavioural part of a rule tree that decide how it is compiled.
 
-A subtree made only of metric conditions over one event kind (``orders.count in last 90 days
->= 2 and orders.total > 500``) is answered by one grouped pass over that kind's events. The
+A subtree made only of metric conditions over one source, an event kind with the same filter
+or none (``orders.count in last 90 days >= 2 and orders.total > 500``), is answered by one
+grouped pass over that source's events or order lines. The
 pass sees only contacts that have such events, so what the subtree says about a contact
 without any must be known beforehand: :func:`holds_without_events` works it out from the
 semantics (count and total are 0, avg, first and last are missing).
@@ -9,22 +10,28 @@ semantics (count and total are 0, avg, first and last are missing).
 
 from __future__ import annotations
 
-from segdesk.rules.tree import And, Metric, MetricCompare, Not, Or, Rule, walk
+from typing import TypeAlias
+
+from segdesk.rules.tree import And, Filter, Metric, MetricCompare, Not, Or, Rule, walk
+
+Source: TypeAlias = tuple[str, Filter | None]
+"""An event kind and the filter of a metric: what one grouped pass reads."""
 
 ZERO_WITHOUT_EVENTS = ("count", "total")
 """Measures that are 0 for a contact without events; the others are missing."""
 
 
-def behaviour_kind(rule: Rule) -> str | None:
-    """The one event kind every condition of ``rule`` measures, or None when the subtree
-    holds anything other than metric conditions, or metrics over several kinds."""
-    kinds = set()
+def behaviour_source(rule: Rule) -> Source | None:
+    """The one source (event kind and filter) every condition of ``rule`` measures, or None
+    when the subtree holds anything other than metric conditions, or metrics over several
+    sources."""
+    sources = set()
     for node in walk(rule):
         if isinstance(node, MetricCompare):
-            kinds.add(node.metric.kind)
+            sources.add(node.metric.source)
         elif not isinstance(node, And | Or | Not):
             return None
-    return kinds.pop() if len(kinds) == 1 else None
+    return sources.pop() if len(sources) == 1 else None
 
 
 def metrics_of(rule: Rule) -> list[Metric]:

@@ -28,7 +28,7 @@ attributes, and it lives in :func:`attribute_value`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -36,6 +36,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    distinct,
     false,
     func,
     literal,
@@ -45,16 +46,19 @@ from sqlalchemy import (
     true,
 )
 
-from segdesk.rules.behaviour import behaviour_kind, holds_without_events, metrics_of
+from segdesk.rules.behaviour import Source, behaviour_source, holds_without_events, metrics_of
 from segdesk.rules.catalog import CatalogField, FieldCatalog
 from segdesk.rules.chains import flatten, joined
 from segdesk.rules.errors import RuleError
+from segdesk.rules.filters import compare_kind
+from segdesk.rules.metric_rows import Rows, metric_rows
 from segdesk.rules.ops import KIND_OF_TYPE, check, measure_kind
 from segdesk.rules.tree import (
     MORE_THAN_AGO,
     WITHIN_LAST,
     And,
     Compare,
+    Filter,
     InModel,
     InSegment,
     Metric,
@@ -136,9 +140,9 @@ class _Compiler:
         self.segments = segments
 
     def condition(self, rule: Rule) -> ColumnElement[bool]:
-        kind = behaviour_kind(rule)
-        if kind is not None:
-            return self.behaviour(kind, rule)
+        source = behaviour_source(rule)
+        if source is not None:
+            return self.behaviour(source, rule)
         if isinstance(rule, And | Or):
             return self.group(rule)
         if isinstance(rule, Not):
@@ -184,11 +188,11 @@ class _Compiler:
         the segments named become one list of ids."""
         plain: list[Rule] = []
         refs: list[InSegment | InModel] = []
-        by_kind: dict[str, list[Rule]] = {}
+        by_source: dict[Source, list[Rule]] = {}
         for item in rule.items:
-            kind = behaviour_kind(item)
-            if kind is not None:
-                by_kind.setdefault(kind, []).append(item)
+            source = behaviour_source(item)
+            if source is not None:
+                by_source.setdefault(source, []).append(item)
             elif isinstance(rule, Or) and isinstance(item, InSegment | InModel):
                 refs.append(item)
             else:
@@ -196,33 +200,66 @@ class _Compiler:
         parts = [self.condition(item) for item in plain]
         if refs:
             parts.append(self.members([i for ref in refs for i in self.segment_ids(ref)]))
-        for items in by_kind.values():
+        for items in by_source.values():
             parts.append(self.condition(items[0] if len(items) == 1 else type(rule)(tuple(items))))
         return joined(parts, and_ if isinstance(rule, And) else or_)
 
-    def behaviour(self, kind: str, rule: Rule) -> ColumnElement[bool]:
-        """A subtree of metric conditions over ``kind`` as one grouped pass over its events:
-        ``contact.id IN (... GROUP BY contact_id HAVING <rule>)``. Contacts without events in
+    def behaviour(self, source: Source, rule: Rule) -> ColumnElement[bool]:
+        """A subtree of metric conditions over one source as one grouped pass over its rows
+        (events, or order lines: :mod:`segdesk.rules.metric_rows`):
+        ``contact.id IN (... GROUP BY contact_id HAVING <rule>)``. Contacts without rows in
         the pass are decided beforehand; where the rule holds for them, the query keeps
-        everyone but the contacts whose events make it fail (``NOT IN ... HAVING NOT``)."""
+        everyone but the contacts whose rows make it fail (``NOT IN ... HAVING NOT``)."""
         if isinstance(rule, Not):  # the same pass, negated: see the narrowing below
-            return negate(self.behaviour(kind, rule.item))
+            return negate(self.behaviour(source, rule.item))
+        kind, where = source
         metrics = metrics_of(rule)
         windows = [m.days for m in metrics]
         widest = None if None in windows else max(d for d in windows if d is not None)
-        where = [event.c.kind == kind, event.c.occurred_at < day_start(shift(self.today, 1))]
-        if widest is not None:
-            where.append(event.c.occurred_at >= self.window_start(widest))
-        where += self.narrowing(rule)
-        values = {m: self.measure(m, narrower=m.days != widest) for m in metrics}
+        end = day_start(shift(self.today, 1))
+
+        def times(column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+            bounds = [column < end]
+            if widest is not None:
+                bounds.append(column >= self.window_start(widest))
+            return bounds + self.narrowing(rule, column)
+
+        rows = metric_rows(kind, where, times, lambda w, value: self.filter_sql(kind, w, value))
+        values = {m: self.measure(m, rows, narrower=m.days != widest) for m in metrics}
         holds = self.metric_condition(rule, values)
-        grouped = select(event.c.contact_id).where(*where).group_by(event.c.contact_id)
+        grouped = (
+            select(rows.contact_id)
+            .select_from(rows.source)
+            .where(*rows.where)
+            .group_by(rows.contact_id)
+        )
         if holds_without_events(rule):
             return contact.c.id.not_in(grouped.having(negate(holds)))
         return contact.c.id.in_(grouped.having(holds))
 
-    def narrowing(self, rule: Rule) -> list[ColumnElement[bool]]:
-        """Bounds on event times that a lone first/last condition allows the pass to keep to:
+    def filter_sql(
+        self,
+        kind: str,
+        where: Filter,
+        value_of: Callable[[Compare], ColumnElement[Any]],
+    ) -> ColumnElement[bool]:
+        """A metric's filter on the rows it reads: ``and``/``or`` of comparisons, each typed
+        by its field (or, for an attribute, by its value)."""
+        if isinstance(where, And | Or):
+            parts = [self.filter_sql(kind, item, value_of) for item in where.items]
+            return joined(parts, and_ if isinstance(where, And) else or_)
+        column, op, value = value_of(where), where.op, where.value
+        value_kind = compare_kind(kind, where)
+        if value_kind == "text":
+            return text_compare(column, op, value)
+        if value_kind == "number":
+            return number_compare(column, op, value)
+        if value_kind == "bool":
+            return bool_compare(column, op)
+        return self.date_compare(column, op, value, as_text=True)
+
+    def narrowing(self, rule: Rule, column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+        """Bounds on times that a lone first/last condition allows the pass to keep to:
         the last event is on or after a day exactly when some event is, and the first is
         before a day exactly when some event is. The pass then reads only those days."""
         if (
@@ -233,33 +270,41 @@ class _Compiler:
             return []
         low, high = self.day_range(rule.op, rule.value)
         if rule.metric.measure == "last" and low is not None:
-            return [event.c.occurred_at >= day_start(low)]
+            return [column >= day_start(low)]
         if rule.metric.measure == "first" and high is not None:
-            return [event.c.occurred_at < day_start(high)]
+            return [column < day_start(high)]
         return []
 
     def window_start(self, days: int) -> dt.datetime:
         return day_start(shift(self.today, -days))
 
-    def measure(self, metric: Metric, *, narrower: bool) -> ColumnElement[Any]:
-        """The metric's aggregate over a group of one contact's events; when the pass reads a
-        wider window than the metric's own, only the events inside its window count."""
+    def measure(self, metric: Metric, rows: Rows, *, narrower: bool) -> ColumnElement[Any]:
+        """The metric's aggregate over a group of one contact's rows; when the pass reads a
+        wider window than the metric's own, only the rows inside its window count. Rows of
+        lines count their distinct orders, and ``avg`` is then the total per order that
+        brings an amount."""
 
-        def chosen(column: ColumnElement[Any]) -> ColumnElement[Any]:
-            if not narrower:
-                return column
-            assert metric.days is not None  # the widest window is never narrower
-            return case((event.c.occurred_at >= self.window_start(metric.days), column))
+        def chosen(column: ColumnElement[Any], *also: ColumnElement[bool]) -> ColumnElement[Any]:
+            conditions = list(also)
+            if narrower:
+                assert metric.days is not None  # the widest window is never narrower
+                conditions.append(rows.occurred_at >= self.window_start(metric.days))
+            return case((and_(*conditions), column)) if conditions else column
 
         if metric.measure == "count":
-            return func.count(chosen(event.c.id)) if narrower else func.count()
+            if not rows.one_per_order:
+                return func.count(distinct(chosen(rows.order_id)))
+            return func.count(chosen(rows.order_id)) if narrower else func.count()
         if metric.measure == "total":
-            return func.coalesce(func.sum(chosen(event.c.amount)), 0.0)
+            return func.coalesce(func.sum(chosen(rows.amount)), 0.0)
         if metric.measure == "avg":
-            return func.avg(chosen(event.c.amount))
+            if rows.one_per_order:
+                return func.avg(chosen(rows.amount))
+            paying = func.count(distinct(chosen(rows.order_id, rows.amount.is_not(None))))
+            return func.sum(chosen(rows.amount)) / func.nullif(paying, 0)
         if metric.measure == "first":
-            return func.min(chosen(event.c.occurred_at))
-        return func.max(chosen(event.c.occurred_at))
+            return func.min(chosen(rows.occurred_at))
+        return func.max(chosen(rows.occurred_at))
 
     def metric_condition(
         self, rule: Rule, values: dict[Metric, ColumnElement[Any]]

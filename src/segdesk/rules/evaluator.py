@@ -5,7 +5,8 @@ segdesk/data/rules.md, so that the property tests can hold the SQL to it. It fol
 SQLite does (A-Z only) because the tests run on SQLite.
 
 ``contact`` holds the core fields by name, ``id``, and ``attributes`` (the custom fields);
-``events`` are the contact's events (``kind``, ``occurred_at``, ``amount``); ``memberships``
+``events`` are the contact's events (``kind``, ``occurred_at``, ``amount``, and optionally
+``status``, ``attributes`` and an order's ``lines``); ``memberships``
 maps a segment name, or :func:`model_key` of a model's segment, to its member ids.
 """
 
@@ -15,11 +16,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from segdesk.rules.filters import EVENT, LINE, attribute_kind, comparisons, level
 from segdesk.rules.tree import (
     MORE_THAN_AGO,
+    ORDER_KIND,
     WITHIN_LAST,
     And,
     Compare,
+    Filter,
     InModel,
     InSegment,
     Metric,
@@ -31,6 +35,7 @@ from segdesk.rules.tree import (
     Scalar,
     Value,
 )
+from segdesk.store.order_status import LEFT_OUT
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -168,17 +173,14 @@ def metric_value(
     today: dt.date,
 ) -> Any:
     """The measure over the contact's events of the kind, from the window's first day to the
-    end of today; count and total are 0 without events, avg, first and last missing."""
-    first_day = None if metric.days is None else today - dt.timedelta(days=metric.days)
-    chosen = []
-    for e in events:
-        if e.get("contact_id", contact["id"]) != contact["id"] or e["kind"] != metric.kind:
-            continue
-        day = _as_day(e["occurred_at"])
-        if day is not None and day <= today and (first_day is None or day >= first_day):
-            chosen.append(e)
-    amounts = [e["amount"] for e in chosen if e.get("amount") is not None]
-    times = [_utc(e["occurred_at"]) for e in chosen]
+    end of today; count and total are 0 without events, avg, first and last missing.
+
+    A filtered metric measures the events its filter keeps, each with the amount it brings:
+    the event's own, or with a filter on order lines the sum of its matching lines' totals.
+    """
+    chosen = matching_orders(metric, contact, events, today)
+    amounts = [amount for _, amount in chosen if amount is not None]
+    times = [_utc(e["occurred_at"]) for e, _ in chosen]
     if metric.measure == "count":
         return len(chosen)
     if metric.measure == "total":
@@ -188,6 +190,93 @@ def metric_value(
     if metric.measure == "first":
         return min(times) if times else None
     return max(times) if times else None
+
+
+def matching_orders(
+    metric: Metric,
+    contact: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    today: dt.date,
+) -> list[tuple[Mapping[str, Any], float | None]]:
+    """The events a metric measures, each with the amount it counts with.
+
+    Events carry ``status`` (orders: refunded, voided and cancelled ones are left out unless
+    a status condition of the filter holds for that status), ``attributes`` and ``lines``
+    (an order's lines: ``product``, ``sku``, ``category``, ``quantity``, ``unit_price``,
+    ``line_total``). With a filter on lines, an order counts when one of its lines matches
+    (an order without lines when the filter holds with every line field missing), with the
+    total of its matching lines (its own amount without lines).
+    """
+    first_day = None if metric.days is None else today - dt.timedelta(days=metric.days)
+    on_lines = metric.where is not None and any(
+        level(metric.kind, c.field) == LINE for c in comparisons(metric.where)
+    )
+    chosen: list[tuple[Mapping[str, Any], float | None]] = []
+    for e in events:
+        if e.get("contact_id", contact["id"]) != contact["id"] or e["kind"] != metric.kind:
+            continue
+        day = _as_day(e["occurred_at"])
+        if day is None or day > today or (first_day is not None and day < first_day):
+            continue
+        if not _status_counts(metric, e.get("status")):
+            continue
+        if metric.where is None:
+            chosen.append((e, e.get("amount")))
+            continue
+        lines = e.get("lines") or []
+        if not on_lines or not lines:
+            if _filter_holds(metric.where, metric.kind, e, None, today):
+                chosen.append((e, e.get("amount")))
+            continue
+        matched = [ln for ln in lines if _filter_holds(metric.where, metric.kind, e, ln, today)]
+        if matched:
+            totals = [ln["line_total"] for ln in matched if ln.get("line_total") is not None]
+            chosen.append((e, float(sum(totals)) if totals else None))
+    return chosen
+
+
+def _status_counts(metric: Metric, status: str | None) -> bool:
+    """Orders of a left-out status count only when a status condition of the filter holds
+    for that status word."""
+    if metric.kind != ORDER_KIND or status not in LEFT_OUT:
+        return True
+    asked = [] if metric.where is None else comparisons(metric.where)
+    return any(c.field == "status" and _compare(status, c.op, c.value, dt.date.min) for c in asked)
+
+
+def _filter_holds(
+    where: Filter,
+    kind: str,
+    event: Mapping[str, Any],
+    line: Mapping[str, Any] | None,
+    today: dt.date,
+) -> bool:
+    if isinstance(where, And):
+        return all(_filter_holds(i, kind, event, line, today) for i in where.items)
+    if isinstance(where, Or):
+        return any(_filter_holds(i, kind, event, line, today) for i in where.items)
+    field_level = level(kind, where.field)
+    if field_level == LINE:
+        raw = None if line is None else line.get(where.field)
+    elif field_level == EVENT:
+        raw = event.get(where.field)
+    else:
+        raw = _attribute_as(
+            (event.get("attributes") or {}).get(where.field), attribute_kind(where.op, where.value)
+        )
+    return _compare(raw, where.op, where.value, today)
+
+
+def _attribute_as(raw: Any, kind: str) -> Any:
+    """An attribute that does not hold the kind of value compared is missing; numbers read as
+    text the way the database writes them."""
+    if kind == "number":
+        return raw if isinstance(raw, int | float) and not isinstance(raw, bool) else None
+    if kind == "bool":
+        return raw if isinstance(raw, bool) else None
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        return None
+    return str(raw)
 
 
 def _utc(when: dt.datetime) -> dt.datetime:

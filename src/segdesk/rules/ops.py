@@ -9,6 +9,7 @@ import math
 
 from segdesk.rules.catalog import FieldCatalog
 from segdesk.rules.errors import RuleError, clipped
+from segdesk.rules.filters import canonical_name, compare_kind, comparisons, line_field_elsewhere
 from segdesk.rules.tree import (
     DATE_MEASURES,
     DAY_OPS,
@@ -19,6 +20,7 @@ from segdesk.rules.tree import (
     WITHIN_LAST,
     And,
     Compare,
+    Filter,
     InModel,
     MetricCompare,
     Not,
@@ -167,6 +169,8 @@ def check(rule: Rule, catalog: FieldCatalog) -> None:
             subject = f"{metric.kind} {metric.measure}"
             _raise_if(op_problem(subject, kind, node.op))
             _raise_value(subject, kind, node.op, node.value)
+            if metric.where is not None:
+                _check_filter(metric.kind, metric.where)
         elif isinstance(node, InModel) and catalog.model(node.model) is None:
             raise RuleError(f'unknown model "{node.model}"')
 
@@ -176,7 +180,12 @@ def _check_size(rule: Rule) -> None:
     builder meet the same limits here."""
     if depth(rule) > MAX_DEPTH:
         raise RuleError(f"the rule nests more than {MAX_DEPTH} levels deep")
-    conditions = [node for node in walk(rule) if not isinstance(node, And | Or | Not)]
+    conditions: list[Rule] = []
+    for node in walk(rule):
+        if not isinstance(node, And | Or | Not):
+            conditions.append(node)
+        if isinstance(node, MetricCompare) and node.metric.where is not None:
+            conditions.extend(comparisons(node.metric.where))
     if len(conditions) > MAX_CONDITIONS:
         raise RuleError(too_many_conditions(), hint=LIST_HINT)
     listed = sum(
@@ -208,6 +217,16 @@ def depth(rule: Rule) -> int:
         elif isinstance(node, Not):
             stack.append((node.item, level + 1))
     return deepest
+
+
+def _check_filter(kind: str, where: Filter) -> None:
+    for node in comparisons(where):
+        _raise_if(line_field_elsewhere(kind, node.field))
+        if canonical_name(kind, node.field) != node.field:
+            raise RuleError(f'the filter field "{node.field}" is spelt otherwise')
+        value_kind = compare_kind(kind, node)
+        _raise_if(op_problem(node.field, value_kind, node.op))
+        _raise_value(node.field, value_kind, node.op, node.value)
 
 
 def _check_compare(node: Compare, catalog: FieldCatalog) -> None:

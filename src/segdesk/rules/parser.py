@@ -20,6 +20,12 @@ from lark.exceptions import UnexpectedInput
 
 from segdesk.rules.catalog import FieldCatalog
 from segdesk.rules.errors import RuleError, clipped
+from segdesk.rules.filters import (
+    attribute_kind,
+    canonical_name,
+    declared_kind,
+    line_field_elsewhere,
+)
 from segdesk.rules.ops import (
     A_OR_AN,
     KIND_OF_TYPE,
@@ -48,6 +54,7 @@ from segdesk.rules.tree import (
     WITHIN_LAST,
     And,
     Compare,
+    Filter,
     InModel,
     InSegment,
     Metric,
@@ -208,8 +215,9 @@ class _Builder:
         if tree.data == "orders_metric":
             kind, subject = ORDER_KIND, f"orders.{measure}"
             if head.value.lower() != "orders":
+                shown = "(...)" if tokens[1].type == "LPAR" else f".{measure_token.value}"
                 raise RuleError(
-                    f'unknown metric "{head.value}.{measure_token.value}"',
+                    f'unknown metric "{head.value}{shown}"',
                     _column(head),
                     hint=_METRIC_HINT,
                 )
@@ -226,9 +234,38 @@ class _Builder:
                 _column(measure_token),
                 hint="use count, total, avg, first or last",
             )
+        found = [c for c in tree.children if isinstance(c, Tree) and c.data == "filter"]
+        where = self.filter(found[0], kind) if found else None
         days = None if window is None else _days(window)
         op, value = self.typed(subject, measure_kind(measure), cmp)
-        return MetricCompare(Metric(kind, measure, days), op, value)
+        return MetricCompare(Metric(kind, measure, days, where), op, value)
+
+    def filter(self, tree: ParseTree, kind: str) -> Filter:
+        """The filter of a metric: its groups as written, each comparison typed by its name
+        (a line or event field) or, for an attribute, by the value written."""
+        subtrees = [c for c in tree.children if isinstance(c, Tree)]
+        if tree.data == "filter_condition":
+            self.conditions += 1
+            if self.conditions > MAX_CONDITIONS:
+                raise RuleError(too_many_conditions(), _start(tree), hint=LIST_HINT)
+            return self.filter_condition(kind, subtrees[0], _comparison(subtrees[1]))
+        items = [self.filter(c, kind) for c in subtrees]
+        if len(items) == 1:
+            return items[0]
+        return (Or if tree.data == "filter" else And)(tuple(items))
+
+    def filter_condition(self, kind: str, name_tree: ParseTree, cmp: _Comparison) -> Compare:
+        token = name_tree.children[0]
+        assert isinstance(token, Token)
+        written = token.value[1:-1] if token.type == "QUOTED_NAME" else token.value
+        elsewhere = line_field_elsewhere(kind, written)
+        if elsewhere is not None:
+            raise RuleError(elsewhere.problem, _column(token), elsewhere.hint)
+        name = canonical_name(kind, written)
+        value_kind = declared_kind(kind, name) or _attribute_kind(cmp)
+        if value_kind == "bool":
+            cmp = _bool_comparison(name, cmp)
+        return Compare(name, *self.typed(name, value_kind, cmp))
 
     # -- values ------------------------------------------------------------------------
 
@@ -255,6 +292,22 @@ class _Builder:
 _METRIC_HINT = (
     'use orders.count, orders.total, orders.avg, orders.first, orders.last or events("kind").count'
 )
+
+
+_KIND_OF_TOKEN = {
+    "STRING": "text",
+    "NUMBER": "number",
+    "DATE": "date",
+    "TRUE": "bool",
+    "FALSE": "bool",
+}
+
+
+def _attribute_kind(cmp: _Comparison) -> str:
+    """An attribute compares as what its operator or first value says it is."""
+    if cmp.op in ("=", "!=", "in", "not in", "between") and cmp.values:
+        return _KIND_OF_TOKEN.get(cmp.values[0].type, "text")
+    return attribute_kind(cmp.op, None)
 
 
 def _comparison(tree: ParseTree) -> _Comparison:

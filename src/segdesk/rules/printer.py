@@ -138,6 +138,10 @@ def name_text(name: str) -> str:
 
 
 def metric_text(metric: Metric) -> str:
-    head = "orders" if metric.kind == ORDER_KIND else f"events({string_text(metric.kind)})"
+    where = "" if metric.where is None else to_text(metric.where)
+    if metric.kind == ORDER_KIND:
+        head = f"orders({where})" if where else "orders"
+    else:
+        head = f"events({string_text(metric.kind)}{', ' + where if where else ''})"
     window = "" if metric.days is None else f" in last {_days(metric.days)}"
     return f"{head}.{metric.measure}{window}"

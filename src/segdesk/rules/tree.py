@@ -107,14 +107,24 @@ class Compare:
 
 @dataclass(frozen=True)
 class Metric:
-    """A measure over a contact's events of one kind, optionally in the last ``days`` days.
+    """A measure over a contact's events of one kind, optionally in the last ``days`` days,
+    optionally of only the events (and order lines) a filter keeps.
 
-    ``orders.total in last 365 days`` is ``Metric("order", "total", 365)``.
+    ``orders.total in last 365 days`` is ``Metric("order", "total", 365)``;
+    ``orders(product = "Kit").count`` is ``Metric("order", "count", None, Compare("product",
+    "=", "Kit"))``. A filter is ``Compare`` conditions joined by ``And``/``Or``, with the
+    names :mod:`segdesk.rules.filters` reads (line fields, status, event attributes).
     """
 
     kind: str
     measure: str
     days: int | None = None
+    where: Filter | None = None
+
+    @property
+    def source(self) -> tuple[str, Filter | None]:
+        """What the metric measures over: its kind and filter, without measure or window."""
+        return (self.kind, self.where)
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,8 @@ class InModel:
 
 
 Rule: TypeAlias = And | Or | Not | Compare | MetricCompare | InSegment | InModel
+Filter: TypeAlias = And | Or | Compare
+"""The filter inside a metric: comparisons on lines, the event and its attributes."""
 
 
 def walk(rule: Rule) -> Iterator[Rule]:
@@ -194,7 +206,9 @@ def _node_json(rule: Rule) -> dict[str, Any]:
         return {"field": rule.field, "op": rule.op, "value": _value_json(rule.value)}
     if isinstance(rule, MetricCompare):
         m = rule.metric
-        metric = {"kind": m.kind, "measure": m.measure, "days": m.days}
+        metric: dict[str, Any] = {"kind": m.kind, "measure": m.measure, "days": m.days}
+        if m.where is not None:
+            metric["where"] = _node_json(m.where)
         return {"metric": metric, "op": rule.op, "value": _value_json(rule.value)}
     if isinstance(rule, InSegment):
         return {"in_segment": rule.name}
@@ -227,7 +241,10 @@ def _node(data: dict[str, Any]) -> Rule:
             raise ValueError(f"bad window {days!r}")
         if m["measure"] not in MEASURES:
             raise ValueError(f"unknown measure {m['measure']!r}")
-        metric = Metric(_text(m["kind"]), m["measure"], days)
+        where = m.get("where")
+        metric = Metric(
+            _text(m["kind"]), m["measure"], days, None if where is None else _filter(where)
+        )
         return MetricCompare(metric, _op(data["op"]), _value(data["value"]))
     if "in_segment" in data:
         return InSegment(_text(data["in_segment"]))
@@ -237,6 +254,15 @@ def _node(data: dict[str, Any]) -> Rule:
             raise ValueError("a model condition names no segment")
         return InModel(_text(data["model"]), names)
     raise ValueError(f"unknown node {sorted(data)!r}")
+
+
+def _filter(data: Any) -> Filter:
+    node = _node(data)
+    for part in walk(node):
+        if not isinstance(part, And | Or | Compare):
+            raise ValueError("a metric's filter holds only comparisons joined by and/or")
+    assert isinstance(node, And | Or | Compare)
+    return node
 
 
 def _items(items: list[Any]) -> tuple[Rule, ...]:

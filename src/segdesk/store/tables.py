@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Table, UniqueConstraint, column, func
 from sqlmodel import Field, SQLModel
+
+from segdesk.store.text_folding import folded
 
 if TYPE_CHECKING:
 
@@ -156,7 +158,16 @@ class OrderLine(TableModel, table=True):
     """
 
     __tablename__ = "order_line"
-    __table_args__ = (Index("ix_order_line_event", "event_id", "line_no"),)
+    __table_args__ = (
+        Index("ix_order_line_event", "event_id", "line_no"),
+        Index("ix_order_line_contact_time", "contact_id", "occurred_at"),
+        # Rules compare text trimmed and ignoring case (segdesk.rules): these indexes hold
+        # exactly that expression, so that ``orders(product = "Kit")`` reads only the lines
+        # of that product, from a day on. ``folded`` is NOCASE on SQLite, lower() elsewhere.
+        Index("ix_order_line_product", folded(func.trim(column("product"))), "occurred_at"),
+        Index("ix_order_line_sku", folded(func.trim(column("sku"))), "occurred_at"),
+        Index("ix_order_line_category", folded(func.trim(column("category"))), "occurred_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id")
     line_no: int = Field(description="1 for the order's first line in the file, then 2, 3...")
