@@ -227,20 +227,60 @@ def contacts(draw: st.DrawFn, contact_id: int) -> dict[str, Any]:
     return row
 
 
+STATUSES = (None, "paid", "pending", "refunded", "partially refunded", "voided", "cancelled")
+PRODUCTS = ("Cold Brew Kit", " cold brew kit ", "Paper Filters", "filter", "Decaf", "", None)
+SKUS = ("HB-12", "hb-32", "HB-32 ", "X", None)
+CATEGORIES = ("Equipment", " equipment", "Beans", "", None)
+LINE_NUMBERS = (None, 0, 1, 2, 5.5, 12, 30)
+PAGES = ("pricing", " PRICING ", "home", "", 3)
+ATTRIBUTE_VALUES = {
+    "page": st.sampled_from(PAGES),
+    "n": st.sampled_from((1, 2.5, 0, "2", True)),
+    "flag": st.sampled_from((True, False, "yes")),
+    "seen": OFFSETS.map(lambda o: day(o).isoformat()),
+}
+
+
 @st.composite
-def events(draw: st.DrawFn, contact_id: int) -> list[dict[str, Any]]:
-    count = draw(st.integers(min_value=0, max_value=6))
+def lines(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """An order's lines: none, or a few with repeated and missing values."""
     return [
         {
-            "contact_id": contact_id,
-            "kind": draw(st.sampled_from(["order", "order", "webinar"])),
-            "occurred_at": draw(moments()),
-            "amount": draw(
-                st.none() | st.integers(min_value=0, max_value=400).map(lambda a: a / 2)
-            ),
+            "product": draw(st.sampled_from(PRODUCTS)),
+            "sku": draw(st.sampled_from(SKUS)),
+            "category": draw(st.sampled_from(CATEGORIES)),
+            "quantity": draw(st.sampled_from(LINE_NUMBERS)),
+            "unit_price": draw(st.sampled_from(LINE_NUMBERS)),
+            "line_total": draw(st.sampled_from(LINE_NUMBERS)),
         }
-        for _ in range(count)
+        for _ in range(draw(st.integers(min_value=0, max_value=3)))
     ]
+
+
+@st.composite
+def events(draw: st.DrawFn, contact_id: int) -> list[dict[str, Any]]:
+    """Orders (with a status and lines) and webinars (with attributes), around today."""
+    count = draw(st.integers(min_value=0, max_value=6))
+    out = []
+    for _ in range(count):
+        kind = draw(st.sampled_from(["order", "order", "webinar"]))
+        attributes = {
+            name: draw(values) for name, values in ATTRIBUTE_VALUES.items() if draw(st.booleans())
+        }
+        out.append(
+            {
+                "contact_id": contact_id,
+                "kind": kind,
+                "occurred_at": draw(moments()),
+                "amount": draw(
+                    st.none() | st.integers(min_value=0, max_value=400).map(lambda a: a / 2)
+                ),
+                "status": draw(st.sampled_from(STATUSES)),
+                "attributes": attributes,
+                "lines": draw(lines()) if kind == "order" else [],
+            }
+        )
+    return out
 
 
 @st.composite
@@ -255,7 +295,73 @@ def worlds(draw: st.DrawFn) -> dict[str, Any]:
 
 
 _db_dates = OFFSETS.map(day)
+_STATUS_WORDS = ("refunded", "Refunded ", "paid", "voided", "cancelled", "refund", "pending", "")
+_FILTER_FIELDS: dict[str, tuple[str, st.SearchStrategy[Any]]] = {
+    "product": ("text", st.sampled_from(("Cold Brew Kit", "cold brew kit", "filter", "Decaf", ""))),
+    "sku": ("text", st.sampled_from(("HB-12", "HB-32", "hb", ""))),
+    "category": ("text", st.sampled_from(("Equipment", "beans", "equip"))),
+    "quantity": ("number", st.sampled_from((0, 1, 2))),
+    "unit_price": ("number", st.sampled_from((0, 5.5, 12))),
+    "line_total": ("number", st.sampled_from((0, 5.5, 12, 30))),
+    "status": ("text", st.sampled_from(_STATUS_WORDS)),
+    "amount": ("number", st.sampled_from((0, 10, 55.5, 100))),
+    "page": ("text", st.sampled_from(("pricing", "Pricing", "3", "home", ""))),
+    "n": ("number", st.sampled_from((0, 1, 2, 2.5))),
+    "flag": ("bool", st.none()),
+    "seen": ("date", _db_dates),
+}
+_LINE_ONLY = ("product", "sku", "category", "quantity", "unit_price", "line_total")
+
+
+def _filter_leaves(kind: str) -> st.SearchStrategy[Compare]:
+    names = [n for n in _FILTER_FIELDS if kind == "order" or n not in _LINE_ONLY]
+    names += ["status", "status", "product"] if kind == "order" else ["page"]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Compare:
+        name = draw(st.sampled_from(names))
+        value_kind, scalars = _FILTER_FIELDS[name]
+        ops = [
+            op
+            for op in ALLOWED[value_kind]
+            # An attribute's empty tests read it as text; a bool one only takes is true/false.
+            if not (value_kind == "bool" and op in ("is empty", "is not empty"))
+        ]
+        op = draw(st.sampled_from(ops))
+        return Compare(name, op, draw(_value_for(value_kind, op, scalars, SMALL_DAYS)))
+
+    return build()
+
+
+def _filters(kind: str) -> st.SearchStrategy[Any]:
+    def extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        items = st.lists(children, min_size=2, max_size=3).map(tuple)
+        return st.one_of(items.map(And), items.map(Or))
+
+    return st.recursive(_filter_leaves(kind), extend, max_leaves=4)
+
+
+@st.composite
+def filtered_metrics(draw: st.DrawFn) -> MetricCompare:
+    """Metrics over orders or webinars with a filter on lines, status or attributes."""
+    leaf = draw(
+        _metrics(
+            st.sampled_from(["order", "order", "webinar"]),
+            st.none() | SMALL_DAYS,
+            st.sampled_from((0, 1, 2, 3, 0.5, 10, 55.5, 100)),
+            _db_dates,
+            SMALL_DAYS,
+        )
+    )
+    metric = leaf.metric
+    where = draw(_filters(metric.kind))
+    return MetricCompare(
+        Metric(metric.kind, metric.measure, metric.days, where), leaf.op, leaf.value
+    )
+
+
 db_leaves = st.one_of(
+    filtered_metrics(),
     _compares(
         DB_CATALOG,
         {
@@ -306,3 +412,7 @@ chain_rules = st.recursive(st.one_of(listable, listable, db_leaves), _long_group
 """And/or chains of up to twenty items, longer than the compiler keeps flat, full of text
 conditions on one field (with words the contacts often hold) and model conditions that merge
 into lists, repeats, and groups nested in a parent of the same kind."""
+
+filtered_rules = trees(st.one_of(filtered_metrics(), filtered_metrics(), db_leaves), max_leaves=4)
+"""Rules made mostly of filtered metrics, for the property that holds their SQL to the
+evaluator."""

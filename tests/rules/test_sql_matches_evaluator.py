@@ -1,8 +1,10 @@
 """The compiled SQL and the reference evaluator agree on random contacts and random rules.
 
 The contacts have missing values (no key, JSON null, NULL), blank and padded text in mixed
-case, dates at the edges of days, and events inside and outside every window; the rules nest
-and/or/not over every operator. Mutation checks below show that the property notices the
+case, dates at the edges of days, and events inside and outside every window; orders have
+statuses (refunded ones included) and zero to three lines, events have attributes of mixed
+types; the rules nest and/or/not over every operator and filter metrics by lines, status and
+attributes. Mutation checks below show that the property notices the
 classic mistakes: a bare NOT, a missing-value guard left out, blank text taken for a value.
 """
 
@@ -15,9 +17,18 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, not_, or_, true
 
-from segdesk.rules import And, Compare, Or, compile_rule, compiler
+from segdesk.rules import And, Compare, Or, compile_rule, compiler, metric_rows
+from segdesk.store.order_status import LEFT_OUT
 from segdesk.store.text_folding import folded
-from tests.rules.strategies import DB_CATALOG, TODAY, chain_rules, db_leaves, db_rules, worlds
+from tests.rules.strategies import (
+    DB_CATALOG,
+    TODAY,
+    chain_rules,
+    db_leaves,
+    db_rules,
+    filtered_rules,
+    worlds,
+)
 from tests.rules.world import load, memory_engine, reference_ids, sql_ids
 
 ENGINE = memory_engine()
@@ -56,6 +67,21 @@ _HUNT = settings(
 @_HUNT
 @given(world=worlds(), rules=st.lists(db_rules, min_size=1, max_size=RULES_PER_WORLD))
 def _hunt(world: dict[str, Any], rules: list[Any]) -> None:
+    _agree(world, rules)
+
+
+@settings(max_examples=200, deadline=None)
+@given(world=worlds(), rules=st.lists(filtered_rules, min_size=1, max_size=RULES_PER_WORLD))
+def test_filtered_metrics_match_the_reference_evaluator(
+    world: dict[str, Any], rules: list[Any]
+) -> None:
+    """Metrics filtered by what was bought, the order's status and event attributes."""
+    _agree(world, rules)
+
+
+@_HUNT
+@given(world=worlds(), rules=st.lists(filtered_rules, min_size=1, max_size=RULES_PER_WORLD))
+def _hunt_filtered(world: dict[str, Any], rules: list[Any]) -> None:
     _agree(world, rules)
 
 
@@ -123,3 +149,32 @@ def test_the_chain_property_catches_a_broken_join(
     monkeypatch.setattr(compiler, "joined", broken)
     with pytest.raises(AssertionError):
         _hunt_chains()
+
+
+def _never_lifted(kind: str, where: Any) -> frozenset[str]:
+    return frozenset(LEFT_OUT) if kind == "order" else frozenset()
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "broken"),
+    [
+        (metric_rows, "without_lines", lambda kind, where: False),
+        (metric_rows, "left_out", _never_lifted),
+        (metric_rows, "left_out", lambda kind, where: frozenset()),
+        (compiler, "distinct", lambda column: column),
+    ],
+    ids=[
+        "orders without lines never match",
+        "a status filter cannot ask for refunds",
+        "refunds counted",
+        "lines counted as orders",
+    ],
+)
+def test_the_property_catches_broken_filtered_metrics(
+    monkeypatch: pytest.MonkeyPatch, module: Any, name: str, broken: Any
+) -> None:
+    """Filters on lines, statuses and attributes are in the generated rules and data often
+    enough that the property notices each of these mistakes."""
+    monkeypatch.setattr(module, name, broken)
+    with pytest.raises(AssertionError):
+        _hunt_filtered()

@@ -1,5 +1,6 @@
-"""A small random world in an in-memory SQLite database with the real schema, and the two
-ways of asking it who matches a rule: the compiled SQL and the reference evaluator."""
+"""A small random world in an in-memory SQLite database with the real schema (orders with
+their status and lines, events with attributes), and the two ways of asking it who matches a
+rule: the compiled SQL and the reference evaluator."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
 from segdesk.rules import DatabaseSegments, FieldCatalog, Rule, compile_rule, matches
-from segdesk.store.tables import Contact, Event, Scheme, Segment, SegmentMember
+from segdesk.store.tables import Contact, Event, OrderLine, Scheme, Segment, SegmentMember
 
 WHEN = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 SEGMENT_IDS = {"A": 1, "B": 2, "rfm: Champions": 3, "rfm: At Risk": 4}
@@ -57,14 +58,29 @@ def _segment(sid: int, name: str, scheme_id: int | None, model_name: str | None)
 def load(engine: Engine, world: dict[str, Any]) -> None:
     """Replace the contacts, events and memberships with the world's."""
     with engine.begin() as conn:
-        for table in (SegmentMember, Event, Contact):
+        for table in (SegmentMember, OrderLine, Event, Contact):
             conn.execute(delete(table.__table__))
         conn.execute(
             Contact.__table__.insert(),
             [{"consent": "unknown", "updated_at": WHEN, **c} for c in world["contacts"]],
         )
-        if world["events"]:
-            conn.execute(Event.__table__.insert(), world["events"])
+        events, order_lines = [], []
+        for event_id, e in enumerate(world["events"], start=1):
+            events.append({"id": event_id, **{k: v for k, v in e.items() if k != "lines"}})
+            order_lines.extend(
+                {
+                    "event_id": event_id,
+                    "line_no": n,
+                    "contact_id": e["contact_id"],
+                    "occurred_at": e["occurred_at"],
+                    **line,
+                }
+                for n, line in enumerate(e.get("lines") or [], start=1)
+            )
+        if events:
+            conn.execute(Event.__table__.insert(), events)
+        if order_lines:
+            conn.execute(OrderLine.__table__.insert(), order_lines)
         rows = [
             {"segment_id": SEGMENT_IDS[name], "contact_id": cid, "joined_at": WHEN}
             for name, ids in world["memberships"].items()

@@ -12,11 +12,13 @@ import datetime as dt
 import re
 
 from segdesk.rules.catalog import FieldCatalog
+from segdesk.rules.filters import uses_lines
 from segdesk.rules.tree import (
     MORE_THAN_AGO,
     WITHIN_LAST,
     And,
     Compare,
+    Filter,
     InModel,
     InSegment,
     Metric,
@@ -56,7 +58,7 @@ class _English:
         if isinstance(rule, Compare):
             return self.compare(rule, negated=False)
         if isinstance(rule, MetricCompare):
-            return _metric(rule)
+            return _filtered(rule) if rule.metric.where is not None else _metric(rule)
         if isinstance(rule, InSegment):
             return f"is in the segment “{rule.name}”"
         if isinstance(rule, InModel):
@@ -87,6 +89,8 @@ class _English:
         """``not X`` in words: a direct negation where English has one."""
         if isinstance(rule, Compare) and (rule.op in _NEGATABLE or _verb(rule)):
             return self.compare(rule, negated=True)
+        if isinstance(rule, MetricCompare) and _never_bought(rule):
+            return _never_bought(rule)
         if isinstance(rule, InSegment):
             return f"is not in the segment “{rule.name}”"
         if isinstance(rule, InModel):
@@ -309,3 +313,161 @@ def _quoted(value: Value) -> str:
 
 def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+# --------------------------------------------------------------------------------------------
+# Filtered metrics: what was bought, orders of a status, events with an attribute
+# --------------------------------------------------------------------------------------------
+
+
+def _filtered(rule: MetricCompare) -> str:
+    metric, op, value = rule.metric, rule.op, rule.value
+    assert metric.where is not None
+    when = "" if metric.days is None else f" in the last {_days(metric.days)}"
+    if op in ("is empty", "is not empty") and metric.measure in ("count", "total"):
+        return _always(op)
+    if uses_lines(metric.kind, metric.where):
+        return _bought(rule, _what(metric.where), when)
+    orders = metric.kind == "order"
+    noun, suffix = _things(metric.kind, metric.where)
+    if op in ("is empty", "is not empty"):
+        has = "has no" if op == "is empty" else "has"
+        return f"{has} {noun}s{suffix}{when}"
+    if metric.measure == "count":
+        verb = "placed" if orders else "had"
+        return _counted(verb, noun, suffix, op, value) + when
+    if metric.measure in ("first", "last"):
+        verb = "placed" if orders else "had"
+        return f"{metric.measure} {verb} {_article(noun.strip('“'))} {noun}{suffix}{when} " + (
+            _date_phrase(op, value)
+        )
+    if metric.measure == "avg":
+        return f"has an average amount per {noun}{suffix}{when} of {_number_phrase(op, value)}"
+    if orders:
+        return f"spent {_number_phrase(op, value)} on {noun}s{suffix}{when}"
+    return f"{noun}s{suffix} add up to {_number_phrase(op, value)}{when}"
+
+
+def _bought(rule: MetricCompare, what: str, when: str) -> str:
+    op, value, measure = rule.op, rule.value, rule.metric.measure
+    if op in ("is empty", "is not empty"):
+        return f"{'never' if op == 'is empty' else 'has'} bought {what}{when}"
+    if measure == "count":
+        return _times(what, op, value) + when
+    if measure in ("first", "last"):
+        return f"{measure} bought {what}{when} {_date_phrase(op, value)}"
+    if measure == "avg":
+        return f"spent on average {_number_phrase(op, value)} per order on {what}{when}"
+    return f"spent {_number_phrase(op, value)} on {what}{when}"
+
+
+def _never_bought(rule: MetricCompare) -> str | None:
+    """``not orders(product = "X").count >= 1`` reads "never bought X"."""
+    metric = rule.metric
+    if (
+        metric.where is None
+        or metric.measure != "count"
+        or not uses_lines(metric.kind, metric.where)
+        or (rule.op, rule.value) not in ((">=", 1), (">", 0))
+    ):
+        return None
+    what = _what(metric.where)
+    if metric.days is None:
+        return f"never bought {what}"
+    return f"did not buy {what} in the last {_days(metric.days)}"
+
+
+def _times(what: str, op: str, value: Value) -> str:
+    if op == "between":
+        assert isinstance(value, tuple)
+        return f"bought {what} between {_word(value[0])} and {_word(value[1])} times"
+    if (op, value) in (("=", 0), ("<", 1), ("<=", 0)):
+        return f"never bought {what}"
+    if op == "!=":
+        return f"bought {what} a number of times other than {_word(value)}"
+    amount = {
+        "=": "exactly",
+        "<": "fewer than",
+        "<=": "at most",
+        ">": "more than",
+        ">=": "at least",
+    }[op]
+    times = "once" if value == 1 else f"{_word(value)} times"
+    return f"bought {what} {amount} {times}"
+
+
+def _counted(verb: str, noun: str, suffix: str, op: str, value: Value) -> str:
+    if op == "between":
+        assert isinstance(value, tuple)
+        return f"{verb} between {_word(value[0])} and {_word(value[1])} {noun}s{suffix}"
+    if (op, value) in (("=", 0), ("<", 1), ("<=", 0)):
+        return f"{verb} no {noun}s{suffix}"
+    if op == "!=":
+        return f"{verb} a number of {noun}s{suffix} other than {_word(value)}"
+    amount = {
+        "=": "exactly",
+        "<": "fewer than",
+        "<=": "at most",
+        ">": "more than",
+        ">=": "at least",
+    }[op]
+    plural = "" if value == 1 else "s"
+    return f"{verb} {amount} {_word(value)} {noun}{plural}{suffix}"
+
+
+def _what(where: Filter) -> str:
+    """What a filter on lines buys, in words: "Cold Brew Kit", "SKU HB-12 or HB-32",
+    "a product containing “filter”", else "something where ..."."""
+    if isinstance(where, Or):
+        parts = [_simple_what(item) for item in where.items]
+        if all(parts):
+            return " or ".join(p for p in parts if p)
+    simple = _simple_what(where)
+    return simple or f"something where {_conditions(where)}"
+
+
+_WHAT_OF = {
+    "contains": "containing",
+    "starts with": "starting with",
+    "ends with": "ending with",
+}
+
+
+def _simple_what(where: Filter) -> str | None:
+    if not isinstance(where, Compare) or where.field not in ("product", "sku", "category"):
+        return None
+    op, value = where.op, where.value
+    noun = {"product": "a product", "sku": "a SKU", "category": "a category"}[where.field]
+    prefix = "SKU " if where.field == "sku" else ""
+    if op in ("=", "in"):
+        return prefix + _options(value, "or")
+    if op in ("!=", "not in"):
+        return f"{noun} other than {_options(value, 'or')}"
+    if op in _WHAT_OF:
+        return f"{noun} {_WHAT_OF[op]} {_quoted(value)}"
+    return None
+
+
+def _things(kind: str, where: Filter) -> tuple[str, str]:
+    """The noun for the events a filter keeps and what follows it: ("refunded order", ""),
+    ("order", " where channel is web"), ("“visit” event", " where page is pricing")."""
+    noun = "order" if kind == "order" else f"“{kind}” event"
+    if (
+        kind == "order"
+        and isinstance(where, Compare)
+        and where.field == "status"
+        and where.op in ("=", "in")
+    ):
+        return f"{_options(where.value, 'or')} order", ""
+    return noun, f" where {_conditions(where)}"
+
+
+def _conditions(where: Filter) -> str:
+    if isinstance(where, Compare):
+        return _compare(where.field.replace("_", " "), where.op, where.value)
+    word = " and " if isinstance(where, And) else " or "
+    parts = [
+        f"({_conditions(item)})" if isinstance(item, And | Or) else _conditions(item)
+        for item in where.items
+    ]
+    return word.join(parts)
