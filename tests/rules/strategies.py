@@ -118,8 +118,56 @@ def trees(leaves: st.SearchStrategy[Any], max_leaves: int = 12) -> st.SearchStra
     return st.recursive(leaves, extend, max_leaves=max_leaves)
 
 
+_PRINT_FILTER_NAMES = ("product", "sku", "category", "quantity", "line_total", "status", "amount")
+_PRINT_ATTRIBUTES = ("page", "my attr", "not", "days", "Größe")
+_KIND_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "text": st.text(max_size=12),
+    "number": _numbers,
+    "date": _dates,
+    "bool": st.none(),
+}
+
+
+@st.composite
+def _print_filter_leaf(draw: st.DrawFn, kind: str) -> Compare:
+    known = [n for n in _PRINT_FILTER_NAMES if kind == "order" or n in ("status", "amount")]
+    name = draw(st.sampled_from([*known, *_PRINT_ATTRIBUTES]))
+    declared = {"quantity": "number", "line_total": "number", "amount": "number"}
+    if name in _PRINT_ATTRIBUTES:
+        value_kind = draw(st.sampled_from(list(_KIND_VALUES)))
+        ops = [op for op in ALLOWED[value_kind] if op not in ("is empty", "is not empty")]
+    else:
+        value_kind = declared.get(name, "text")
+        ops = list(ALLOWED[value_kind])
+    op = draw(st.sampled_from(ops))
+    return Compare(name, op, draw(_value_for(value_kind, op, _KIND_VALUES[value_kind], _days)))
+
+
+@st.composite
+def _print_filtered(draw: st.DrawFn) -> MetricCompare:
+    leaf = draw(
+        _metrics(
+            st.sampled_from(["order", "webinar", 'say "hi"']),
+            st.none() | _days,
+            _numbers,
+            _dates,
+            _days,
+        )
+    )
+    kind = leaf.metric.kind
+
+    def extend(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        items = st.lists(children, min_size=2, max_size=3).map(tuple)
+        return st.one_of(items.map(And), items.map(Or))
+
+    where = draw(st.recursive(_print_filter_leaf(kind), extend, max_leaves=5))
+    metric = Metric(kind, leaf.metric.measure, leaf.metric.days, where)
+    return MetricCompare(metric, leaf.op, leaf.value)
+
+
 any_rules = trees(
     st.one_of(
+        _print_filtered(),
         _compares(
             PRINT_CATALOG,
             {"text": st.text(max_size=12), "number": _numbers, "date": _dates},

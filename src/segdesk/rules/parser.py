@@ -305,9 +305,10 @@ _KIND_OF_TOKEN = {
 
 def _attribute_kind(cmp: _Comparison) -> str:
     """An attribute compares as what its operator or first value says it is."""
-    if cmp.op in ("=", "!=", "in", "not in", "between") and cmp.values:
-        return _KIND_OF_TOKEN.get(cmp.values[0].type, "text")
-    return attribute_kind(cmp.op, None)
+    by_op = attribute_kind(cmp.op, None)
+    if by_op != "text" or not cmp.values or cmp.op in ("contains", "starts with", "ends with"):
+        return by_op
+    return _KIND_OF_TOKEN.get(cmp.values[0].type, "text")
 
 
 def _comparison(tree: ParseTree) -> _Comparison:

@@ -14,6 +14,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from segdesk.rules.catalog import FieldCatalog
 from segdesk.rules.errors import RuleError, clipped
+from segdesk.rules.filters import EVENT_FIELDS, LINE_FIELDS
 from segdesk.rules.ops import ALLOWED, KIND_OF_TYPE, measure_kind, ops_hint
 
 _AFTER_CONDITION = {"_AND", "_OR", "RPAR", "COMMA", "$END"}
@@ -110,6 +111,14 @@ def syntax_error(text: str, exc: UnexpectedInput, catalog: FieldCatalog) -> Rule
         position = exc.pos_in_stream or 0  # always set on UnexpectedCharacters
         column, found = position + 1, _shown(_word_at(text, position))
     if "SYMBOL" in expected:  # right after a field or metric: where operators go
+        tokens = _tokens(stack)
+        if _in_filter(tokens) and tokens[-1].value.lower() == "not":
+            return RuleError(
+                '"not" cannot stand inside a metric\'s filter',
+                (tokens[-1].start_pos or 0) + 1,
+                hint='put it before the metric: not orders(product = "Kit").count >= 1, '
+                "or use != or not in",
+            )
         return RuleError(f"unknown operator {found}", column, _operator_hint(stack, catalog))
     if expected == {"NUMBER"}:
         return RuleError(f"expected a whole number of days, not {found}", column)
@@ -164,7 +173,10 @@ def _operator_hint(stack: list[object], catalog: FieldCatalog) -> str:
     elif tokens and tokens[-1].type in ("NAME", "QUOTED_NAME"):
         name = tokens[-1].value.strip("`")
         field = catalog.field(name)
-        if field is not None:
+        known = {**EVENT_FIELDS, **LINE_FIELDS}
+        if _in_filter(tokens) and name.lower() in known:
+            kind = known[name.lower()]
+        elif field is not None:
             kind = KIND_OF_TYPE[field.type]
         elif catalog.model(name) is not None:
             return f'use {name} = "name" or {name} in ("name", ...)'
@@ -172,6 +184,18 @@ def _operator_hint(stack: list[object], catalog: FieldCatalog) -> str:
         every = dict.fromkeys(op for ops in ALLOWED.values() for op in ops)
         return "use one of " + ", ".join(every)
     return ops_hint(kind)
+
+
+def _in_filter(tokens: list[Token]) -> bool:
+    """Whether the text read so far stops inside the parentheses of ``orders(...)`` or
+    ``events("kind", ...)``."""
+    depth = 0
+    for i, token in enumerate(tokens):
+        if token.type == "LPAR" and i > 0 and tokens[i - 1].type == "NAME":
+            depth += 1  # the parenthesis of a metric
+        elif token.type == "RPAR" and depth:
+            depth -= 1
+    return depth > 0
 
 
 def _tokens(stack: list[object]) -> list[Token]:
