@@ -61,9 +61,11 @@ def _add_search_text(conn: Connection) -> None:
 
 
 def _add_order_lines(conn: Connection) -> None:
-    """``event.status`` and the ``order_line`` table (empty: older imports kept no lines)."""
+    """``event.status`` and the ``order_line`` table (empty: older imports kept no lines),
+    with every index of ``OrderLine.__table_args__``: the rules read lines by product, SKU
+    and category through them."""
     conn.execute(text("ALTER TABLE event ADD COLUMN status VARCHAR"))
-    tables.OrderLine.__table__.create(conn)
+    tables.OrderLine.__table__.create(conn)  # with a CREATE INDEX for each of its indexes
 
 
 # Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
