@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from segdesk.workspace import Workspace
+from tests.order_rows import add_order
 from tests.segments.conftest import TODAY, members
 
 RULES = {
@@ -100,3 +103,27 @@ def test_rfm_scores_are_the_models(ws: Workspace) -> None:
         r, f, m = (int(scored.loc[cid, k]) for k in ("r", "f", "m"))
         assert found.verdict is True
         assert found.reasons[-1].endswith(f"RFM scores r={r}, f={f}, m={m}"), cid
+
+
+def test_a_product_condition_lists_the_matching_orders(ws: Workspace) -> None:
+    """Date, reference, the products of the matching lines and the amount they count with;
+    a refunded order is not among them."""
+    when = dt.datetime(2025, 2, 20, 10, tzinfo=dt.UTC)
+    kit = {"product": "Cold Brew Kit", "category": "Equipment", "line_total": 40.0}
+    beans = {"product": "House Blend", "category": "Beans", "line_total": 12.0}
+    filters = {"product": "Paper Filters", "category": "Equipment", "line_total": 6.0}
+    add_order(ws.engine, 9, when, 58.0, lines=[kit, beans, filters])
+    add_order(ws.engine, 9, when + dt.timedelta(days=3), 6.0, lines=[filters])
+    add_order(ws.engine, 9, when, 40.0, status="refunded", lines=[kit])
+    ws.segments.create("Equipment", 'orders(category = "Equipment").total > 20', today=TODAY)
+    found = ws.segments.explain("Equipment", "id:9", TODAY)
+    assert found.verdict is True
+    assert found.rule is not None and found.rule.orders is not None
+    shown = [o.to_json() for o in found.rule.orders]
+    assert [(o["date"], o["products"], o["amount"]) for o in shown] == [
+        ("2025-02-23", ["Paper Filters"], 6.0),
+        ("2025-02-20", ["Cold Brew Kit", "Paper Filters"], 46.0),
+    ]
+    assert all(o["ref"].startswith("order-") for o in shown)
+    assert found.rule.value == 'orders(category = "Equipment").total = 52'
+    assert any("Cold Brew Kit, Paper Filters  46" in line for line in found.lines())

@@ -2,9 +2,11 @@
 
 For a rule segment every condition is shown with the contact's value (a field, or a metric
 such as ``orders.count in last 90 days = 3``) and whether it held, inside the and/or/not
-structure with each group's result; then the pins, which override the rule. Results come
-from the reference evaluator (:func:`segdesk.rules.matches`), which the SQL is held to, so
-the verdict is what a refresh on the same day gives. A static segment is its frozen list; a
+structure with each group's result; a filtered metric (``orders(product = "Kit").count``)
+also lists the orders it counted, with their matching products; then the pins, which
+override the rule. Results come from the reference evaluator
+(:func:`segdesk.rules.matches`), which the SQL is held to, so the verdict is what a refresh
+on the same day gives. A static segment is its frozen list; a
 model segment is the scheme's verdict, shown with the contact's order figures.
 """
 
@@ -32,24 +34,63 @@ from segdesk.rules import (
     model_key,
     to_text,
 )
+from segdesk.rules.evaluator import matching_orders
+from segdesk.rules.printer import metric_text
 from segdesk.rules.tree import Compare, Metric, walk
 from segdesk.segments.contact_ref import find_contact
 from segdesk.segments.lookup import find_segment, stored_rule
 from segdesk.segments.members import is_member
 from segdesk.segments.pins import pin_of
 from segdesk.store.fields import CORE_FIELD_NAMES
-from segdesk.store.tables import Contact, Event, ModelRun, Scheme, Segment, SegmentMember
+from segdesk.store.order_status import is_counted
+from segdesk.store.tables import (
+    Contact,
+    Event,
+    ModelRun,
+    OrderLine,
+    Scheme,
+    Segment,
+    SegmentMember,
+)
 
 contact = Contact.__table__
 event = Event.__table__
+order_line = OrderLine.__table__
 segment = Segment.__table__
 member = SegmentMember.__table__
 scheme = Scheme.__table__
 
 
 @dataclass(frozen=True)
+class MatchedOrder:
+    """An order (or event) that a filtered metric counted for the contact: its day, reference,
+    the products of its matching lines, and the amount it counted with."""
+
+    day: dt.date
+    ref: str | None
+    products: tuple[str, ...]
+    amount: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "ref": self.ref,
+            "products": list(self.products),
+            "amount": self.amount,
+        }
+
+    def line(self) -> str:
+        products = ", ".join(self.products) or "no lines"
+        ref = self.ref or "no reference"
+        return f"{self.day.isoformat()}  {ref}  {products}  {_shown(self.amount)}"
+
+
+@dataclass(frozen=True)
 class Check:
-    """One node of the rule: a condition with the contact's value, or a group of checks."""
+    """One node of the rule: a condition with the contact's value, or a group of checks.
+
+    A condition on a filtered metric (``orders(product = "Kit").count >= 1``) also lists the
+    orders it counted, latest first."""
 
     kind: str
     """``condition``, ``and``, ``or`` or ``not``."""
@@ -57,11 +98,14 @@ class Check:
     held: bool
     value: str | None = None
     items: tuple[Check, ...] = ()
+    orders: tuple[MatchedOrder, ...] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "text": self.text, "held": self.held}
         if self.kind == "condition":
             data["value"] = self.value
+            if self.orders is not None:
+                data["orders"] = [o.to_json() for o in self.orders]
         else:
             data["items"] = [i.to_json() for i in self.items]
         return data
@@ -70,7 +114,8 @@ class Check:
         mark = "✓" if self.held else "✗"
         pad = "  " * depth
         if self.kind == "condition":
-            return [f"{pad}{mark} {self.text}   ({self.value})"]
+            shown = [f"{pad}{mark} {self.text}   ({self.value})"]
+            return shown + [f"{pad}    · {o.line()}" for o in self.orders or ()]
         head = {"and": "all of", "or": "any of", "not": "not"}[self.kind]
         out = [f"{pad}{mark} {head}:"]
         for item in self.items:
@@ -200,7 +245,43 @@ def _check(rule: Rule, facts: _Facts) -> Check:
         items = tuple(_check(i, facts) for i in children)
         kind = {And: "and", Or: "or", Not: "not"}[type(rule)]
         return Check(kind, to_text(rule), facts.holds(rule), items=items)
-    return Check("condition", to_text(rule), facts.holds(rule), value=_value(rule, facts))
+    orders = None
+    if isinstance(rule, MetricCompare) and rule.metric.where is not None:
+        orders = _matched(rule.metric, facts)
+    return Check(
+        "condition", to_text(rule), facts.holds(rule), value=_value(rule, facts), orders=orders
+    )
+
+
+def _matched(metric: Metric, facts: _Facts) -> tuple[MatchedOrder, ...]:
+    """The orders a filtered metric counts for the contact, latest first, each with the
+    products of its matching lines (the reference evaluator decides which match)."""
+    found = matching_orders(metric, facts.person, facts.events, facts.today)
+    shown = [
+        MatchedOrder(
+            _day(e["occurred_at"]),
+            e.get("ref"),
+            tuple(
+                ln.get("product") or ln.get("sku") or "?"
+                for ln in e.get("lines") or ()
+                if ln["line_no"] in _matching_line_numbers(metric, e, facts)
+            ),
+            amount,
+        )
+        for e, amount in found
+    ]
+    return tuple(sorted(shown, key=lambda o: o.day, reverse=True))
+
+
+def _matching_line_numbers(metric: Metric, event: dict[str, Any], facts: _Facts) -> set[int]:
+    """The lines of one order that the metric's filter keeps, found by asking the evaluator
+    about the order with each line alone."""
+    kept = set()
+    for line in event.get("lines") or ():
+        alone = {**event, "lines": [line]}
+        if matching_orders(metric, facts.person, [alone], facts.today):
+            kept.add(line["line_no"])
+    return kept
 
 
 def _value(rule: Rule, facts: _Facts) -> str:
@@ -214,19 +295,13 @@ def _value(rule: Rule, facts: _Facts) -> str:
         return f"{rule.field} = {_shown(raw)}"
     if isinstance(rule, MetricCompare):
         value = metric_value(rule.metric, person, facts.events, facts.today)
-        return f"{_metric_text(rule.metric)} = {_shown(value)}"
+        return f"{metric_text(rule.metric)} = {_shown(value)}"
     if isinstance(rule, InSegment):
         inside = person["id"] in facts.memberships.get(rule.name, set())
         return f'{"member" if inside else "not a member"} of "{rule.name}"'
     assert isinstance(rule, InModel)
     place = facts.model_places.get(rule.model)
     return f'{rule.model} = "{place}"' if place else f"in no {rule.model} segment"
-
-
-def _metric_text(metric: Metric) -> str:
-    base = "orders" if metric.kind == "order" else f'events("{metric.kind}")'
-    window = f" in last {metric.days} days" if metric.days is not None else ""
-    return f"{base}.{metric.measure}{window}"
 
 
 def _shown(value: Any) -> str:
@@ -252,12 +327,29 @@ def _contact(conn: Connection, contact_id: int) -> dict[str, Any]:
 
 
 def _events(conn: Connection, contact_id: int) -> list[dict[str, Any]]:
+    """The contact's events as the evaluator reads them: with status, attributes and, for
+    orders, their lines."""
     rows = conn.execute(
-        select(event.c.kind, event.c.occurred_at, event.c.amount).where(
-            event.c.contact_id == contact_id
-        )
+        select(
+            event.c.id,
+            event.c.kind,
+            event.c.occurred_at,
+            event.c.amount,
+            event.c.status,
+            event.c.attributes,
+            event.c.ref,
+        ).where(event.c.contact_id == contact_id)
     )
-    return [dict(r._mapping) for r in rows]
+    events = {r.id: {**r._mapping, "lines": []} for r in rows}
+    lines = conn.execute(
+        select(order_line)
+        .where(order_line.c.contact_id == contact_id)
+        .order_by(order_line.c.event_id, order_line.c.line_no)
+    )
+    for line in lines:
+        if line.event_id in events:
+            events[line.event_id]["lines"].append(dict(line._mapping))
+    return list(events.values())
 
 
 def _memberships(conn: Connection, rule: Rule, contact_id: int) -> dict[str, set[int]]:
@@ -345,7 +437,7 @@ def _order_figures(
     orders = [
         e
         for e in _events(conn, contact_id)
-        if e["kind"] == "order" and _day(e["occurred_at"]) <= as_of
+        if e["kind"] == "order" and _day(e["occurred_at"]) <= as_of and is_counted(e["status"])
     ]
     if not orders:
         return f"no orders up to {as_of.isoformat()}"
