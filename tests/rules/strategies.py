@@ -409,7 +409,6 @@ def filtered_metrics(draw: st.DrawFn) -> MetricCompare:
 
 
 db_leaves = st.one_of(
-    filtered_metrics(),
     _compares(
         DB_CATALOG,
         {

@@ -225,6 +225,9 @@ class _Compiler:
             return bounds + self.narrowing(rule, column)
 
         rows = metric_rows(kind, where, times, lambda w, value: self.filter_sql(kind, w, value))
+        if self.any_row_holds(rule):
+            kept = select(rows.contact_id).select_from(rows.source).where(*rows.where)
+            return contact.c.id.in_(kept)
         values = {m: self.measure(m, rows, narrower=m.days != widest) for m in metrics}
         holds = self.metric_condition(rule, values)
         grouped = (
@@ -274,6 +277,22 @@ class _Compiler:
         if rule.metric.measure == "first" and high is not None:
             return [column < day_start(high)]
         return []
+
+    def any_row_holds(self, rule: Rule) -> bool:
+        """Whether a lone condition holds exactly for the contacts with a row in its pass:
+        ``count >= 1``, and a ``last`` (``first``) whose every bound but the narrowing one
+        the pass already keeps to. Such a pass needs no grouping, only the contacts' ids."""
+        if not isinstance(rule, MetricCompare) or rule.op in ("is empty", "is not empty"):
+            return False
+        measure, op, value = rule.metric.measure, rule.op, rule.value
+        if measure == "count":
+            return (op, value) in ((">=", 1), (">", 0))
+        if measure not in ("first", "last"):
+            return False
+        low, high = self.day_range(op, value)
+        if measure == "last":
+            return low is not None and (high is None or high > self.today)
+        return high is not None and low is None
 
     def window_start(self, days: int) -> dt.datetime:
         return day_start(shift(self.today, -days))
