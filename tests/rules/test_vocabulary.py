@@ -14,6 +14,8 @@ from segdesk.rules.vocabulary import TERM_KINDS, RuleTerm, rule_terms
 from segdesk.segments.counting import count_rule
 from segdesk.store.database import open_database
 from segdesk.store.tables import FieldDef
+from tests.factories import add_contacts
+from tests.order_rows import add_order
 
 TODAY = dt.date(2025, 3, 15)
 RFM = (
@@ -55,6 +57,12 @@ def usage(term: RuleTerm) -> str:
         return "orders.count in last 30 days >= 1"
     if term.kind == "model":
         return f'{term.name} in ("{term.values[0]}", "{term.values[-1]}")'
+    if term.kind == "filter":
+        if term.type == "number":
+            return f"orders({term.name} > 10).count >= 1"
+        value = term.values[0] if term.values else "x"
+        name = term.name if term.type else "channel"
+        return f'orders({name} = "{value}").count >= 1'
     return term.name
 
 
@@ -115,3 +123,37 @@ def test_terms_as_json() -> None:
         "description": "RFM segment",
         "values": ["Champions"],
     }
+
+
+def test_filters_list_what_the_database_holds_with_counts(tmp_path: Path) -> None:
+    engine = open_database(tmp_path / "shop.db")
+    add_contacts(engine, [{"id": 1}, {"id": 2}])
+    when = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    kit = {"product": "Cold Brew Kit", "sku": "CB-1", "category": "Equipment"}
+    add_order(
+        engine, 1, when, 40.0, status="paid", lines=[kit, {**kit, "product": " cold brew kit"}]
+    )
+    add_order(engine, 2, when, 12.0, status="refunded", lines=[{"product": "Decaf", "sku": ""}])
+    found = by_kind(terms(engine), "filter")
+    assert list(found) == [
+        "product",
+        "sku",
+        "category",
+        "quantity",
+        "unit_price",
+        "line_total",
+        "status",
+        "amount",
+        "any other name",
+    ]
+    assert (found["product"].values, found["product"].counts) == (
+        ("Cold Brew Kit", "Decaf"),
+        (2, 1),
+    )
+    assert (found["sku"].values, found["sku"].counts) == (("CB-1",), (2,))
+    assert (found["status"].values, found["status"].counts) == (("paid", "refunded"), (1, 1))
+    assert found["product"].to_json()["counts"] == [2, 1]
+    with engine.connect() as conn:
+        for term in found.values():
+            assert count_rule(conn, usage(term), TODAY) >= 0, term
+    engine.dispose()

@@ -145,7 +145,7 @@ def cmd_fields(args: argparse.Namespace) -> int:
     )
     print()
     print_table(
-        "Beyond the fields: metrics, windows, segments and models",
+        "Beyond the fields: metrics, windows, filters, segments and models",
         ["name", "type", "kind", "description"],
         [[t.name, t.type, t.kind, _term_description(t)] for t in terms],
     )
@@ -160,12 +160,16 @@ def _term_json(term: RuleTerm) -> dict[str, Any]:
         "origin": term.kind,
         "description": term.description,
         "values": list(term.values),
+        **({"counts": list(term.counts)} if term.counts else {}),
     }
 
 
 def _term_description(term: RuleTerm) -> str:
     if not term.values:
         return term.description
+    if term.counts:
+        held = ", ".join(f"{v} ({n:,})" for v, n in zip(term.values, term.counts, strict=True))
+        return f"{term.description}; held: {held}"
     return f"{term.description}; segments: {', '.join(term.values)}"
 
 

@@ -1,8 +1,10 @@
 """What a rule can name beyond the fields of the catalog, for a user who asks (`segdesk fields`).
 
 The metrics of every kind of event the database holds (orders always), the window that narrows
-a metric to its last days, the segments a rule can be in, and the models with the names of
-their segments: each as a :class:`RuleTerm` spelled as the text form takes it.
+a metric to its last days, the names a metric's filter takes (with the products, SKUs,
+categories and statuses the database holds, and how often), the segments a rule can be in,
+and the models with the names of their segments: each as a :class:`RuleTerm` spelled as the
+text form takes it.
 """
 
 from __future__ import annotations
@@ -10,19 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from segdesk.rules.catalog import DEFAULT_MODELS, FieldCatalog
+from segdesk.rules.filters import EVENT_FIELDS, LINE_FIELDS
 from segdesk.rules.ops import MAX_DAYS, measure_kind
 from segdesk.rules.printer import metric_text, name_text, string_text
 from segdesk.rules.tree import MEASURES, ORDER_KIND, Metric
-from segdesk.store.tables import Event, Scheme, Segment
+from segdesk.store.tables import Event, OrderLine, Scheme, Segment
+from segdesk.store.text_folding import folded
 
 event = Event.__table__
+order_line = OrderLine.__table__
 scheme = Scheme.__table__
 segment = Segment.__table__
 
-TERM_KINDS = ("metric", "window", "segment", "model")
+TERM_KINDS = ("metric", "window", "filter", "segment", "model")
+MAX_LISTED = 200
+"""Values a filter term lists at most (the most bought first): a catalogue can be long."""
 
 _MEASURE_WORDS = {
     "count": "number of {events} up to today (0 without any)",
@@ -42,8 +49,10 @@ class RuleTerm:
     """One thing a rule can name, as it is typed.
 
     ``kind`` is one of :data:`TERM_KINDS`; ``type`` is how it compares (number or date for a
-    metric, ``days`` for the window, empty otherwise); ``values`` are a model's segment names,
-    in the model's order.
+    metric, ``days`` for the window, text or number for a filter's field, empty otherwise);
+    ``values`` are a model's segment names, in the model's order, or the values a filter field
+    holds (products, SKUs, categories, statuses), most frequent first, with ``counts``: how
+    many order lines (orders, for statuses) hold each.
     """
 
     name: str
@@ -51,20 +60,83 @@ class RuleTerm:
     type: str
     description: str
     values: tuple[str, ...] = ()
+    counts: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
             "type": self.type,
             "description": self.description,
             "values": list(self.values),
         }
+        if self.counts:
+            data["counts"] = list(self.counts)
+        return data
 
 
 def rule_terms(conn: Connection) -> list[RuleTerm]:
-    """Metrics, the window, segments and models of this database, in that order."""
-    return [*_metrics(conn), _window(), *_segments(conn), *_models(conn)]
+    """Metrics, the window, filters, segments and models of this database, in that order."""
+    return [*_metrics(conn), _window(), *_filters(conn), *_segments(conn), *_models(conn)]
+
+
+_FILTER_WORDS = {
+    "product": "a line's product name",
+    "sku": "a line's SKU",
+    "category": "a line's product category",
+    "quantity": "a line's quantity",
+    "unit_price": "a line's unit price",
+    "line_total": "a line's total",
+    "status": "the order's status (refunded, voided and cancelled orders count only when asked)",
+    "amount": "the order's amount",
+}
+
+
+def _filters(conn: Connection) -> list[RuleTerm]:
+    """The names a metric's filter takes, with the products, SKUs, categories and statuses
+    this database holds (read through the indexes the rules use)."""
+    terms = []
+    for name, words in _FILTER_WORDS.items():
+        kind = {**LINE_FIELDS, **EVENT_FIELDS}[name]
+        example = f'orders({name} = "...")' if kind == "text" else f"orders({name} > 10)"
+        values: list[tuple[str, int]] = []
+        if name in ("product", "sku", "category"):
+            values = _held(conn, order_line.c[name])
+        elif name == "status":
+            values = _held(conn, event.c.status, event.c.kind == ORDER_KIND)
+        terms.append(
+            RuleTerm(
+                name,
+                "filter",
+                kind,
+                f"{words}: {example}.count >= 1",
+                tuple(v for v, _ in values),
+                tuple(n for _, n in values),
+            )
+        )
+    terms.append(
+        RuleTerm(
+            "any other name",
+            "filter",
+            "",
+            'an attribute of the events, compared as the value written: events("visit", '
+            'page = "pricing").count >= 1',
+        )
+    )
+    return terms
+
+
+def _held(conn: Connection, column: Any, *where: Any) -> list[tuple[str, int]]:
+    """The values of a column, folded as rules compare them, most frequent first."""
+    key = folded(func.trim(column))
+    rows = conn.execute(
+        select(func.min(func.trim(column)), func.count())
+        .where(func.trim(column) != "", *where)
+        .group_by(key)
+        .order_by(func.count().desc(), func.min(func.trim(column)))
+        .limit(MAX_LISTED)
+    ).all()
+    return [(r[0], int(r[1])) for r in rows]
 
 
 def _metrics(conn: Connection) -> list[RuleTerm]:
