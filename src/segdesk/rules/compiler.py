@@ -50,7 +50,7 @@ from segdesk.rules.behaviour import Source, behaviour_source, holds_without_even
 from segdesk.rules.catalog import CatalogField, FieldCatalog
 from segdesk.rules.chains import flatten, joined
 from segdesk.rules.errors import RuleError
-from segdesk.rules.filters import compare_kind
+from segdesk.rules.filters import compare_kind, filter_items
 from segdesk.rules.metric_rows import Rows, metric_rows
 from segdesk.rules.ops import KIND_OF_TYPE, check, measure_kind
 from segdesk.rules.tree import (
@@ -249,7 +249,7 @@ class _Compiler:
         """A metric's filter on the rows it reads: ``and``/``or`` of comparisons, each typed
         by its field (or, for an attribute, by its value)."""
         if isinstance(where, And | Or):
-            parts = [self.filter_sql(kind, item, value_of) for item in where.items]
+            parts = [self.filter_sql(kind, item, value_of) for item in filter_items(where)]
             return joined(parts, and_ if isinstance(where, And) else or_)
         column, op, value = value_of(where), where.op, where.value
         value_kind = compare_kind(kind, where)

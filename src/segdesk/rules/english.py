@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from segdesk.rules.catalog import FieldCatalog
-from segdesk.rules.filters import uses_lines
+from segdesk.rules.filters import filter_items, uses_lines
 from segdesk.rules.tree import (
     MORE_THAN_AGO,
     WITHIN_LAST,
@@ -89,8 +89,9 @@ class _English:
         """``not X`` in words: a direct negation where English has one."""
         if isinstance(rule, Compare) and (rule.op in _NEGATABLE or _verb(rule)):
             return self.compare(rule, negated=True)
-        if isinstance(rule, MetricCompare) and _never_bought(rule):
-            return _never_bought(rule)
+        never = _never_bought(rule) if isinstance(rule, MetricCompare) else None
+        if never is not None:
+            return never
         if isinstance(rule, InSegment):
             return f"is not in the segment “{rule.name}”"
         if isinstance(rule, InModel):
@@ -419,7 +420,7 @@ def _what(where: Filter) -> str:
     """What a filter on lines buys, in words: "Cold Brew Kit", "SKU HB-12 or HB-32",
     "a product containing “filter”", else "something where ..."."""
     if isinstance(where, Or):
-        parts = [_simple_what(item) for item in where.items]
+        parts = [_simple_what(item) for item in filter_items(where)]
         if all(parts):
             return " or ".join(p for p in parts if p)
     simple = _simple_what(where)
@@ -468,6 +469,6 @@ def _conditions(where: Filter) -> str:
     word = " and " if isinstance(where, And) else " or "
     parts = [
         f"({_conditions(item)})" if isinstance(item, And | Or) else _conditions(item)
-        for item in where.items
+        for item in filter_items(where)
     ]
     return word.join(parts)

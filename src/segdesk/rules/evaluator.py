@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from segdesk.rules.filters import EVENT, LINE, attribute_kind, comparisons, level
+from segdesk.rules.filters import EVENT, LINE, attribute_kind, comparisons, filter_items, level
 from segdesk.rules.tree import (
     MORE_THAN_AGO,
     ORDER_KIND,
@@ -252,9 +252,9 @@ def _filter_holds(
     today: dt.date,
 ) -> bool:
     if isinstance(where, And):
-        return all(_filter_holds(i, kind, event, line, today) for i in where.items)
+        return all(_filter_holds(i, kind, event, line, today) for i in filter_items(where))
     if isinstance(where, Or):
-        return any(_filter_holds(i, kind, event, line, today) for i in where.items)
+        return any(_filter_holds(i, kind, event, line, today) for i in filter_items(where))
     field_level = level(kind, where.field)
     if field_level == LINE:
         raw = None if line is None else line.get(where.field)

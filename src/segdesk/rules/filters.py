@@ -24,6 +24,7 @@ from segdesk.rules.tree import (
     DAY_OPS,
     NO_VALUE_OPS,
     ORDER_KIND,
+    And,
     Compare,
     Filter,
     Or,
@@ -102,11 +103,21 @@ def compare_kind(kind: str, node: Compare) -> str:
     return declared_kind(kind, node.field) or attribute_kind(node.op, node.value)
 
 
+def filter_items(where: And | Or) -> list[Filter]:
+    """The parts of an and/or inside a filter, which are filters too (the parser and
+    ``from_json`` build nothing else there)."""
+    found = []
+    for item in where.items:
+        assert isinstance(item, And | Or | Compare), item
+        found.append(item)
+    return found
+
+
 def comparisons(where: Filter) -> list[Compare]:
     """The comparisons of a filter, in order."""
     if isinstance(where, Compare):
         return [where]
-    return [c for item in where.items for c in comparisons(item)]
+    return [c for item in filter_items(where) for c in comparisons(item)]
 
 
 def uses_lines(kind: str, where: Filter | None) -> bool:
@@ -159,7 +170,7 @@ def without_lines(kind: str, where: Filter) -> Filter | bool:
         if level(kind, where.field) != LINE:
             return where
         return where.op == "is empty"
-    parts = [without_lines(kind, item) for item in where.items]
+    parts = [without_lines(kind, item) for item in filter_items(where)]
     decisive = isinstance(where, Or)  # True decides an or, False an and
     if decisive in parts:
         return decisive

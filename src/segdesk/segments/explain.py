@@ -13,6 +13,7 @@ model segment is the scheme's verdict, shown with the contact's order figures.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -273,7 +274,7 @@ def _matched(metric: Metric, facts: _Facts) -> tuple[MatchedOrder, ...]:
     return tuple(sorted(shown, key=lambda o: o.day, reverse=True))
 
 
-def _matching_line_numbers(metric: Metric, event: dict[str, Any], facts: _Facts) -> set[int]:
+def _matching_line_numbers(metric: Metric, event: Mapping[str, Any], facts: _Facts) -> set[int]:
     """The lines of one order that the metric's filter keeps, found by asking the evaluator
     about the order with each line alone."""
     kept = set()
