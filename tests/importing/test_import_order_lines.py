@@ -11,7 +11,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from segdesk.errors import UserError
 from segdesk.ingest import importer
+from segdesk.ingest.known_exports import order_export
+from segdesk.ingest.mapping import suggest_mapping
+from segdesk.ingest.values.order_status import normalise_status
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts
 from tests.importing.test_import_chunks import SMALL_CHUNK
@@ -450,3 +456,47 @@ def _o(
         "quantity": quantity,
         "status": status,
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("paid", "paid"),
+        ("Completed", "paid"),
+        ("wc-processing", "paid"),
+        ("Payment", "paid"),
+        ("pending", "pending"),
+        ("wc-on-hold", "pending"),
+        ("authorized", "pending"),
+        ("partially_paid", "pending"),
+        ("REFUNDED", "refunded"),
+        ("Refund", "refunded"),
+        ("partially_refunded", "partially refunded"),
+        ("Partially Refunded", "partially refunded"),
+        ("voided", "voided"),
+        ("failed", "voided"),
+        ("expired", "voided"),
+        ("Canceled", "cancelled"),
+        ("wc-cancelled", "cancelled"),
+        ("  Awaiting Pickup ", "awaiting pickup"),
+        ("", None),
+    ],
+)
+def test_status_words(written: str, stored: str | None) -> None:
+    assert normalise_status(written) == stored
+
+
+def test_order_field_names_are_kept_for_events_only() -> None:
+    """A contacts file keeps a custom "status"; in an events file it would be the order's."""
+    contacts = suggest_mapping(["email", "Status"], samples={"Status": ["gold"]})
+    assert contacts.column("Status").field == "status"
+    mapping = suggest_mapping(["email", "date", "Status", "Product"], "events")
+    skipped = mapping.with_overrides(["Status=skip"])
+    assert [c.field for c in skipped.columns] == ["email", "occurred_at", None, "product"]
+    with pytest.raises(UserError, match="cannot name a custom field"):
+        mapping.with_overrides(["Status=custom:status"])
+
+
+def test_only_the_three_shops_are_recognised() -> None:
+    assert order_export(["order id", "email", "date", "product", "status"]) is None
+    assert order_export(["Email", "Financial Status", "Lineitem name"]) is None  # no Name

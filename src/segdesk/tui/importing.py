@@ -39,7 +39,7 @@ FIELD_LABELS = {
     "consent": "Consent (yes means subscribed)",
     "occurred_at": "Date of the order or event",
     "amount": "Amount (the order's total)",
-    "quantity": "Quantity (of the line item, if the file has them)",
+    "quantity": "Quantity (per row; an order's rows add up)",
     "ref": "Order number or reference",
     "status": "Order status (paid, refunded, cancelled…)",
     "product": "Product bought (line item)",

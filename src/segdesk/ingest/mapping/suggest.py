@@ -76,7 +76,7 @@ def suggest_mapping(
         if key in known:
             fld, tier = known[key]
             candidates.append((tier, pos, fld, False))
-            continue
+            continue  # the export's own meaning (see ``how`` below)
         if target == "contacts" and key in _INVERTED_KEYS:
             if _consent_values(values, inverted=True):
                 candidates.append((0, pos, "consent", True))
@@ -103,6 +103,8 @@ def suggest_mapping(
             continue
         taken[fld] = pos
         how = "yes means unsubscribed" if inverted else f"known name for {fld}"
+        if export is not None and alias_key(header[pos]) in known:
+            how = f"{export.name}'s column for {fld}"
         chosen[pos] = (fld, inverted, how)
 
     if target == "contacts":
