@@ -156,6 +156,8 @@ def print_import_report(report: ImportReport, columns: Sequence[str] = ()) -> No
     ]
     if report.target == "events":
         rows.append(("new contacts", report.contacts_created))
+        if report.lines:
+            rows.append(("order lines", report.lines))
     for label, value in rows:
         table.add_row(label, f"{value:,}")
     console.print(table)

@@ -99,10 +99,12 @@ class TestShopOrders:
         assert (
             report.read,
             report.inserted,
+            report.merged,
             report.unchanged,
             report.rejected,
             report.contacts_created,
-        ) == (4, 2, 1, 1, 1)
+            report.lines,
+        ) == (4, 2, 1, 0, 1, 1, 3)
         assert report.quality.repeated_refs == 1
         assert report.rejects_preview[0].line == 5
         assert events(ws) == [
@@ -110,12 +112,10 @@ class TestShopOrders:
                 1,
                 "2024-06-30T10:00:00+00:00",
                 123.0,
-                2.0,
+                3.0,
                 "#1001",
-                financial_status="paid",
                 paid_at="2024-06-30T10:05:00",
                 subtotal=100.0,
-                lineitem_name="Rye loaf",
             ),
             _order(
                 2,
@@ -123,10 +123,8 @@ class TestShopOrders:
                 9.61,
                 1.0,
                 "#1002",
-                financial_status="paid",
                 paid_at="2024-07-01T13:00:00",
                 subtotal=8.5,
-                lineitem_name="Bagel",
             ),
         ]
 

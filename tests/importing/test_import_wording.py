@@ -130,7 +130,8 @@ def test_quality_lines_in_the_singular() -> None:
     assert quality.lines() == [
         "1 invalid email address (rejected)",
         "1 row repeated a contact of this file and was merged into it (later non-empty values win)",
-        "1 row repeated an order id of this file; the first was kept",
+        "1 row repeated an order id of this file and was put into that order (its total, "
+        "status and date come from its first row; quantities add up)",
     ]
     plural = Quality(invalid_emails=2, duplicates_merged=3).lines()
     assert plural[0] == "2 invalid email addresses (rejected)"

@@ -66,6 +66,7 @@ from segdesk.ingest.values.identifiers import (
 )
 from segdesk.ingest.values.names import split_full_name
 from segdesk.ingest.values.numbers import _parse_number_slow, parse_number
+from segdesk.ingest.values.order_status import normalise_status
 from segdesk.ingest.values.text import _clean_text_slow, clean_text
 from tests.ingest.corpus_files import CORPUS, READABLE
 
@@ -301,6 +302,8 @@ def reference_value(column: ColumnMapping, text: str) -> Any:
             return normalise_consent(text, inverted=column.inverted)
         if name == "full_name":
             return split_full_name(text)
+        if name == "status":
+            return normalise_status(text)
     return column.type._parse_slow(text)
 
 
@@ -336,7 +339,9 @@ def reference_record(
             fields[column.field or ""] = value
     for name, value in mapping.effective_defaults().items():
         fields.setdefault(name, value)
-    problems.extend(_reference_missing_keys(fields, failed, key, mapping.target))
+    # a row of an order may leave its contact and date to another row of the order
+    if mapping.target != "events" or "ref" not in mapped or fields.get("ref") is None:
+        problems.extend(_reference_missing_keys(fields, failed, key, mapping.target))
     return Record(row.line, fields, custom, tuple(problems), row.values)
 
 
@@ -589,6 +594,7 @@ EVENTS = Mapping(
         _column("Ordered", "field", "occurred_at", ColumnType("date")),
         _column("Spent", "field", "amount", ColumnType("number")),
         _column("Age", "field", "quantity", ColumnType("number")),
+        _column("News", "field", "status", ColumnType("category")),
         _column("Note", "custom", "note", ColumnType("text")),
     ),
 )

@@ -165,7 +165,7 @@ def test_shopify_orders_as_events(corpus):
     assert compact(mapping) == [
         ("Name", "field", "ref", "text"),  # "#1001" is the order number
         ("Email", "field", "email", "text"),
-        ("Financial Status", "custom", "financial_status", "text"),
+        ("Financial Status", "field", "status", "category"),
         ("Paid at", "custom", "paid_at", "date", {"date_order": "dmy"}),
         ("Currency", "custom", "currency", "text"),
         ("Subtotal", "custom", "subtotal", "number", {"decimal": "."}),
@@ -174,8 +174,8 @@ def test_shopify_orders_as_events(corpus):
         ("Total", "field", "amount", "number", {"decimal": "."}),
         ("Created at", "field", "occurred_at", "date", {"date_order": "dmy"}),
         ("Lineitem quantity", "field", "quantity", "number", {"decimal": "."}),
-        ("Lineitem name", "custom", "lineitem_name", "text"),
-        ("Lineitem price", "custom", "lineitem_price", "number", {"decimal": "."}),
+        ("Lineitem name", "field", "product", "text"),
+        ("Lineitem price", "field", "unit_price", "number", {"decimal": "."}),
         ("Id", "custom", "id_field", "number", {"decimal": "."}),
     ]
     assert mapping.problems() == []

@@ -127,9 +127,12 @@ def test_shopify_orders_events(corpus):
             {
                 "ref": "#1001",
                 "email": "fay@example.com",
+                "status": "paid",
                 "amount": 123.0,
                 "occurred_at": datetime(2024, 6, 30, 10, 0),
                 "quantity": 2,
+                "product": "Rye loaf",
+                "unit_price": 50.0,
             },
         ),
         (
@@ -137,9 +140,12 @@ def test_shopify_orders_events(corpus):
             {
                 "ref": "#1002",
                 "email": "gus@example.com",
+                "status": "paid",
                 "amount": 9.61,
                 "occurred_at": datetime(2024, 7, 1, 12, 59),
                 "quantity": 1,
+                "product": "Bagel",
+                "unit_price": 8.5,
             },
         ),
     ]

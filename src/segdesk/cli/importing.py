@@ -239,6 +239,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
             "unchanged",
             "merged",
             "rejected",
+            "lines",
         ],
         [
             [
@@ -253,6 +254,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
                 f"{r.unchanged:,}",
                 f"{r.merged:,}",
                 f"{r.rejected:,}",
+                f"{r.lines:,}",
             ]
             for r in runs
         ],

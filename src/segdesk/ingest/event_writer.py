@@ -1,13 +1,15 @@
 """Writing typed event records (orders and any other kind): find the contact, never double.
 
 Re-importing a file must not double its events, so every event gets a key within its kind:
-- the order id (``ref``) where the file has one; a later row of the same file with the same
-  id is the same order (a shop export's extra line items) and is not stored again;
-- otherwise the row's content (contact, time, amount, quantity, other columns) plus its
-  occurrence number among identical rows of the file: two identical rows are two real orders,
-  and importing the file again finds both keys taken.
+- the order id (``ref``) where the file has one; every row of the file with the same id is
+  a row of that one order (a shop export's line items), which ``order_rows`` puts together;
+- otherwise the row's content (contact, time, amount, quantity, other columns, line values
+  and status where the file has them) plus its occurrence number among identical rows of the
+  file: two identical rows are two real orders, and importing the file again finds both
+  keys taken.
 An event whose contact is unknown creates that contact from the key, or is rejected, as the
-user chooses.
+user chooses. When the mapping has line fields (product, SKU, ...), each row is also a line of
+its order.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from sqlalchemy import (
 from segdesk.ingest.attributes import StoredAttributes, stored_value
 from segdesk.ingest.folded_emails import folded_forms
 from segdesk.ingest.import_report import ImportReport, RejectsWriter, add_counts
+from segdesk.ingest.mapping.targets import LINE_TARGETS
+from segdesk.ingest.order_rows import OrderRows, Rows, count_amounts
 from segdesk.ingest.typed_rows import Record
 from segdesk.store.bulk import JsonTexts, insert_columns
 from segdesk.store.search_text import search_text_of
@@ -82,6 +86,7 @@ class EventWriter:
         report: ImportReport,
         now: dt.datetime,
         date_fields: Collection[str] = (),
+        mapped: Collection[str] = (),
     ) -> None:
         self.conn = conn
         self.batch_id = batch_id
@@ -91,10 +96,17 @@ class EventWriter:
         self.report = report
         self.now = now
         self.stored_attributes = StoredAttributes(date_fields)
+        self.mapped = frozenset(mapped)
+        """The fields the mapping fills."""
+        self.lines = not self.mapped.isdisjoint(LINE_TARGETS)
+        """Whether each row is also a line of its order."""
         self._utc = _UtcTimes()
+        self.orders = OrderRows(conn, batch_id, key, kind, report, self.mapped)
         _seen_rows.create(conn)
 
-    def close(self) -> None:
+    def close(self, rejects: RejectsWriter) -> None:
+        """Finish the rows that waited for their order, then drop the working tables."""
+        self.orders.close(rejects)
         _seen_rows.drop(self.conn)
 
     def write(self, records: Iterable[Record], rejects: RejectsWriter) -> None:
@@ -107,74 +119,105 @@ class EventWriter:
                     self._reject(record, record.reason, rejects)
         if not valid:
             return
-        keys = [record.fields[self.key] for record in valid]
-        contact_ids = self._contact_ids(set(keys))
+        # A row without a key value has a ref (``RecordBuilder`` lets it leave its contact to
+        # another row of its order): its contact is its order's.
+        keys = [record.fields.get(self.key) for record in valid]
+        contact_ids = self._contact_ids(set(keys).difference((None,)))
         if self.create_missing:
-            self._create_contacts(keys, contact_ids)
+            self._create_contacts([k for k in keys if k is not None], contact_ids)
         ids = list(map(contact_ids.get, keys))
-        if None in ids:
+        unknown = [i for i, (k, c) in enumerate(zip(keys, ids, strict=True)) if c is None and k]
+        if unknown:
             shown = self.key.replace("_", " ")
-            for record, key_value, contact_id in zip(valid, keys, ids, strict=True):
-                if contact_id is None:
-                    self._reject(record, f"no contact with {shown} {key_value!r}", rejects)
-            valid = [r for r, contact_id in zip(valid, ids, strict=True) if contact_id is not None]
+            for i in unknown:
+                self._reject(valid[i], f"no contact with {shown} {keys[i]!r}", rejects)
+            kept = set(range(len(valid))).difference(unknown)
+            valid = [valid[i] for i in sorted(kept)]
+            ids = [ids[i] for i in sorted(kept)]
         if valid:
-            known = [contact_id for contact_id in ids if contact_id is not None]
-            self._store(self._rows(valid, known))
+            self._store(self._rows(valid, ids))
 
-    def _rows(self, records: list[Record], ids: list[int]) -> dict[str, list[Any]]:
+    def _rows(self, records: list[Record], ids: list[int | None]) -> Rows:
         """The chunk's events, a column at a time, with their dedup keys; counts findings."""
         fields = [record.fields for record in records]
-        occurred = list(map(self._utc.__getitem__, map(dict.get, fields, repeat("occurred_at"))))
+        dates = list(map(dict.get, fields, repeat("occurred_at")))
+        if None in dates:
+            occurred = [None if d is None else self._utc[d] for d in dates]
+        else:
+            occurred = list(map(self._utc.__getitem__, dates))
         amounts = _floats(list(map(dict.get, fields, repeat("amount"))))
         quantities = _floats(list(map(dict.get, fields, repeat("quantity"))))
         refs = list(map(dict.get, fields, repeat("ref")))
-        self._check_quality(fields[0].keys(), occurred, amounts, quantities, refs)
+        self._check_quality(fields[0].keys(), occurred, quantities, refs)
         attributes = JsonTexts(self.stored_attributes.texts([r.custom for r in records]))
         count = len(records)
-        return {
+        extra = self._line_columns(fields, quantities)
+        columns: dict[str, list[Any]] = {
             "contact_id": ids,
             "kind": [self.kind] * count,
             "occurred_at": occurred,
             "amount": amounts,
             "quantity": quantities,
             "ref": refs,
-            "dedup_key": self._dedup_keys(records, occurred, amounts, quantities, refs),
+            "dedup_key": self._dedup_keys(records, occurred, amounts, quantities, refs, extra),
             "attributes": attributes,
             "import_batch_id": [self.batch_id] * count,
         }
+        if "status" in self.mapped:
+            columns["status"] = list(map(dict.get, fields, repeat("status")))
+        return Rows(
+            columns,
+            extra,
+            [record.line for record in records],
+            [record.raw for record in records],
+        )
+
+    def _line_columns(
+        self, fields: list[dict[str, Any]], quantities: list[float | None]
+    ) -> dict[str, list[Any]]:
+        """The chunk's line values, when rows are lines: the line total is the file's, else
+        quantity times unit price (the unit price when the file has no quantity column)."""
+        if not self.lines:
+            return {}
+        line = {name: list(map(dict.get, fields, repeat(name))) for name in LINE_TARGETS}
+        prices = line["unit_price"] = _floats(line["unit_price"])
+        line["line_total"] = _floats(line["line_total"])
+        if "quantity" not in self.mapped:
+            counts: list[float | None] = [1.0] * len(fields)
+        else:
+            counts = quantities
+        line["line_total"] = [
+            _line_total(total, count, price)
+            for total, count, price in zip(line["line_total"], counts, prices, strict=True)
+        ]
+        return line
 
     def _check_quality(
         self,
         names: Collection[str],
-        occurred: list[dt.datetime],
-        amounts: list[float | None],
+        occurred: list[dt.datetime | None],
         quantities: list[float | None],
         refs: list[str | None],
     ) -> None:
-        """Refunds, implausible dates and empty values, counted as row by row."""
+        """Implausible dates and empty values, counted as row by row. Amounts are counted per
+        order, when its rows are put together (see ``count_amounts``)."""
         now = self.now
-        below_zero = [i for i, amount in enumerate(amounts) if amount is not None and amount < 0]
-        future = [i for i, moment in enumerate(occurred) if moment > now]
-        early = [i for i, moment in enumerate(occurred) if moment < EARLIEST_PLAUSIBLE]
+        dated = [(i, m) for i, m in enumerate(occurred) if m is not None]
+        future = [i for i, moment in dated if moment > now]
+        early = [i for i, moment in dated if moment < EARLIEST_PLAUSIBLE]
         quality = self.report.quality
         add_counts(
             quality.warnings,
             [
                 (found[0], text, len(found))
                 for text, found in (
-                    ("amounts below zero (refunds?)", below_zero),
                     ("dates in the future", future),
                     ("dates before 1990", early),
                 )
                 if found
             ],
         )
-        columns: dict[str, Sequence[object]] = {
-            "amount": amounts,
-            "quantity": quantities,
-            "ref": refs,
-        }
+        columns: dict[str, Sequence[object]] = {"quantity": quantities, "ref": refs}
         add_counts(
             quality.missing,
             [
@@ -187,32 +230,39 @@ class EventWriter:
     def _dedup_keys(
         self,
         records: list[Record],
-        occurred: list[dt.datetime],
+        occurred: list[dt.datetime | None],
         amounts: list[float | None],
         quantities: list[float | None],
         refs: list[str | None],
+        line: dict[str, list[Any]],
     ) -> list[str]:
-        """The ref, or the content hash with its occurrence number in the file."""
+        """The ref, or the content hash with its occurrence number in the file.
+
+        A row without a ref has its contact and its date (``RecordBuilder`` sees to it). Its
+        status and line values join the hash only when the file has them, so that the keys
+        of files without them are those earlier versions made.
+        """
         if None not in refs:
             return ["ref:" + ref for ref in refs]  # type: ignore[operator]
+        more = [name for name in ("status", *LINE_TARGETS) if name in self.mapped]
         hashes: list[str | None] = []
-        for record, moment, amount, quantity, ref in zip(
-            records, occurred, amounts, quantities, refs, strict=True
+        for index, (record, moment, amount, quantity, ref) in enumerate(
+            zip(records, occurred, amounts, quantities, refs, strict=True)
         ):
             if ref is not None:
                 hashes.append(None)
                 continue
-            text = json.dumps(
-                [
-                    str(record.fields[self.key]),
-                    moment.isoformat(),
-                    amount,
-                    quantity,
-                    {n: stored_value(v) for n, v in sorted(record.custom.items())},
-                ],
-                default=str,
-                sort_keys=True,
-            )
+            assert moment is not None
+            content = [
+                str(record.fields[self.key]),
+                moment.isoformat(),
+                amount,
+                quantity,
+                {n: stored_value(v) for n, v in sorted(record.custom.items())},
+            ]
+            if more:
+                content.append({n: line[n][index] if n in line else record.fields[n] for n in more})
+            text = json.dumps(content, default=str, sort_keys=True)
             hashes.append(hashlib.sha256(text.encode()).hexdigest()[:32])
         counts = self._occurrences([h for h in hashes if h is not None])
         keys: list[str] = []
@@ -247,35 +297,26 @@ class EventWriter:
             self.conn.execute(_seen_rows.insert(), fresh)
         return earlier
 
-    def _store(self, columns: dict[str, list[Any]]) -> None:
-        """Insert the events whose dedup key is new: not stored, not earlier in the chunk."""
+    def _store(self, rows: Rows) -> None:
+        """Insert the events whose dedup key is new; rows of one order go to ``OrderRows``.
+
+        The common case, a row per event and every key new, is one insert.
+        """
+        columns = rows.columns
         keys = columns["dedup_key"]
-        unique = set(keys)
-        # IN, not a join: a join could be planned as a scan of the kind's events
-        listed_keys = select(listed(self.conn, unique).c.value)
-        taken: dict[str, int | None] = dict(
-            self.conn.execute(
-                select(event.c.dedup_key, event.c.import_batch_id).where(
-                    event.c.kind == self.kind, event.c.dedup_key.in_(listed_keys)
-                )
-            ).all()
-        )
-        if taken or len(unique) < len(keys):
-            fresh: list[int] = []
-            for index, key in enumerate(keys):
-                if key in taken:
-                    if taken[key] == self.batch_id:
-                        self.report.quality.repeated_refs += 1
-                    continue
-                taken[key] = self.batch_id
-                fresh.append(index)
-            self.report.unchanged += len(keys) - len(fresh)
-            columns = {
-                name: type(values)(map(values.__getitem__, fresh))
-                for name, values in columns.items()
-            }
+        taken = self.orders.taken(keys)
+        if (
+            taken
+            or self.lines
+            or len(set(keys)) < len(keys)
+            or None in columns["contact_id"]
+            or None in columns["occurred_at"]
+        ):
+            self.orders.store(rows, taken)
+            return
+        count_amounts(self.report, columns["amount"], "amount" in self.mapped)
         insert_columns(self.conn, event, columns)
-        self.report.inserted += len(columns["dedup_key"])
+        self.report.inserted += len(keys)
 
     def _reject(self, record: Record, reason: str, rejects: RejectsWriter) -> None:
         self.report.rejected += 1
@@ -321,6 +362,14 @@ class EventWriter:
         )
         self.report.contacts_created += len(missing)
         known.update(self._contact_ids(set(missing)))
+
+
+def _line_total(total: float | None, count: float | None, price: float | None) -> float | None:
+    """The file's line total, else quantity times unit price, rounded to millionths so that
+    3 times 19.99 is 59.97 and not the float's 59.970000000000006."""
+    if total is not None or count is None or price is None:
+        return total
+    return round(count * price, 6)
 
 
 def _floats(values: list[Any]) -> list[float | None]:

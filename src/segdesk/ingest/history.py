@@ -1,9 +1,10 @@
 """The import history: what each run did, the mapping to reuse for a file shape, and undo.
 
-Undo removes the contacts an import created and the events it added, and gives the contacts it
-changed their previous values back. It refuses, with the reason, when later work depends on
-what it would remove (orders a later import added to a contact this one created); the reason
-can be asked for first (``undo_refusal``), so that nobody confirms an undo that cannot be done.
+Undo removes the contacts an import created and the events it added with their order lines, and
+gives the contacts it changed their previous values back. It refuses, with the reason, when
+later work depends on what it would remove (orders a later import added to a contact this one
+created); the reason can be asked for first (``undo_refusal``), so that nobody confirms an undo
+that cannot be done.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from segdesk.store.tables import (
     Event,
     ImportBatch,
     ImportChange,
+    OrderLine,
     Segment,
     SegmentMember,
     SegmentPin,
@@ -34,6 +36,7 @@ batch_table = ImportBatch.__table__
 contact = Contact.__table__
 event = Event.__table__
 change = ImportChange.__table__
+order_line = OrderLine.__table__
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,12 @@ class ImportRun:
     event_kind: str | None
     changed: int
     """Contacts stored before the import that it changed (and an undo gives back)."""
+    quality: dict[str, Any] | None = None
+
+    @property
+    def lines(self) -> int:
+        """Order lines the import stored (kept with its findings: lines are not rows)."""
+        return int((self.quality or {}).get("lines", 0))
 
     @property
     def merged(self) -> int:
@@ -74,6 +83,7 @@ class ImportRun:
             "merged": self.merged,
             "rejected": self.rejected,
             "contacts_created": self.contacts_created,
+            "lines": self.lines,
             "kind": self.event_kind,
         }
 
@@ -115,6 +125,7 @@ def list_runs(conn: Connection, limit: int | None = None) -> list[ImportRun]:
         b.rejected,
         b.contacts_created,
         b.event_kind,
+        b.quality,
         select(func.count())
         .where(change.c.import_batch_id == b.id)
         .correlate(batch_table)
@@ -147,6 +158,8 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
         refusal = undo_refusal(conn, batch_id)
         if refusal is not None:
             raise UserError(refusal)
+        added = select(event.c.id).where(event.c.import_batch_id == batch_id)
+        conn.execute(delete(order_line).where(order_line.c.event_id.in_(added)))
         events_removed = conn.execute(
             delete(event).where(event.c.import_batch_id == batch_id)
         ).rowcount

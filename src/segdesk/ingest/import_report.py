@@ -1,7 +1,9 @@
 """What an import did: counts that add up, rejected rows with their lines, data quality.
 
 Every row read is counted exactly once: read = inserted + updated + unchanged + merged +
-rejected, ``merged`` being the rows that repeat a contact of the same file. Rejected rows go
+rejected, ``merged`` being the rows that repeat a contact of the same file, or an order of it
+(a further line item of the order). Order lines are counted apart (``lines``): a row can be an
+order and its first line at once. Rejected rows go
 to a file (line, reason, then the row as it was read) written with the source's delimiter and
 encoding, so nothing a user imports disappears without a trace and fixing the rows and
 importing them again is one step.
@@ -76,6 +78,7 @@ class Quality:
     invalid_emails: int = 0
     duplicates_merged: int = 0
     repeated_refs: int = 0
+    """Rows that repeated an order id of this file and were put into its order."""
     warnings: Counter[str] = field(default_factory=Counter)
     changes: Counter[str] = field(default_factory=Counter)
     """Values typing changed beyond trimming spaces (and lower-casing an email), by column
@@ -104,9 +107,11 @@ class Quality:
                 f"{were} merged into it (later non-empty values win)"
             )
         if self.repeated_refs:
+            were = "was" if self.repeated_refs == 1 else "were"
             out.append(
-                f"{count(self.repeated_refs, 'row')} repeated an order id of this file; "
-                "the first was kept"
+                f"{count(self.repeated_refs, 'row')} repeated an order id of this file and "
+                f"{were} put into that order (its total, status and date come from its first "
+                "row; quantities add up)"
             )
         out.extend(f"{n:,} {text}" for text, n in self.warnings.most_common())
         out.extend(f"{what} ({count(n, 'value')})" for what, n in self.changes.items())
@@ -133,9 +138,13 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     merged: int = 0
-    """Rows merged into an earlier row of the same file (contacts only)."""
+    """Rows merged into an earlier row of the same file: a contact's repeat, or a further row
+    of an order (see ``order_rows``)."""
     rejected: int = 0
     contacts_created: int = 0
+    lines: int = 0
+    """Order lines stored (events whose mapping has line fields): one per row put into an
+    order, so not a count of rows beside the others."""
     rejects_file: Path | None = None
     rejects_preview: list[Reject] = field(default_factory=list)
     quality: Quality = field(default_factory=Quality)
@@ -158,11 +167,11 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
         }
-        if self.target == "contacts":
-            data["merged"] = self.merged
+        data["merged"] = self.merged
         data["rejected"] = self.rejected
         if self.target == "events":
             data["contacts_created"] = self.contacts_created
+            data["lines"] = self.lines
         data["rejects_file"] = str(self.rejects_file) if self.rejects_file else None
         data["quality"] = self.quality.to_json()
         data["decisions"] = list(self.decisions)

@@ -147,6 +147,7 @@ def run_import(
                     report,
                     now,
                     date_fields=dates,
+                    mapped=mapping.fields(),
                 )
             stats, job = ReadStats(), Job(cancelled=cancelled)
             with _collection_per_chunk() as chunk_done:
@@ -155,7 +156,7 @@ def run_import(
                     writer.write(builder.build_many(chunk), rejects)
                     chunk_done()
             if isinstance(writer, EventWriter):
-                writer.close()
+                writer.close(rejects)
             report.quality.changes.update(builder.changes)
             if not report.balanced:
                 raise AssertionError(f"import counts do not add up: {report.to_json()}")
@@ -172,7 +173,7 @@ def run_import(
                     unchanged=report.unchanged,
                     rejected=report.rejected,
                     contacts_created=report.contacts_created,
-                    quality=report.quality.to_json(),
+                    quality=_stored_quality(report),
                 )
             )
             if options.dry_run:
@@ -190,6 +191,15 @@ def run_import(
     if rejects.fallback:
         report.decisions.append(f"rejected rows written as UTF-8 with BOM: {rejects.fallback}")
     return report
+
+
+def _stored_quality(report: ImportReport) -> dict[str, object]:
+    """The findings as the import's history keeps them, with the order lines stored (the
+    table has a column for each count of rows, and lines are not rows)."""
+    quality = report.quality.to_json()
+    if report.target == "events":
+        quality["lines"] = report.lines
+    return quality
 
 
 @contextmanager
@@ -273,6 +283,11 @@ def _decisions(
         if kind.decimal == "," or (kind.decimal and column.ambiguous):
             mark = "comma" if kind.decimal == "," else "point"
             out.append(f"{column.source!r}: decimal {mark}{unsure}")
+        if column.action == "field" and column.field == "status":
+            out.append(
+                f"{column.source!r}: read as order statuses (paid, pending, refunded, partially "
+                "refunded, voided, cancelled; other words kept in lower case)"
+            )
     out.extend(shape.notes)
     out.extend(mapping.notes)
     return out

@@ -33,6 +33,7 @@ from segdesk.ingest.values.emails import (
 )
 from segdesk.ingest.values.identifiers import clean_identifier, is_plain_identifier
 from segdesk.ingest.values.names import split_full_name
+from segdesk.ingest.values.order_status import normalise_status
 from segdesk.ingest.values.problems import ValueProblem
 from segdesk.ingest.values.text import clean_text, unneutralise
 
@@ -171,7 +172,10 @@ class RecordBuilder:
             if (check := _change_check(step.column, step.target)) is not None
         ]
         self._defaults = mapping.effective_defaults()
-        self._key_checks = _key_checks(key, mapping.target)
+        self._key_checks = key_checks(key, mapping.target)
+        self._lines_wait = mapping.target == "events" and "ref" in mapped
+        """A row with an order ref may leave its contact and date to another row of its order
+        (a shop's later line-item rows): the event writer finds them or rejects the row."""
         self._field_names: list[str] = []
         self._custom_names: list[str] = []
         for step in self._steps:
@@ -323,6 +327,8 @@ class RecordBuilder:
 
     def _missing_keys(self, fields: dict[str, Any], failed: set[str]) -> list[str]:
         """The first key check the row fails; a key whose value did not fit is already named."""
+        if self._lines_wait and fields.get("ref") is not None:
+            return []
         for names, message in self._key_checks:
             if failed.intersection(names):
                 continue
@@ -342,6 +348,9 @@ class RecordBuilder:
                 missing = [
                     gone and value is None for gone, value in zip(missing, column, strict=True)
                 ]
+            if self._lines_wait and True in missing:
+                refs = columns["ref"]
+                missing = [gone and ref is None for gone, ref in zip(missing, refs, strict=True)]
             flagged = (message,)
             problems = [
                 flagged if gone else found for gone, found in zip(missing, problems, strict=True)
@@ -349,7 +358,7 @@ class RecordBuilder:
         return problems
 
 
-def _key_checks(key: str | None, target: str) -> list[tuple[tuple[str, ...], str]]:
+def key_checks(key: str | None, target: str) -> list[tuple[tuple[str, ...], str]]:
     """Fields a row needs, in order: a row with none of a check's fields has its problem."""
     checks: list[tuple[tuple[str, ...], str]] = []
     if key:
@@ -417,7 +426,7 @@ def _change_check(column: ColumnMapping, target: Target) -> tuple[str, ChangeCou
         return f"{source}: mailto: or <…> taken off", _emails_unwrapped
     if name in IDENTIFIER_FIELDS:
         return f'{source}: a leading \' or the ="…" around it taken off', _more_than_trimmed
-    if name != "consent" and column.type.kind in ("text", "category"):
+    if name not in ("consent", "status") and column.type.kind in ("text", "category"):
         return f"{source}: the ' an export puts before a formula taken off", _guards_taken_off
     return None
 
@@ -477,6 +486,8 @@ def _converters(column: ColumnMapping) -> tuple[Converter, ColumnConverter]:
             return consent, _Memo(consent)
         if name == "full_name":
             return split_full_name, _Memo(split_full_name)
+        if name == "status":
+            return normalise_status, _Memo(normalise_status)
     kind = column.type.kind
     if kind in ("text", "category"):
         return column.type.parse, _text_column

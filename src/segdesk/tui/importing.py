@@ -38,9 +38,15 @@ FIELD_LABELS = {
     "source": "Source (where the contact came from)",
     "consent": "Consent (yes means subscribed)",
     "occurred_at": "Date of the order or event",
-    "amount": "Amount",
-    "quantity": "Quantity",
+    "amount": "Amount (the order's total)",
+    "quantity": "Quantity (per row; an order's rows add up)",
     "ref": "Order number or reference",
+    "status": "Order status (paid, refunded, cancelled…)",
+    "product": "Product bought (line item)",
+    "sku": "SKU of the product (line item)",
+    "category": "Product category (line item)",
+    "unit_price": "Price of one item (line item)",
+    "line_total": "Total of the line item",
 }
 EVENT_KEY_LABELS = {
     "email": "Email of the contact",

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 # Aliases per target field, best tier first. Sources: generic spellings, Mailchimp audience
-# exports, HubSpot contact exports, Shopify customer and order exports, German spreadsheets.
+# exports, HubSpot contact exports, Shopify customer and order exports, WooCommerce and Square
+# order exports, German spreadsheets.
 _CONTACT_ALIASES: dict[str, tuple[tuple[str, ...], ...]] = {
     "email": (
         (
@@ -287,7 +288,6 @@ _EVENT_ALIASES: dict[str, tuple[tuple[str, ...], ...]] = {
             "net sales",
         ),
         ("subtotal", "sub total", "net total"),
-        ("price", "lineitem price"),
     ),
     "quantity": (
         (
@@ -343,6 +343,76 @@ _EVENT_ALIASES: dict[str, tuple[tuple[str, ...], ...]] = {
         ),
         ("name",),
         ("id",),
+    ),
+    "status": (
+        (
+            "financial status",
+            "order status",
+            "payment status",
+            "transaction status",
+            "bestellstatus",
+            "zahlungsstatus",
+        ),
+        ("status",),
+    ),
+    "product": (
+        (
+            "lineitem name",
+            "product",
+            "product name",
+            "item",
+            "item name",
+            "product title",
+            "produkt",
+            "produktname",
+            "artikel",
+            "artikelname",
+        ),
+    ),
+    "sku": (
+        (
+            "lineitem sku",
+            "sku",
+            "item sku",
+            "product sku",
+            "variant sku",
+            "artikelnummer",
+        ),
+    ),
+    "category": (
+        (
+            "category",
+            "product type",
+            "product category",
+            "product categories",
+            "item category",
+            "kategorie",
+            "warengruppe",
+        ),
+    ),
+    "unit_price": (
+        (
+            "lineitem price",
+            "unit price",
+            "price",
+            "item price",
+            "item cost",
+            "price per unit",
+            "einzelpreis",
+            "stückpreis",
+            "preis",
+        ),
+    ),
+    "line_total": (
+        (
+            "line total",
+            "lineitem total",
+            "line item total",
+            "item total",
+            "line amount",
+            "gesamtpreis",
+            "positionssumme",
+        ),
     ),
 }
 

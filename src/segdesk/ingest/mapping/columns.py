@@ -118,7 +118,7 @@ class Mapping:
                 continue
             if c.action == "field" and c.field not in targets:
                 found.append(f"column {c.source!r}: {c.field!r} is not a field of {self.target}")
-            if c.action == "custom" and not _valid_custom_name(c.field):
+            if c.action == "custom" and not _valid_custom_name(c.field, self.target):
                 found.append(
                     f"column {c.source!r}: {c.field!r} cannot name a custom field (use lower-case "
                     "letters, digits and _, not a name of a built-in field)"

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 
-from segdesk.ingest.mapping.targets import CONTACT_TARGETS, EVENT_TARGETS
+from segdesk.ingest.mapping.targets import CONTACT_TARGETS, EVENT_TARGETS, LINE_TARGETS, Target
 from segdesk.ingest.values.text import strip_accents
 from segdesk.store.fields import CORE_FIELD_NAMES
 
-FIELD_NAMES = frozenset({*CORE_FIELD_NAMES, *CONTACT_TARGETS, *EVENT_TARGETS})
+ORDER_FIELD_NAMES = frozenset({"status", *LINE_TARGETS})
+"""Fields of an order and its lines. Reserved in events files only, where a custom field so
+named would be confused with them in a rule; a contact keeps its custom ``status``."""
+
+FIELD_NAMES = frozenset({*CORE_FIELD_NAMES, *CONTACT_TARGETS, *EVENT_TARGETS}) - ORDER_FIELD_NAMES
 """Names of built-in fields; a custom field named like one gets ``_2`` (``email_2``)."""
 
 RULE_WORDS = frozenset(
@@ -42,7 +46,12 @@ RULE_WORDS = frozenset(
 """Words the rule language or the tables use; a custom field named so gets ``_field``."""
 
 RESERVED_NAMES = FIELD_NAMES | RULE_WORDS
-"""Names a custom field cannot take."""
+"""Names a custom field of a contact cannot take."""
+
+
+def reserved_names(target: Target) -> frozenset[str]:
+    """Names a custom field of ``target`` cannot take."""
+    return RESERVED_NAMES | ORDER_FIELD_NAMES if target == "events" else RESERVED_NAMES
 
 
 def custom_field_name(header: str, position: int = 0) -> str:
@@ -64,5 +73,5 @@ def _unique(base: str, used: set[str]) -> str:
     return name
 
 
-def _valid_custom_name(name: str) -> bool:
-    return bool(re.fullmatch(r"[a-z][a-z0-9_]*", name)) and name not in RESERVED_NAMES
+def _valid_custom_name(name: str, target: Target = "contacts") -> bool:
+    return bool(re.fullmatch(r"[a-z][a-z0-9_]*", name)) and name not in reserved_names(target)

@@ -17,16 +17,17 @@ from segdesk.errors import UserError
 from segdesk.ingest.mapping.aliases import alias_key
 from segdesk.ingest.mapping.columns import Action, ColumnMapping, Mapping
 from segdesk.ingest.mapping.custom_names import (
-    RESERVED_NAMES,
     RULE_WORDS,
     _unique,
     _valid_custom_name,
     custom_field_name,
+    reserved_names,
 )
 from segdesk.ingest.mapping.targets import (
     CONTACT_TARGETS,
     EVENT_TARGETS,
     TARGET_TYPES,
+    Target,
     _target_type,
 )
 from segdesk.ingest.values.column_types import ColumnType
@@ -46,7 +47,6 @@ def apply_overrides(
     """See ``Mapping.with_overrides``."""
     samples = samples or {}
     custom_fields = custom_fields or {}
-    targets = CONTACT_TARGETS if mapping.target == "contacts" else EVENT_TARGETS
     columns = list(mapping.columns)
     assigned: dict[str, str] = {}
     for spec in specs:
@@ -60,7 +60,7 @@ def apply_overrides(
             source,
             target_text.strip(),
             columns[pos],
-            targets,
+            mapping.target,
             custom_fields,
             samples.get(source, ()),
         )
@@ -73,7 +73,7 @@ def apply_overrides(
             assigned[key] = source
             for i, other in enumerate(columns):
                 if i != pos and other.action == new.action and other.field == new.field:
-                    columns[i] = _demote(other, columns, custom_fields)
+                    columns[i] = _demote(other, columns, custom_fields, mapping.target)
         columns[pos] = new
     return replace(mapping, columns=tuple(columns))
 
@@ -101,10 +101,11 @@ def _parse_override(
     source: str,
     text: str,
     current: ColumnMapping,
-    targets: Sequence[str],
+    target: Target,
     custom_fields: MappingABC[str, str],
     values: Sequence[str],
 ) -> ColumnMapping:
+    targets = CONTACT_TARGETS if target == "contacts" else EVENT_TARGETS
     parts = [p.strip() for p in text.split(":")]
     head = parts[0].casefold()
     if head in SKIP_WORDS and len(parts) == 1:
@@ -115,7 +116,7 @@ def _parse_override(
         if len(parts) < 2 or not parts[1]:
             raise UserError(f"--map {spec!r}: name the custom field, e.g. custom:loyalty_tier")
         name, options = parts[1], parts[2:]
-        if not _valid_custom_name(name):
+        if not _valid_custom_name(name, target):
             raise UserError(
                 f"--map {spec!r}: {name!r} cannot name a custom field; use lower-case letters, "
                 "digits and _, starting with a letter, and not a built-in field's name"
@@ -180,10 +181,13 @@ def _parse_override(
 
 
 def _demote(
-    column: ColumnMapping, columns: Sequence[ColumnMapping], custom_fields: MappingABC[str, str]
+    column: ColumnMapping,
+    columns: Sequence[ColumnMapping],
+    custom_fields: MappingABC[str, str],
+    target: Target,
 ) -> ColumnMapping:
-    used = set(RESERVED_NAMES) | {c.field for c in columns if c.action == "custom" and c.field}
-    used |= set(custom_fields)
+    used = set(reserved_names(target)) | set(custom_fields)
+    used |= {c.field for c in columns if c.action == "custom" and c.field}
     base = custom_field_name(column.source)
     name = _unique(f"{base}_field" if base in RULE_WORDS else base, used)
     return ColumnMapping(

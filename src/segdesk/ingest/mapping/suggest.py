@@ -22,10 +22,10 @@ from segdesk.ingest.mapping.aliases import (
 )
 from segdesk.ingest.mapping.columns import ColumnMapping, Mapping
 from segdesk.ingest.mapping.custom_names import (
-    RESERVED_NAMES,
     RULE_WORDS,
     _unique,
     custom_field_name,
+    reserved_names,
 )
 from segdesk.ingest.mapping.targets import Target, _target_type
 from segdesk.ingest.sources import FileShape
@@ -55,14 +55,28 @@ def suggest_mapping(
     """
     if target not in ("contacts", "events"):
         raise UserError(f"unknown import target {target!r}; expected contacts or events")
+    # known_exports builds on this package's types, so it is imported here rather than above
+    from segdesk.ingest.known_exports import order_export
+
     samples = samples or {}
     custom_fields = custom_fields or {}
     index = _INDEX[target]
     notes: list[str] = []
     candidates: list[tuple[int, int, str, bool]] = []  # tier, position, field, inverted
+    export = order_export(header) if target == "events" else None
+    known: dict[str, tuple[str, int]] = {}
+    if export is not None:
+        notes.append(export.note())
+        # ahead of every alias, in the export's order of preference
+        count = len(export.fields)
+        known = {key: (fld, rank - count) for rank, (key, fld) in enumerate(export.fields)}
     for pos, name in enumerate(header):
         key = alias_key(name)
         values = samples.get(name, ())
+        if key in known:
+            fld, tier = known[key]
+            candidates.append((tier, pos, fld, False))
+            continue  # the export's own meaning (see ``how`` below)
         if target == "contacts" and key in _INVERTED_KEYS:
             if _consent_values(values, inverted=True):
                 candidates.append((0, pos, "consent", True))
@@ -89,13 +103,15 @@ def suggest_mapping(
             continue
         taken[fld] = pos
         how = "yes means unsubscribed" if inverted else f"known name for {fld}"
+        if export is not None and alias_key(header[pos]) in known:
+            how = f"{export.name}'s column for {fld}"
         chosen[pos] = (fld, inverted, how)
 
     if target == "contacts":
         _settle_names(header, chosen, taken, notes)
 
     columns: list[ColumnMapping] = []
-    used_names: set[str] = set(RESERVED_NAMES)
+    used_names: set[str] = set(reserved_names(target))
     for pos, name in enumerate(header):
         values = samples.get(name, ())
         if pos in chosen:

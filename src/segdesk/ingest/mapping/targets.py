@@ -35,6 +35,9 @@ CONTACT_TARGETS: tuple[str, ...] = (
 )
 """Fields a contacts file can fill; ``full_name`` is split into first and last name."""
 
+LINE_TARGETS: tuple[str, ...] = ("product", "sku", "category", "unit_price", "line_total")
+"""Fields of an order's line: a file that maps one of them stores a line per row."""
+
 EVENT_TARGETS: tuple[str, ...] = (
     "email",
     "external_id",
@@ -42,8 +45,11 @@ EVENT_TARGETS: tuple[str, ...] = (
     "amount",
     "quantity",
     "ref",
+    "status",
+    *LINE_TARGETS,
 )
-"""Fields an events file can fill; ``email`` or ``external_id`` finds the contact."""
+"""Fields an events file can fill; ``email`` or ``external_id`` finds the contact. With line
+fields, ``quantity`` is the line's and the order's is the sum of its lines'."""
 
 TARGET_TYPES: dict[str, str] = {
     "country": "category",
@@ -52,6 +58,10 @@ TARGET_TYPES: dict[str, str] = {
     "occurred_at": "date",
     "amount": "number",
     "quantity": "number",
+    "status": "category",
+    "category": "category",
+    "unit_price": "number",
+    "line_total": "number",
 }
 """Types of the targets that are not text."""
 

@@ -45,9 +45,12 @@ def describe(run: ImportRun) -> str:
             f"{merged}, {run.rejected:,} rejected"
         )
     else:
+        merged = f", {run.merged:,} more rows of them" if run.merged else ""
+        lines = f" ({count(run.lines, 'line item')})" if run.lines else ""
         counts = (
-            f"{run.inserted:,} new {what(run, run.inserted)}, {run.unchanged:,} already there, "
-            f"{run.rejected:,} rejected, {count(run.contacts_created, 'new contact')}"
+            f"{run.inserted:,} new {what(run, run.inserted)}{lines}{merged}, "
+            f"{run.unchanged:,} already there, {run.rejected:,} rejected, "
+            f"{count(run.contacts_created, 'new contact')}"
         )
     return f"{count(run.read, 'row')} read: {counts}"
 

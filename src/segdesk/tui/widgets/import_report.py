@@ -74,6 +74,8 @@ def counts_table(report: ImportReport) -> Table:
     ]
     if events:
         figures.append(("New contacts", report.contacts_created))
+        if report.lines:
+            figures.append(("Order lines", report.lines))
     for title, _ in figures:
         table.add_column(title, justify="right")
     table.add_row(*(f"{n:,}" for _, n in figures))
