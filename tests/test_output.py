@@ -41,3 +41,14 @@ def test_terminal_rows_stay_on_one_line_at_80_columns(
     assert all(len(line) <= 80 for line in lines)
     assert "…" in body[0] and body[0].endswith("1,204")
     assert body[1].startswith("ana@example.com") and body[1].endswith("7")
+
+
+def test_days_are_never_cut(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cut day ("2025-03…") reads as another: days keep their width, like figures."""
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("COLUMNS", "60")
+    print_table("Sold", ["product", "first", "last"], [["A" * 60, "2025-03-01", "2026-11-14"]])
+    lines = [ANSI.sub("", line).rstrip() for line in capsys.readouterr().out.splitlines()]
+    assert lines[-1].endswith("2025-03-01 2026-11-14") and "…" in lines[-1]
