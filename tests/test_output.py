@@ -48,7 +48,10 @@ def test_days_are_never_cut(
 ) -> None:
     """A cut day ("2025-03…") reads as another: days keep their width, like figures."""
     monkeypatch.setenv("TTY_COMPATIBLE", "1")
-    monkeypatch.setenv("COLUMNS", "60")
-    print_table("Sold", ["product", "first", "last"], [["A" * 60, "2025-03-01", "2026-11-14"]])
+    monkeypatch.setenv("COLUMNS", "80")
+    columns = ["product", "sku", "category", "buyers", "orders", "qty", "revenue", "first", "last"]
+    row = ["Wholesale Espresso 1 kg", "WS-ES-1KG", "Beans", "117", "2,205", "16,252", "289,084.82"]
+    print_table("Products", columns, [[*row, "2023-11-30", "2026-11-14"]])
     lines = [ANSI.sub("", line).rstrip() for line in capsys.readouterr().out.splitlines()]
-    assert lines[-1].endswith("2025-03-01 2026-11-14") and "…" in lines[-1]
+    assert lines[-1].endswith("2023-11-30 2026-11-14") and "…" in lines[-1]
+    assert len(lines[-1]) <= 80
