@@ -2,7 +2,9 @@
 
 The demo business is Northwind Roasters: a coffee roaster with cafés in Portland, Seattle and
 London and an online shop, selling to home brewers, to offices (coffee subscriptions) and to
-cafés and bakeries (trade accounts).
+cafés and bakeries (trade accounts). Its orders carry their lines from the roaster's catalogue
+(beans by origin, the Coffee Club, brewing equipment, gifts, the cafés' drinks) and a status:
+most are paid, a few refunded, partially refunded or cancelled.
 
 Every value comes from one ``random.Random(SEED)`` of the standard library and from the fixed
 ``ANCHOR`` date, never from the clock, so a rebuild yields exactly the same rows on any machine
@@ -31,7 +33,7 @@ from sqlalchemy import Connection, func, select
 
 from segdesk.store.database import open_database
 from segdesk.store.search_text import search_text_of
-from segdesk.store.tables import Contact, Event, FieldDef, Meta, Segment
+from segdesk.store.tables import Contact, Event, FieldDef, Meta, OrderLine, Segment
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = REPO / "src" / "segdesk" / "data" / "sample.db"
@@ -427,6 +429,8 @@ class Draft:
     attributes: dict[str, Any] = field(default_factory=dict)
     ref: str | None = None
     dedup_key: str | None = None
+    status: str | None = None
+    lines: list[Line] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -822,6 +826,231 @@ def build_contacts(rng: random.Random) -> list[Person]:
 
 
 # --------------------------------------------------------------------------------------------
+# The catalogue and what a basket holds
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Product:
+    """One SKU of the catalogue; sizes of one coffee share its name, as shop exports do."""
+
+    name: str
+    sku: str
+    category: str
+    price: float
+
+
+def catalogue(category: str, text: str) -> dict[str, Product]:
+    """Semicolon-separated "SKU name price" entries of one category, by SKU."""
+    products = {}
+    for entry in text.split(";"):
+        sku, rest = entry.strip().split(" ", 1)
+        name, price = rest.rsplit(" ", 1)
+        products[sku] = Product(name, sku, category, float(price))
+    return products
+
+
+BEANS = catalogue(
+    "Beans",
+    "HB-12 House Blend 16.00; HB-32 House Blend 38.00; ES-12 Espresso Blend 17.00; "
+    "ES-32 Espresso Blend 40.00; ETH-12 Ethiopia Yirgacheffe 19.50; COL-12 Colombia Huila 18.00; "
+    "COL-32 Colombia Huila 42.00; GUA-12 Guatemala Antigua 18.00; KEN-12 Kenya Nyeri 21.00; "
+    "SUM-12 Sumatra Mandheling 17.50; DEC-12 Decaf Swiss Water 17.50; "
+    "DEC-32 Decaf Swiss Water 41.00; HOL-12 Holiday Blend 18.50; "
+    "WS-ES-1KG Wholesale Espresso 1 kg 18.50; WS-HB-1KG Wholesale House Blend 1 kg 17.50; "
+    "WS-DEC-1KG Wholesale Decaf 1 kg 19.50",
+)
+"""12 oz bags (-12), 2 lb bags (-32), and the kilo bags of trade accounts."""
+SUBSCRIPTIONS = catalogue(
+    "Subscriptions", "CC-M Coffee Club Monthly 17.00; OFFICE-KG Office Coffee Plan 23.00"
+)
+"""Per delivered bag, and per kilo for offices."""
+EQUIPMENT = catalogue(
+    "Equipment",
+    "V60-02 V60 Dripper 28.00; FLT-100 Paper Filters 100 7.50; CBK-1 Cold Brew Kit 39.00; "
+    "CBF-10 Cold Brew Filters 10 9.00; GRD-1 Burr Grinder 149.00; KTL-1 Gooseneck Kettle 69.00; "
+    "AP-1 AeroPress 39.95; FP-8 French Press 34.00",
+)
+GIFTS = catalogue(
+    "Gifts",
+    "GC-25 Gift Card 25.00; GC-50 Gift Card 50.00; GC-100 Gift Card 100.00; "
+    "TBX-4 Tasting Box 42.00; CCG-3 Coffee Club Gift 3 Months 54.00; MUG-1 Northwind Mug 16.00",
+)
+CAFE_MENU = catalogue(
+    "Café",
+    "CAFE-FLT Filter Coffee 3.50; CAFE-LAT Latte 5.25; CAFE-FW Flat White 4.75; "
+    "CAFE-CAP Cappuccino 4.75; CAFE-CB Cold Brew 4.95; CAFE-PAS Pastry 4.25",
+)
+"""Drinks and pastries rung up at the cafés' tills."""
+CATALOGUE = {**BEANS, **SUBSCRIPTIONS, **EQUIPMENT, **GIFTS, **CAFE_MENU}
+
+COFFEES = weighted("HB 30, ES 22, COL 14, ETH 12, GUA 8, SUM 6, KEN 5")
+"""How popular each coffee is (SKU stems of the 12 oz bags)."""
+GEAR = weighted("V60-02 30, FLT-100 6, CBK-1 18, AP-1 14, FP-8 10, KTL-1 10, GRD-1 12")
+GIFT_CHOICE = weighted("GC-25 20, GC-50 22, GC-100 8, TBX-4 25, CCG-3 10, MUG-1 15")
+DRINKS = weighted("CAFE-FLT 25, CAFE-LAT 30, CAFE-FW 18, CAFE-CAP 17, CAFE-CB 10")
+REFILLS = {"V60-02": "FLT-100", "CBK-1": "CBF-10"}
+"""Equipment and the consumable its owners come back for."""
+SUMMER = (5, 6, 7, 8)
+GIFT_SEASON = (11, 12)
+LEFT_OUT = ("refunded", "voided", "cancelled")
+"""Statuses whose orders are kept but not counted as spending."""
+STATUSES = weighted("refunded 2.2, partially_refunded 1.2, cancelled 1.2, paid 95.4")
+"""How online and subscription orders end; the tills and trade invoices have their own."""
+
+
+@dataclass
+class Line:
+    product: Product
+    quantity: int
+    unit_price: float
+
+    @property
+    def total(self) -> float:
+        return round(self.quantity * self.unit_price, 2)
+
+
+@dataclass
+class Taste:
+    """What a contact buys, drawn before its first order: every basket follows it."""
+
+    coffees: tuple[str, ...]
+    """SKU stems of its usual coffees, the favourite first."""
+    large_bags: bool
+    decaf: bool
+    trade_price: float
+    """Price per kilo agreed with a trade account (list prices for everyone else)."""
+    espresso_share: float
+    gear: set[str] = field(default_factory=set)
+    """SKUs of the equipment it owns, which brings it back for filters."""
+
+
+def draw_taste(rng: random.Random, person: Person) -> Taste:
+    coffees: list[str] = []
+    for _ in range(rng.choice((1, 1, 2, 2, 3))):
+        coffee = pick(rng, COFFEES)
+        if coffee not in coffees:
+            coffees.append(coffee)
+    return Taste(
+        coffees=tuple(coffees),
+        large_bags=rng.random() < 0.15,
+        decaf=rng.random() < (0.03 if person.kind == "consumer" else 0.25),
+        trade_price=round(rng.uniform(0.88, 1.05), 2),
+        espresso_share=rng.uniform(0.3, 0.9),
+    )
+
+
+class Basket:
+    """Lines in the order they were put in; the same SKU twice is one line with more of it."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, Line] = {}
+
+    def add(self, sku: str, quantity: int = 1, price: float | None = None) -> None:
+        product = CATALOGUE[sku]
+        line = self.lines.setdefault(sku, Line(product, 0, product.price))
+        line.quantity += quantity
+        if price is not None:
+            line.unit_price = price
+
+
+def bag_of(rng: random.Random, taste: Taste, day: date) -> str:
+    """One bag for a home brewer: its usual coffee, now and then something new, the holiday
+    blend in its season, and a bag of decaf to try one time in a hundred."""
+    if (taste.decaf and rng.random() < 0.85) or rng.random() < 0.01:
+        stem = "DEC"
+    elif day.month in GIFT_SEASON and rng.random() < 0.25:
+        return "HOL-12"
+    elif rng.random() < 0.15:
+        stem = pick(rng, COFFEES)
+    else:
+        stem = taste.coffees[0] if rng.random() < 0.6 else rng.choice(taste.coffees)
+    large = f"{stem}-32"
+    return large if taste.large_bags and large in BEANS else f"{stem}-12"
+
+
+def bags(rng: random.Random, basket: Basket, taste: Taste, day: date, count: int) -> None:
+    for _ in range(count):
+        basket.add(bag_of(rng, taste, day))
+
+
+def extras(rng: random.Random, basket: Basket, taste: Taste, day: date, first: bool) -> bool:
+    """Equipment, refills and gifts a home brewer adds; True when they are the whole order.
+
+    New customers often start with a dripper or a kit, and owners come back for its filters;
+    gifts come in November and December."""
+    only = False
+    if rng.random() < (0.12 if first else 0.03):
+        gear = pick(rng, GEAR if day.month not in SUMMER else (*GEAR, ("CBK-1", 40)))
+        basket.add(gear)
+        taste.gear.add(gear)
+        if gear in REFILLS and rng.random() < 0.8:
+            basket.add(REFILLS[gear], rng.choice((1, 1, 2)))
+        only = rng.random() < 0.35
+    for gear, refill in REFILLS.items():
+        if gear in taste.gear and rng.random() < 0.15:
+            basket.add(refill, rng.choice((1, 1, 2, 3)))
+    if rng.random() < (0.1 if day.month in GIFT_SEASON else 0.008):
+        basket.add(pick(rng, GIFT_CHOICE), rng.choice((1, 1, 1, 2)))
+        only = only or rng.random() < 0.4
+    return only
+
+
+def basket(
+    rng: random.Random, person: Person, taste: Taste, channel: str, day: date, first: bool
+) -> list[Line]:
+    """The lines of one order: bags for home brewers, drinks at the till, kilos for offices
+    and trade accounts, with equipment, filters and gifts now and then."""
+    basket = Basket()
+    if person.kind == "cafe":
+        if rng.random() < 0.02:
+            kilos = rng.randint(40, 120)
+        else:
+            kilos = max(3, round(rng.lognormvariate(math.log(10), 0.55)))
+        espresso = round(kilos * taste.espresso_share)
+        for sku, quantity in (("WS-ES-1KG", espresso), ("WS-HB-1KG", kilos - espresso)):
+            if quantity:
+                basket.add(sku, quantity, round(BEANS[sku].price * taste.trade_price, 2))
+        if taste.decaf and rng.random() < 0.5:
+            price = round(BEANS["WS-DEC-1KG"].price * taste.trade_price, 2)
+            basket.add("WS-DEC-1KG", rng.randint(1, 3), price)
+    elif person.kind == "office":
+        basket.add("OFFICE-KG", rng.choice((2, 2, 3, 4, 5, 6, 8, 10)))
+        if taste.decaf and rng.random() < 0.4:
+            basket.add("DEC-32", rng.choice((1, 1, 2)))
+        if rng.random() < 0.1:
+            basket.add("FLT-100", rng.randint(2, 5))
+    elif channel == "cafe":
+        for _ in range(rng.choices((1, 2, 3, 4), weights=(45, 35, 15, 5))[0]):
+            basket.add(pick(rng, DRINKS if day.month in SUMMER else DRINKS[:-1]))
+        if rng.random() < 0.3:
+            basket.add("CAFE-PAS")
+        if rng.random() < 0.06:
+            bags(rng, basket, taste, day, 1)
+    elif channel == "subscription":
+        basket.add("CC-M", rng.choices((1, 2, 3), weights=(55, 35, 10))[0])
+        if rng.random() < 0.08:
+            bags(rng, basket, taste, day, 1)
+        extras(rng, basket, taste, day, first)
+    else:
+        count = rng.choices((1, 2, 3, 4, 5, 6), weights=(50, 28, 11, 6, 3, 2))[0]
+        if not extras(rng, basket, taste, day, first) or not basket.lines:
+            bags(rng, basket, taste, day, count)
+    return list(basket.lines.values())
+
+
+def order_status(rng: random.Random, person: Person, channel: str, day: date) -> str:
+    """Most orders are paid; a few online ones are refunded or cancelled, a till sale is now
+    and then voided, and trade invoices of the last month may still be pending."""
+    if channel == "cafe":
+        return "voided" if rng.random() < 0.004 else "paid"
+    if channel == "trade":
+        recent = (LAST_DAY - day).days < 30
+        return "pending" if recent and rng.random() < 0.4 else "paid"
+    return str(pick(rng, STATUSES)).replace("_", " ")
+
+
+# --------------------------------------------------------------------------------------------
 # Orders
 # --------------------------------------------------------------------------------------------
 
@@ -837,29 +1066,6 @@ def channel_for(rng: random.Random, person: Person) -> str:
     if person.store not in (None, ONLINE) and rng.random() < 0.5:
         return "cafe"
     return "online"
-
-
-def basket(rng: random.Random, person: Person, channel: str) -> tuple[float, int]:
-    """Amount and quantity: bags for home brewers, kilos for offices and trade accounts."""
-    if person.kind == "cafe":
-        if rng.random() < 0.02:
-            kilos = rng.randint(40, 120)
-        else:
-            kilos = max(3, round(rng.lognormvariate(math.log(10), 0.55)))
-        return round(kilos * rng.lognormvariate(math.log(18.5), 0.07), 2), kilos
-    if person.kind == "office":
-        kilos = rng.choice((2, 2, 3, 4, 5, 6, 8, 10))
-        return round(kilos * rng.lognormvariate(math.log(23), 0.08), 2), kilos
-    if channel == "cafe":
-        cups = rng.choices((1, 2, 3, 4), weights=(45, 35, 15, 5))[0]
-        return round(cups * rng.lognormvariate(math.log(5.2), 0.35), 2), cups
-    bags = rng.choices((1, 2, 3, 4, 5, 6), weights=(50, 28, 11, 6, 3, 2))[0]
-    amount = bags * rng.lognormvariate(math.log(16.5), 0.2)
-    if channel == "online" and rng.random() < 0.05:
-        amount += rng.lognormvariate(math.log(85), 0.5)  # a grinder, a kettle, a gift box
-    if channel == "online" and amount < 35:
-        amount += 5.95  # shipping
-    return round(amount, 2), bags
 
 
 def order_days(rng: random.Random, person: Person) -> list[date]:
@@ -912,14 +1118,25 @@ def build_orders(rng: random.Random, people: list[Person]) -> list[Draft]:
     """Orders for every buying contact, never before its signup nor after the anchor."""
     orders = []
     for person in people:
-        for day in order_days(rng, person):
+        days = order_days(rng, person)
+        if not days:
+            continue
+        taste = draw_taste(rng, person)
+        for number, day in enumerate(days):
             channel = channel_for(rng, person)
             at = at_time(rng, day, channel)
             if at <= person.signup_at:  # bought on the visit that opened the account
                 at = person.signup_at + timedelta(minutes=rng.randint(2, 90))
-            amount, quantity = basket(rng, person, channel)
-            person.spend += amount
-            orders.append(Draft(person, "order", at, amount, quantity, {"channel": channel}))
+            lines = basket(rng, person, taste, channel, day, first=number == 0)
+            amount = round(sum(line.total for line in lines), 2)
+            status = order_status(rng, person, channel, day)
+            if status not in LEFT_OUT:
+                person.spend += amount
+            quantity = sum(line.quantity for line in lines)
+            attributes = {"channel": channel}
+            orders.append(
+                Draft(person, "order", at, amount, quantity, attributes, status=status, lines=lines)
+            )
     orders.sort(key=lambda d: (d.at, d.person.id))
     for number, order in enumerate(orders, start=100_001):
         order.ref = order.dedup_key = f"NW-{number}"
@@ -1060,18 +1277,42 @@ def contact_rows(people: list[Person]) -> list[dict[str, Any]]:
 
 
 def event_rows(events: list[Draft]) -> list[dict[str, Any]]:
+    """Events numbered from 1 in time order: their lines refer to them by these ids."""
     return [
         {
+            "id": number,
             "contact_id": e.person.id,
             "kind": e.kind,
             "occurred_at": e.at,
             "amount": e.amount,
             "quantity": e.quantity,
+            "status": e.status,
             "ref": e.ref,
             "dedup_key": e.dedup_key,
             "attributes": e.attributes,
         }
-        for e in events
+        for number, e in enumerate(events, start=1)
+    ]
+
+
+def line_rows(events: list[Draft]) -> list[dict[str, Any]]:
+    """The lines of every order, numbered from 1 within it, beside ``event_rows``' ids."""
+    return [
+        {
+            "event_id": number,
+            "line_no": line_no,
+            "contact_id": e.person.id,
+            "occurred_at": e.at,
+            "product": line.product.name,
+            "sku": line.product.sku,
+            "category": line.product.category,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "line_total": line.total,
+            "attributes": {},
+        }
+        for number, e in enumerate(events, start=1)
+        for line_no, line in enumerate(e.lines, start=1)
     ]
 
 
@@ -1268,6 +1509,7 @@ def write(conn: Connection, rng: random.Random) -> Built:
     conn.execute(Meta.__table__.insert(), meta_rows())
     conn.execute(Contact.__table__.insert(), contact_rows(people))
     conn.execute(Event.__table__.insert(), event_rows(events))
+    conn.execute(OrderLine.__table__.insert(), line_rows(events))
     segments = write_segments(conn)
     return Built(len(people), len(orders), len(others), segments)
 

@@ -41,3 +41,17 @@ def test_terminal_rows_stay_on_one_line_at_80_columns(
     assert all(len(line) <= 80 for line in lines)
     assert "…" in body[0] and body[0].endswith("1,204")
     assert body[1].startswith("ana@example.com") and body[1].endswith("7")
+
+
+def test_days_are_never_cut(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cut day ("2025-03…") reads as another: days keep their width, like figures."""
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    columns = ["product", "sku", "category", "buyers", "orders", "qty", "revenue", "first", "last"]
+    row = ["Wholesale Espresso 1 kg", "WS-ES-1KG", "Beans", "117", "2,205", "16,252", "289,084.82"]
+    print_table("Products", columns, [[*row, "2023-11-30", "2026-11-14"]])
+    lines = [ANSI.sub("", line).rstrip() for line in capsys.readouterr().out.splitlines()]
+    assert lines[-1].endswith("2023-11-30 2026-11-14") and "…" in lines[-1]
+    assert len(lines[-1]) <= 80

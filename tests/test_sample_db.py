@@ -21,6 +21,7 @@ from segdesk.store.tables import (
     FieldDef,
     Meta,
     ModelRun,
+    OrderLine,
     Scheme,
     Segment,
     SegmentMember,
@@ -33,6 +34,7 @@ SCRIPT = REPO / "scripts" / "build_sample_db.py"
 TABLES = {
     "contact": (Contact, ("id",)),
     "event": (Event, ("id",)),
+    "order_line": (OrderLine, ("id",)),
     "field": (FieldDef, ("id",)),
     "meta": (Meta, ("key",)),
     "scheme": (Scheme, ("id",)),
@@ -274,6 +276,102 @@ class TestOrders:
             for r, o in zip(refs, orders, strict=True)
         )
         assert all(o["quantity"] >= 1 and o["quantity"] == int(o["quantity"]) for o in orders)
+
+
+LEFT_OUT = {"refunded", "voided", "cancelled"}
+
+
+@pytest.fixture(scope="module")
+def counted_lines(rows: Rows, orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines of the orders that count: refunded, voided and cancelled ones left out."""
+    counted = {o["id"] for o in orders if o["status"] not in LEFT_OUT}
+    return [line for line in rows["order_line"] if line["event_id"] in counted]
+
+
+class TestLines:
+    """Orders carry what was bought, from the roaster's catalogue."""
+
+    def test_every_order_is_the_sum_of_its_lines(
+        self, rows: Rows, orders: list[dict[str, Any]]
+    ) -> None:
+        lines: dict[int, list[dict[str, Any]]] = {}
+        for line in rows["order_line"]:
+            lines.setdefault(line["event_id"], []).append(line)
+        assert set(lines) == {o["id"] for o in orders}
+        for o in orders:
+            mine = lines[o["id"]]
+            assert [line["line_no"] for line in mine] == list(range(1, len(mine) + 1))
+            assert all(
+                line["contact_id"] == o["contact_id"] and line["occurred_at"] == o["occurred_at"]
+                for line in mine
+            )
+            assert all(
+                line["line_total"] == round(line["quantity"] * line["unit_price"], 2)
+                for line in mine
+            )
+            assert o["amount"] == round(sum(line["line_total"] for line in mine), 2)
+            assert o["quantity"] == sum(line["quantity"] for line in mine)
+
+    def test_catalogue_with_categories_and_sizes(self, rows: Rows) -> None:
+        lines = rows["order_line"]
+        categories = {line["category"] for line in lines}
+        assert categories == {"Beans", "Subscriptions", "Equipment", "Gifts", "Café"}
+        skus: dict[str, set[str]] = {}
+        for line in lines:
+            skus.setdefault(line["product"], set()).add(line["sku"])
+        assert {"HB-12", "HB-32"} <= skus["House Blend"]  # one product, two sizes
+        for name in (
+            "Ethiopia Yirgacheffe",
+            "Colombia Huila",
+            "Decaf Swiss Water",
+            "Coffee Club Monthly",
+            "Cold Brew Kit",
+            "V60 Dripper",
+            "Paper Filters 100",
+            "Burr Grinder",
+            "Gift Card",
+            "Tasting Box",
+        ):
+            assert name in skus, name
+
+    def test_statuses(self, orders: list[dict[str, Any]]) -> None:
+        statuses = Counter(o["status"] for o in orders)
+        share = {status: n / len(orders) for status, n in statuses.items()}
+        assert share["paid"] > 0.9
+        assert 0.01 <= share["refunded"] <= 0.04
+        assert 0.005 <= share["partially refunded"] <= 0.03
+        assert 0.005 <= share["cancelled"] <= 0.03
+        assert set(statuses) <= {"paid", "pending", *LEFT_OUT, "partially refunded"}
+
+    def test_baskets_a_shop_would_see(self, counted_lines: list[dict[str, Any]]) -> None:
+        """Dripper buyers come back for filters; gifts are bought for the holidays."""
+        bought: dict[str, set[int]] = {}
+        for line in counted_lines:
+            bought.setdefault(line["product"], set()).add(line["contact_id"])
+        drippers = bought["V60 Dripper"]
+        assert len(drippers & bought["Paper Filters 100"]) > 0.6 * len(drippers)
+        gifts = [line for line in counted_lines if line["category"] == "Gifts"]
+        holidays = [line for line in gifts if line["occurred_at"].month in (11, 12)]
+        assert len(holidays) > 0.6 * len(gifts)
+
+    def test_product_segments_have_sensible_sizes(
+        self, counted_lines: list[dict[str, Any]], anchor_start: datetime
+    ) -> None:
+        """The shipped segments on products ("Equipment buyers without beans in 90 days",
+        "Tried decaf", "Gift buyers") each hold tens to a few hundred people."""
+
+        def buyers(lines: list[dict[str, Any]]) -> set[int]:
+            return {line["contact_id"] for line in lines}
+
+        recent = anchor_start - timedelta(days=90)
+        equipment = buyers([x for x in counted_lines if x["category"] == "Equipment"])
+        recent_beans = buyers(
+            [x for x in counted_lines if x["category"] == "Beans" and x["occurred_at"] >= recent]
+        )
+        decaf = buyers([x for x in counted_lines if "decaf" in x["product"].lower()])
+        gifts = buyers([x for x in counted_lines if x["category"] == "Gifts"])
+        for size in (len(equipment - recent_beans), len(decaf), len(gifts)):
+            assert 30 <= size <= 500
 
 
 def test_other_events_for_rules_beyond_orders(rows: Rows) -> None:

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from segdesk.jobs import Progress
 
 REJECTS_SHOWN = 5
-_FIGURE = re.compile(r"-?[\d,]+(\.\d+)?%?")
+_FIGURE = re.compile(r"-?[\d,]+(\.\d+)?%?|\d{4}-\d{2}-\d{2}")
+"""Figures and days: never cut, as a cut figure or day would read as another."""
 _SEPARATORS = re.compile(r"[\t\r\n]+")
 _NARROWEST = 6
 """A text column is cut no narrower than this (five characters and the ellipsis)."""
@@ -37,10 +38,10 @@ _NARROWEST = 6
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """A table for people at a terminal, or tab-separated lines for a pipe or file.
 
-    At a terminal each row stays on one line: figures are right-aligned and never cut, long
-    text is cut with an ellipsis. Piped, every value is printed whole, one row per line under
-    a header line, so that ``segdesk ... > list.txt`` gives one line per row; the title then
-    goes to stderr, where the person running the command still sees it."""
+    At a terminal each row stays on one line: figures and days are right-aligned and never
+    cut, long text is cut with an ellipsis. Piped, every value is printed whole, one row per
+    line under a header line, so that ``segdesk ... > list.txt`` gives one line per row; the
+    title then goes to stderr, where the person running the command still sees it."""
     cells = [[_one_line(str(cell)) for cell in row] for row in rows]
     console = Console()
     if not console.is_terminal:

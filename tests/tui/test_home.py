@@ -121,7 +121,7 @@ async def test_segments_with_their_sizes(sample_copy: Path) -> None:
         }
         assert len(rows) == 29
         people, share, kind = rows["VIP customers"]
-        assert (str(people), str(share), kind) == ("277", "9.2%", "rule")
+        assert (str(people), str(share), kind) == ("268", "8.9%", "rule")
         assert rows["Office coffee prospects"][2] == "rule, draft"
         assert rows["Holiday gift buyers"][2] == "static"  # the CLI's word
         assert rows["Champions"][2] == "RFM"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from segdesk import __version__
-from segdesk.cli import importing, models, segments
+from segdesk.cli import importing, models, products, segments
 from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         "fields", parents=[common], help="list the fields rules and mappings can name"
     )
     fields.add_argument("--json", action="store_true", help="print JSON")
+    fields.add_argument(
+        "--all",
+        action="store_true",
+        help="list every product, SKU and category (default: the most bought of each)",
+    )
     fields.set_defaults(handler=cmd_fields)
 
     contacts = commands.add_parser("contacts", parents=[common], help="list or search contacts")
@@ -70,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_commands(commands, common)
     models.add_commands(commands, common)
     segments.add_commands(commands, common)
+    products.add_commands(commands, common)
     return parser
 
 
@@ -132,9 +138,13 @@ def _run_app(db: str, theme: str | None) -> int:
 
 def cmd_fields(args: argparse.Namespace) -> int:
     with open_workspace(args, "read") as ws:
-        fields, terms = ws.fields(), ws.rule_terms()
+        fields, terms, names = ws.fields(), ws.rule_terms(), ws.products.names()
     if args.json:
-        print_json([f.to_json() for f in fields] + [_term_json(t) for t in terms])
+        print_json(
+            [f.to_json() for f in fields]
+            + [_term_json(t) for t in terms]
+            + products.names_json(names)
+        )
         return EXIT_OK
     from segdesk.output import print_table
 
@@ -149,6 +159,7 @@ def cmd_fields(args: argparse.Namespace) -> int:
         ["name", "type", "kind", "description"],
         [[t.name, t.type, t.kind, _term_description(t)] for t in terms],
     )
+    products.print_names(names, every=args.all)
     return EXIT_OK
 
 

@@ -24,12 +24,13 @@ from segdesk.summary import Summary, compute_summary
 from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
+from segdesk.workspace.products import Products
 from segdesk.workspace.segments import Segments
 
 if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
 
-__all__ = ["Contacts", "Imports", "Models", "Segments", "Workspace"]
+__all__ = ["Contacts", "Imports", "Models", "Products", "Segments", "Workspace"]
 
 
 class Workspace:
@@ -43,6 +44,7 @@ class Workspace:
         self.imports = Imports(engine, new_database=created)
         self.segments = Segments(engine)
         self.models = Models(engine)
+        self.products = Products(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:

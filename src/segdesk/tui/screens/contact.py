@@ -1,6 +1,9 @@
-"""One contact: fields, custom attributes, segment memberships, orders and other events.
+"""One contact: fields, custom attributes, segment memberships, what they bought, orders and
+other events.
 
-The events come last and whole (up to the latest 200), so that End shows the oldest of them."""
+What they bought is one line per product, the most recently bought first, from the lines of
+orders that count (refunded, voided and cancelled ones left out). The events come last and
+whole (up to the latest 200), so that End shows the oldest of them."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from segdesk.analysis.products import ContactProducts
     from segdesk.contact_values import ContactDetail
     from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
@@ -49,6 +53,7 @@ class ContactScreen(ReportsFailures, Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="contact.back"),
+        Binding("b", "show_bought", "What they bought", id="contact.bought"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="contact.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, id="contact.up"),
         Binding("G,end", "scroll_to(True)", "End", show=False, id="contact.end"),
@@ -68,6 +73,8 @@ class ContactScreen(ReportsFailures, Screen[None]):
             yield Static(id="attributes", classes="pairs")
             yield Static("Segments", classes="section-title")
             yield Static(id="segments")
+            yield Static("What they bought", classes="section-title", id="bought-title")
+            yield Static(id="bought")
             yield Static("Orders and events", classes="section-title", id="events-title")
             yield Static(id="events")
         yield Footer()
@@ -80,13 +87,14 @@ class ContactScreen(ReportsFailures, Screen[None]):
     @work(thread=True, exclusive=True, group="contact-detail", exit_on_error=False)
     def _load(self, workspace: Workspace) -> None:
         detail = workspace.contacts.detail(self.contact_id)
-        self.app.call_from_thread(self._show, detail)
+        bought = workspace.products.bought_by(self.contact_id)
+        self.app.call_from_thread(self._show, detail, bought)
 
     def work_failed(self, worker: Worker, error: BaseException) -> bool:
         self.query_one("#heading", Static).update("This contact could not be shown.")
         return False
 
-    def _show(self, d: ContactDetail) -> None:
+    def _show(self, d: ContactDetail, bought: ContactProducts) -> None:
         self.query_one("#heading", Static).update(d.name)
         self.query_one("#fields", Static).update(
             _pairs((FIELD_LABELS.get(k, k), v) for k, v in d.fields.items())
@@ -107,9 +115,17 @@ class ContactScreen(ReportsFailures, Screen[None]):
         self.query_one("#segments", Static).update(
             ", ".join(map(str, d.segments)) if d.segments else "In no segment"
         )
+        self.query_one("#bought-title", Static).update(_bought_title(bought))
+        self.query_one("#bought", Static).update(_bought(bought))
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#detail", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_show_bought(self) -> None:
+        """Bring what they bought to the top: it sits below a screenful of fields."""
+        self.query_one("#detail", VerticalScroll).scroll_to_widget(
+            self.query_one("#bought-title"), animate=False, top=True, immediate=True
+        )
 
     def action_scroll_to(self, end: bool) -> None:
         detail = self.query_one("#detail", VerticalScroll)
@@ -154,6 +170,50 @@ def _events(d: ContactDetail) -> Table:
             "" if e.quantity is None else f"{e.quantity:g}",
             e.ref or "",
         )
+    return table
+
+
+def _bought_title(bought: ContactProducts) -> str:
+    orders = bought.orders
+    parts = ["What they bought"]
+    if bought.products:
+        parts.append(f"{len(bought.products):,} {_plural(len(bought.products), 'product')}")
+    if orders.left_out:
+        parts.append(
+            f"{orders.left_out:,} refunded or cancelled {_plural(orders.left_out, 'order')} "
+            "left out"
+        )
+    return " · ".join(parts)
+
+
+def _bought(bought: ContactProducts) -> Table | str:
+    without = bought.orders.without_lines
+    if not bought.products:
+        if without:
+            return (
+                f"Their {without:,} {_plural(without, 'order')} came from a file without "
+                "product columns: no line items to show."
+            )
+        return "Nothing yet"
+    table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
+    for title, justify in (
+        ("Last bought", "left"),
+        ("Product", "left"),
+        ("Times", "right"),
+        ("Qty", "right"),
+        ("Amount", "right"),
+    ):
+        table.add_column(title, justify=justify)  # type: ignore[arg-type]
+    for p in bought.products:
+        table.add_row(
+            p.last_sold.strftime("%Y-%m-%d"),
+            p.name,
+            f"{p.orders:,}",
+            f"{p.quantity:g}",
+            f"{p.revenue:,.2f}",
+        )
+    if without:
+        table.add_row("", f"and {without:,} {_plural(without, 'order')} without line items")
     return table
 
 

@@ -1,0 +1,90 @@
+"""Orders with their lines, written straight into a database, and the same rows for pandas."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from segdesk.store.tables import Event, OrderLine
+
+
+@dataclass(frozen=True)
+class Item:
+    product: str | None
+    sku: str | None
+    category: str | None
+    quantity: float
+    unit_price: float
+
+    @property
+    def total(self) -> float:
+        return round(self.quantity * self.unit_price, 2)
+
+
+@dataclass(frozen=True)
+class Order:
+    contact_id: int
+    when: datetime
+    items: Sequence[Item]
+    status: str | None = "paid"
+
+
+def add_orders_with_lines(engine: Engine, orders: Sequence[Order]) -> None:
+    """Each order as an event (amount and quantity the sums of its lines) with its lines."""
+    with engine.begin() as conn:
+        for number, order in enumerate(orders, start=1):
+            event_id = conn.execute(
+                Event.__table__.insert(),
+                {
+                    "contact_id": order.contact_id,
+                    "kind": "order",
+                    "occurred_at": order.when,
+                    "amount": round(sum(i.total for i in order.items), 2),
+                    "quantity": sum(i.quantity for i in order.items),
+                    "status": order.status,
+                    "ref": f"L-{number}",
+                    "dedup_key": f"L-{number}",
+                    "attributes": {},
+                },
+            ).inserted_primary_key[0]
+            conn.execute(
+                OrderLine.__table__.insert(),
+                [
+                    {
+                        "event_id": event_id,
+                        "line_no": line_no,
+                        "contact_id": order.contact_id,
+                        "occurred_at": order.when,
+                        "product": i.product,
+                        "sku": i.sku,
+                        "category": i.category,
+                        "quantity": i.quantity,
+                        "unit_price": i.unit_price,
+                        "line_total": i.total,
+                        "attributes": {},
+                    }
+                    for line_no, i in enumerate(order.items, start=1)
+                ],
+            )
+
+
+def line_records(orders: Sequence[Order]) -> list[dict[str, object]]:
+    """One record per line with its order's number, contact, time and status."""
+    return [
+        {
+            "order": number,
+            "contact_id": order.contact_id,
+            "when": order.when,
+            "status": order.status,
+            "product": i.product,
+            "sku": i.sku,
+            "category": i.category,
+            "quantity": i.quantity,
+            "line_total": i.total,
+        }
+        for number, order in enumerate(orders, start=1)
+        for i in order.items
+    ]
