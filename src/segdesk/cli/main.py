@@ -175,9 +175,15 @@ def _term_json(term: RuleTerm) -> dict[str, Any]:
     }
 
 
+LISTED_BELOW = ("product", "sku", "category")
+"""Filter names whose values the products table under the terms lists, with buyers."""
+
+
 def _term_description(term: RuleTerm) -> str:
     if not term.values:
         return term.description
+    if term.counts and term.name in LISTED_BELOW:
+        return f"{term.description}; the most bought are listed below"
     if term.counts:
         held = ", ".join(f"{v} ({n:,})" for v, n in zip(term.values, term.counts, strict=True))
         return f"{term.description}; held: {held}"
