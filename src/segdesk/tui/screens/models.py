@@ -27,7 +27,7 @@ from segdesk.tui.widgets.rfm_grid import COLOURS, RfmGridView, style_of
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from segdesk.models.lifecycle import Thresholds
+    from segdesk.models.thresholds import Thresholds
     from segdesk.models.views import LifecycleView, RfmGrid
     from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
@@ -191,7 +191,7 @@ class ModelsScreen(ReportsFailures, Screen[None]):
 
     def _thresholds(self) -> Thresholds | None:
         """The form's thresholds, checked; None (and the reason under the form) if wrong."""
-        from segdesk.models.lifecycle import Thresholds
+        from segdesk.models.thresholds import Thresholds
 
         error = self.query_one("#life-error", Static)
         values: dict[str, int] = {}
