@@ -10,53 +10,14 @@ they are stored with the scheme and with every run.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from segdesk.errors import UserError
+from segdesk.models.thresholds import Thresholds as Thresholds  # callers import it from here
 
 NEW, ACTIVE, AT_RISK, LAPSED, NEVER = "New", "Active", "At risk", "Lapsed", "Never purchased"
 STAGES: tuple[str, ...] = (NEW, ACTIVE, AT_RISK, LAPSED, NEVER)
 NEVER_CODE = STAGES.index(NEVER)
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Days that separate the stages; 0 < new_days <= active_days < lapsed_days."""
-
-    new_days: int = 30
-    active_days: int = 90
-    lapsed_days: int = 365
-
-    def __post_init__(self) -> None:
-        for name, value in asdict(self).items():
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise UserError(
-                    f"lifecycle threshold {name} must be a whole number of days "
-                    f"above 0 (got {value!r})"
-                )
-        if self.new_days > self.active_days:
-            raise UserError(
-                f"lifecycle new days ({self.new_days}) must not exceed active days "
-                f"({self.active_days})"
-            )
-        if self.active_days >= self.lapsed_days:
-            raise UserError(
-                f"lifecycle active days ({self.active_days}) must be fewer than lapsed days "
-                f"({self.lapsed_days})"
-            )
-
-    def to_json(self) -> dict[str, int]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, params: dict[str, Any] | None) -> Thresholds:
-        """Thresholds stored with a scheme; missing ones take the defaults."""
-        known = {k: v for k, v in (params or {}).items() if k in cls.__dataclass_fields__}
-        return cls(**known)
 
 
 def stages(

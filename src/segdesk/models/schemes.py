@@ -14,7 +14,7 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, bindparam, delete, select
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select
 
 from segdesk.models.orders import columns
 from segdesk.store.bulk import insert_rows
@@ -184,7 +184,7 @@ def _segment_ids(
         inserted = conn.execute(
             segment.insert(),
             {
-                "name": _free_name(conn, model_name, scheme_name),
+                "name": _free_name(conn, model_name, scheme_id, scheme_name),
                 "kind": "model",
                 "definition": {"model": scheme_name, "model_segment": model_name},
                 "scheme_id": scheme_id,
@@ -200,11 +200,21 @@ def _segment_ids(
     return ids, others
 
 
-def _free_name(conn: Connection, wanted: str, scheme_name: str) -> str:
+def _free_name(conn: Connection, wanted: str, scheme_id: int, scheme_name: str) -> str:
     """The model's name for the segment, else "Name (scheme)", else "Name (scheme) 2"...
 
-    Names are compared ignoring case, as rules name segments."""
-    taken = {n.casefold() for n in conn.execute(select(segment.c.name)).scalars()}
+    A name belongs to its scheme: RFM's "At Risk" and lifecycle's "At risk" both keep theirs.
+    Only a segment of no scheme (one the user made) or of this scheme takes a name away, so
+    that ``in segment "Name"`` keeps finding the user's segment. Names are compared ignoring
+    case, as rules name segments."""
+    taken = {
+        n.casefold()
+        for n in conn.execute(
+            select(segment.c.name).where(
+                or_(segment.c.scheme_id.is_(None), segment.c.scheme_id == scheme_id)
+            )
+        ).scalars()
+    }
     candidate, number = wanted, 1
     if candidate.casefold() in taken:
         candidate = f"{wanted} ({scheme_name})"

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from segdesk.rules.errors import RuleError
+from segdesk.rules.printer import name_text, string_text
 from segdesk.rules.tree import Rule, referenced_segments
 from segdesk.store.tables import Scheme, Segment
 
@@ -22,22 +24,36 @@ scheme = Scheme.__table__
 
 class DatabaseSegments:
     """A :class:`~segdesk.rules.compiler.SegmentResolver` over the ``segment`` and ``scheme``
-    tables. Names match exactly, else ignoring case when that finds just one."""
+    tables. Names match ignoring case. A model segment's name belongs to its scheme, so RFM's
+    "At Risk" and lifecycle's "At risk" can both exist: ``in segment "At risk"`` is then an
+    error that says to write ``lifecycle = "At risk"`` or ``rfm = "At Risk"``."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def segment_id(self, name: str) -> int:
         rows = self.conn.execute(
-            select(segment.c.id, segment.c.name).where(segment.c.deleted_at.is_(None))
+            select(
+                segment.c.id,
+                segment.c.name,
+                segment.c.scheme_id,
+                segment.c.definition,
+                scheme.c.name.label("scheme_name"),
+            )
+            .select_from(segment.outerjoin(scheme, scheme.c.id == segment.c.scheme_id))
+            .where(segment.c.deleted_at.is_(None))
         ).all()
-        found = _pick({r.name: r.id for r in rows}, name)
-        if found is None:
+        wanted = name.strip().casefold()
+        found = [r for r in rows if r.name.strip().casefold() == wanted]
+        if len(found) > 1:
+            raise RuleError(f'more than one segment is called "{name}"', hint=_which_one(found))
+        if not found:
             raise RuleError(
                 f'there is no segment called "{name}"',
                 hint=_did_you_mean(name, [r.name for r in rows]),
             )
-        return found
+        found_id: int = found[0].id
+        return found_id
 
     def model_segment_id(self, model: str, name: str) -> int:
         schemes = {r.name: r.id for r in self.conn.execute(select(scheme.c.name, scheme.c.id))}
@@ -59,6 +75,24 @@ class DatabaseSegments:
                 f'the {model} model has no segment "{name}"', hint=f"its segments are {known}"
             )
         return found
+
+
+def _which_one(rows: list[Any]) -> str:
+    """How to name each of the segments that share a name: through its scheme. One of no
+    scheme (only a database changed by hand holds one beside a model's) must be renamed."""
+    ways = [
+        f"{name_text(r.scheme_name)} = {string_text(_model_name(r))}"
+        for r in sorted(rows, key=lambda r: r.scheme_name or "")
+        if r.scheme_name is not None
+    ]
+    hint = "write " + " or ".join(ways) + " for the one you mean"
+    own = [r.name for r in rows if r.scheme_name is None]
+    return hint + (f', or rename your segment "{own[0]}"' if own else "")
+
+
+def _model_name(row: Any) -> str:
+    """The model's own name for its segment (kept when the segment was renamed)."""
+    return str((row.definition or {}).get("model_segment", row.name))
 
 
 def _pick(ids: dict[str, int], name: str) -> int | None:

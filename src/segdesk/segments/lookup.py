@@ -8,6 +8,7 @@ history) under the name "Name (deleted #ID)", which frees the name for a new seg
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,15 +92,48 @@ def live() -> Any:
 
 
 def find_segment(conn: Connection, name: str) -> Row[Any]:
-    """The live segment called ``name`` (exactly, else ignoring case); NotFoundError if none."""
-    rows = conn.execute(select(segment).where(live())).all()
-    exact = [r for r in rows if r.name == name]
-    if exact:
-        return exact[0]
-    folded = [r for r in rows if r.name.strip().casefold() == name.strip().casefold()]
-    if len(folded) == 1:
-        return folded[0]
-    raise NotFoundError(f'there is no segment called "{name}"')
+    """The live segment called ``name``, ignoring case; NotFoundError if none.
+
+    A model segment's name belongs to its scheme, so two schemes can both have one (RFM's
+    "At Risk", lifecycle's "At risk"): then ``name`` is refused with the qualified names that
+    tell them apart, "scheme: name" (``rfm: At Risk``), which this also accepts."""
+    rows = conn.execute(
+        select(segment, scheme.c.name.label("scheme_name"))
+        .select_from(segment.outerjoin(scheme, scheme.c.id == segment.c.scheme_id))
+        .where(live())
+    ).all()
+    wanted = name.strip().casefold()
+    found = [r for r in rows if r.name.strip().casefold() == wanted]
+    if len(found) > 1:
+        named = " or ".join(f'"{qualified_name(r.scheme_name, r.name)}"' for r in found)
+        raise UserError(
+            f'more than one segment is called "{name}": name the one you mean as {named}'
+        )
+    if not found:
+        found = _in_scheme(rows, name)
+    if not found:
+        raise NotFoundError(f'there is no segment called "{name}"')
+    return found[0]
+
+
+def qualified_name(scheme_name: str | None, name: str) -> str:
+    """A segment's name with its scheme's before it ("lifecycle: At risk"), which finds it
+    where another scheme has a segment of the same name."""
+    return f"{scheme_name}: {name}" if scheme_name else name
+
+
+def _in_scheme(rows: Sequence[Row[Any]], name: str) -> list[Row[Any]]:
+    """The segment a qualified name ("rfm: At Risk") names: by its name in that scheme, else
+    by the model's own name for it (a segment renamed "Champions (rfm)" is "rfm: Champions")."""
+    prefix, colon, rest = name.partition(":")
+    if not colon:
+        return []
+    wanted_scheme, wanted = prefix.strip().casefold(), rest.strip().casefold()
+    mine = [r for r in rows if r.scheme_name and r.scheme_name.casefold() == wanted_scheme]
+    by_name = [r for r in mine if r.name.strip().casefold() == wanted]
+    return by_name or [
+        r for r in mine if str((r.definition or {}).get("model_segment", "")).casefold() == wanted
+    ]
 
 
 def find_deleted_segment(conn: Connection, name: str) -> Row[Any]:

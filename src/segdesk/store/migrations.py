@@ -22,6 +22,7 @@ from segdesk.store import tables
 from segdesk.store.engine import sqlite_path, use_wal, write_connection
 from segdesk.store.fields import core_field_rows
 from segdesk.store.files import create_private_file
+from segdesk.store.scheme_names import name_segments_within_schemes
 from segdesk.store.search_text import SEARCHED_FIELDS, search_text
 
 SCHEMA_VERSION_KEY = "schema_version"
@@ -72,6 +73,7 @@ def _add_order_lines(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "contacts found by their folded search text", _add_search_text),
     Migration(3, "orders keep their status and their lines", _add_order_lines),
+    Migration(4, "segment names are unique within their scheme", name_segments_within_schemes),
 )
 BASE_VERSION = 1
 

@@ -211,7 +211,7 @@ class Segment(TableModel, table=True):
 
     __tablename__ = "segment"
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True)
+    name: str = Field(description="unique within its scheme, ignoring case")
     kind: str = Field(description="rule, static, model")
     definition: dict[str, Any] | None = _json()
     rule_text: str | None = None
@@ -240,6 +240,16 @@ class Segment(TableModel, table=True):
     review_cadence: str | None = None
     next_review: date | None = None
     playbook_status: str | None = None
+
+
+SEGMENT_NAME_INDEX = Index(
+    "ux_segment_scheme_name",
+    func.coalesce(Segment.__table__.c.scheme_id, 0),
+    func.lower(Segment.__table__.c.name),
+    unique=True,
+)
+"""A segment's name is unique among the segments of its scheme (RFM's "At Risk" and
+lifecycle's "At risk" both keep their names), and among the segments of no scheme."""
 
 
 class SegmentVersion(TableModel, table=True):

@@ -67,6 +67,13 @@ SCREENS = (
         "segdesk.tui.screens.import_file:ImportScreen",
         "Import contacts or orders from a file; the import history and undo",
     ),
+    ScreenEntry(
+        "m",
+        "models",
+        "Models",
+        "segdesk.tui.screens.models:ModelsScreen",
+        "Run RFM and lifecycle; the RxF grid and the lifecycle thresholds",
+    ),
 )
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from segdesk.models.lifecycle import Thresholds
     from segdesk.models.run_data import LifecycleContact, ModelSummary, RfmContact
     from segdesk.models.runner import LifecycleResult, RfmResult
+    from segdesk.models.views import LifecycleView, RfmGrid
 
 
 class Models:
@@ -80,6 +81,29 @@ class Models:
 
         with self._engine.connect() as conn:
             return saved_thresholds(conn)
+
+    def rfm_grid(
+        self,
+        result: RfmResult | None = None,
+        *,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> RfmGrid | None:
+        """The RxF grid of ``result``, else of the saved scheme's last run (None before the
+        first): people per cell, with the run's breakpoints."""
+        from segdesk.models.views import grid_of, saved_grid
+
+        if result is not None:
+            return grid_of(result)
+        with self._engine.connect() as conn:
+            return saved_grid(conn, progress=progress, cancelled=cancelled)
+
+    def lifecycle_view(self) -> LifecycleView:
+        """The lifecycle scheme as saved: thresholds, last run's day, stage sizes."""
+        from segdesk.models.views import saved_lifecycle
+
+        with self._engine.connect() as conn:
+            return saved_lifecycle(conn)
 
     def summary(self, result: RfmResult | LifecycleResult) -> ModelSummary:
         """A run's as-of day, parameters and segment sizes."""
