@@ -77,14 +77,5 @@ def diff_text(diff: VersionDiff) -> list[str]:
         saved = v.created_at.strftime("%Y-%m-%d %H:%M")
         out.append(f"{mark * 3} version {v.version}, saved {saved} ({v.reason or 'no reason'})")
     out.extend(f"{line.mark} {line.text}" for line in diff.lines)
-    out.append(f"members: {_members(diff)}")
+    out.append(f"members: {diff.members_text()}")
     return out
-
-
-def _members(diff: VersionDiff) -> str:
-    def shown(n: int | None) -> str:
-        return "not recorded" if n is None else f"{n:,}"
-
-    said = f"{shown(diff.old.members)} → {shown(diff.new.members)}"
-    change = diff.member_change
-    return said if change is None else f"{said} ({change:+,})"

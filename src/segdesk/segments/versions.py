@@ -78,6 +78,16 @@ class VersionDiff:
             return None
         return self.new.members - self.old.members
 
+    def members_text(self) -> str:
+        """``308 → 277 (-31)``; a count not recorded says so."""
+
+        def shown(n: int | None) -> str:
+            return "not recorded" if n is None else f"{n:,}"
+
+        said = f"{shown(self.old.members)} → {shown(self.new.members)}"
+        change = self.member_change
+        return said if change is None else f"{said} ({change:+,})"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "segment": self.segment,

@@ -67,6 +67,13 @@ SCREENS = (
         "segdesk.tui.screens.import_file:ImportScreen",
         "Import contacts or orders from a file; the import history and undo",
     ),
+    ScreenEntry(
+        "s",
+        "segments",
+        "Segments",
+        "segdesk.tui.screens.segments:SegmentsScreen",
+        "Every segment: open, build, document, rename, retire and refresh them",
+    ),
 )
 
 
