@@ -88,7 +88,11 @@ TREND = 3
 class SegmentList(DataTable[Text]):
     """Rows of `ListedRow`; Enter posts `DataTable.RowSelected` with the row's key."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open", id="segments.open")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="segments.open"),
+        Binding("home,g", "scroll_top", "First", show=False, id="segments.first"),
+        Binding("end,G", "scroll_bottom", "Last", show=False, id="segments.last"),
+    ]
     DEFAULT_CSS = """
     SegmentList { scrollbar-size-vertical: 1; }
     """
@@ -102,10 +106,11 @@ class SegmentList(DataTable[Text]):
 
     def show(self, rows: Sequence[ListedRow], contacts: int, today: dt.date) -> None:
         """Replace the rows, keeping the cursor on the same segment when it is still there."""
+        kept = self.current.key if self.current else None
         self.rows_shown = list(rows)
         self._contacts = contacts
         self._today = today
-        self._lay_out()
+        self._lay_out(kept)
 
     @property
     def current(self) -> ListedRow | None:
@@ -119,8 +124,9 @@ class SegmentList(DataTable[Text]):
     def _room(self) -> int:
         return max(self.size.width - 1, 20)  # the scroll bar's column
 
-    def _lay_out(self) -> None:
-        kept = self.current.key if self.current else None
+    def _lay_out(self, kept: str | None = None) -> None:
+        if kept is None and self.current is not None:
+            kept = self.current.key
         self._width = width = self._room()
         cells = [Cells(row, self._contacts, self._today) for row in self.rows_shown]
         key_width = max((len(_name(c)) for c in cells), default=0)
