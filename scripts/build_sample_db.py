@@ -1478,8 +1478,40 @@ def write_segments(conn: Connection) -> int:
             )
     for segment_name, email, mode, note in PINS:
         pin_contact(conn, segment_name, email, mode, now=days_before_anchor(20), note=note)
+    weekly_refreshes(conn)
     refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 0))  # the first moment of the day
     return conn.execute(select(func.count()).select_from(Segment.__table__)).scalar_one()
+
+
+REFRESH_WEEKS = 12
+"""The shop refreshed its segments every week for this many weeks before the anchor."""
+
+
+def weekly_refreshes(conn: Connection) -> None:
+    """A refresh at the start of each of the last ``REFRESH_WEEKS`` weeks, as of that day, so
+    that each segment's size has a history (its trend). A rule segment joins the refreshes
+    once its current rule was saved: a refresh records the segment's version."""
+    from segdesk.models.runner import refresh_scheme
+    from segdesk.segments.lookup import live
+    from segdesk.segments.refresh import refresh_order, refresh_rule_segment
+    from segdesk.store.tables import Scheme
+
+    segment, scheme = Segment.__table__, Scheme.__table__
+    for weeks in range(REFRESH_WEEKS, 0, -1):
+        day = ANCHOR - timedelta(weeks=weeks)
+        now = moment(day, 0)
+        for (scheme_id,) in conn.execute(select(scheme.c.id).order_by(scheme.c.name)):
+            refresh_scheme(conn, scheme_id, today=day, now=now)
+        rules = conn.execute(
+            select(segment).where(
+                live(),
+                segment.c.kind == "rule",
+                segment.c.status != "retired",
+                segment.c.updated_at <= now,
+            )
+        ).all()
+        for row in refresh_order(rules):
+            refresh_rule_segment(conn, row, today=day, now=now)
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from segdesk.store.tables import (
     Segment,
     SegmentMember,
     SegmentPin,
+    SegmentRefresh,
     SegmentVersion,
 )
 
@@ -43,6 +44,7 @@ TABLES = {
     "segment_version": (SegmentVersion, ("id",)),
     "segment_member": (SegmentMember, ("segment_id", "contact_id")),
     "segment_pin": (SegmentPin, ("segment_id", "contact_id")),
+    "segment_refresh": (SegmentRefresh, ("id",)),
 }
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -389,7 +391,7 @@ class TestSegments:
             ("rfm", "rfm"),
             ("lifecycle", "lifecycle"),
         }
-        assert {r["as_of"] for r in rows["model_run"]} == {anchor}
+        assert max(r["as_of"] for r in rows["model_run"]) == anchor
         models = [s for s in rows["segment"] if s["kind"] == "model"]
         assert len(models) == 11 + 5  # ten RFM names and No purchases; five stages
 
@@ -433,3 +435,20 @@ class TestSegments:
         live = [s for s in rows["segment"] if s["status"] != "retired" and s["kind"] == "rule"]
         assert {s["refreshed_at"].date() for s in live} == {anchor_start.date()}
         assert all(s["created_at"] < anchor_start for s in rows["segment"])
+
+    def test_weekly_refreshes_give_each_segment_a_size_history(
+        self, rows: Rows, anchor_start: datetime
+    ) -> None:
+        by_name = {s["name"]: s for s in rows["segment"]}
+        history: dict[int, list[dict[str, Any]]] = {}
+        for r in rows["segment_refresh"]:
+            history.setdefault(r["segment_id"], []).append(r)
+        for name in ("Coffee Club members", "Champions", "Active"):
+            points = history[by_name[name]["id"]]
+            assert len(points) >= 12, name
+            assert points[-1]["member_count"] == by_name[name]["member_count"]
+            assert points[-1]["refreshed_at"] == anchor_start
+        vip = by_name["VIP customers"]
+        # Refreshes before the rule of version 2 was saved ran version 1; none ran before it.
+        assert {r["version"] for r in history[vip["id"]]} == {1, 2}
+        assert len({r["member_count"] for r in history[by_name["New this month"]["id"]]}) > 1

@@ -31,6 +31,7 @@ def test_app_modes_and_keys_come_from_the_registry() -> None:
         "app.home",
         "app.contacts",
         "app.import",
+        "app.segments",
         "app.models",
         "app.help",
         "app.quit",

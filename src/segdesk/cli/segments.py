@@ -1,5 +1,5 @@
-"""`segdesk segment ...`: list, show, create, edit, count, refresh, explain, members, and the
-lifecycle commands (rename, retire, reactivate, duplicate, delete, purge, pin, unpin)."""
+"""`segdesk segment ...`: list, show, create, edit, count, refresh, explain, members, versions,
+and the lifecycle commands (rename, retire, reactivate, duplicate, delete, purge, pin, unpin)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from segdesk.cli import segment_versions
 from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
@@ -139,6 +140,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     unpin = action("unpin", cmd_unpin, "remove a contact's pin")
     unpin.add_argument("name", metavar="NAME")
     unpin.add_argument("contact", metavar="CONTACT")
+    segment_versions.add_command(action, cmd_versions)
 
 
 def day(text: str) -> dt.date:
@@ -166,7 +168,7 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-READS = frozenset({"list", "show", "count", "explain", "members"})
+READS = frozenset({"list", "show", "count", "explain", "members", "versions"})
 """The actions that only read: they open the database read-only."""
 
 
@@ -385,3 +387,8 @@ def cmd_unpin(args: argparse.Namespace) -> int:
     else:
         print(f'Removed the pin of {args.contact} in "{args.name}"')
     return EXIT_OK
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    with _workspace(args) as ws:
+        return segment_versions.run(args, ws)

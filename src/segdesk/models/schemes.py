@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, or_, select
 from segdesk.models.orders import columns
 from segdesk.store.bulk import insert_rows
 from segdesk.store.inserted import inserted_id
+from segdesk.store.segment_sizes import record_sizes
 from segdesk.store.tables import ModelRun, Scheme, Segment, SegmentMember
 
 scheme_table = Scheme.__table__
@@ -97,6 +98,7 @@ def save_assignment(
             .where(segment.c.id.in_(others))
             .values(member_count=0, refreshed_at=now)
         )
+    record_sizes(conn, [*by_name.values(), *others], now)
     conn.execute(
         ModelRun.__table__.insert(),
         {

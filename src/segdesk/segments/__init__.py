@@ -11,6 +11,9 @@ failed or cancelled step leaves the database as it was. The modules:
 - ``refresh``: models, then rule segments in dependency order;
 - ``explain``: why a contact is or is not in a segment;
 - ``detail``, ``counting``: what ``segment show``, ``count`` and ``members`` print;
+- ``versions``: versions with their member counts, and two compared;
+- ``overview``, ``dependencies``, ``member_pages``: what the segments screens read (the list
+  with trends, what a delete would touch, members page by page);
 - ``after_import``: the refresh that follows an import or an undo, in a transaction of its
   own (it takes the engine), and the report that says how it went.
 

@@ -42,11 +42,13 @@ from segdesk.segments.lookup import (
 from segdesk.segments.members import clear_members, member_ids, replace_members
 from segdesk.segments.refresh import refresh_rule_segment
 from segdesk.store.inserted import inserted_id
+from segdesk.store.segment_sizes import record_sizes
 from segdesk.store.tables import (
     ExportLog,
     Segment,
     SegmentMember,
     SegmentPin,
+    SegmentRefresh,
     SegmentVersion,
     SnapshotMembership,
 )
@@ -193,7 +195,7 @@ def purge_segment(conn: Connection, name: str) -> None:
     exports = ExportLog.__table__
     conn.execute(delete(snapshots).where(snapshots.c.segment_id == row.id))
     conn.execute(update(exports).where(exports.c.segment_id == row.id).values(segment_id=None))
-    for table in (pin, version_table, member):
+    for table in (pin, version_table, member, SegmentRefresh.__table__):
         conn.execute(delete(table).where(table.c.segment_id == row.id))
     conn.execute(delete(segment).where(segment.c.id == row.id))
 
@@ -242,6 +244,7 @@ def duplicate_segment(
     conn.execute(
         update(segment).where(segment.c.id == new_id).values(member_count=count, refreshed_at=now)
     )
+    record_sizes(conn, [new_id], now)
     return new_id
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import Connection, Row, select
 
@@ -239,7 +239,7 @@ def _info(row: Row[Any], scheme_name: str | None = None) -> SegmentInfo:
         status=row.status,
         version=row.version,
         count=row.member_count,
-        refreshed_at=_aware(row.refreshed_at),
+        refreshed_at=aware(row.refreshed_at),
         scheme=mapping.get("scheme_name", scheme_name),
         rule=row.rule_text,
     )
@@ -251,13 +251,14 @@ def versions(conn: Connection, segment_id: int) -> list[VersionInfo]:
         .where(version_table.c.segment_id == segment_id)
         .order_by(version_table.c.version)
     )
-    return [
-        VersionInfo(r.version, r.rule_text, r.reason, _aware(r.created_at))  # type: ignore[arg-type]
-        for r in rows
-    ]
+    return [VersionInfo(r.version, r.rule_text, r.reason, aware(r.created_at)) for r in rows]
 
 
-def _aware(when: dt.datetime | None) -> dt.datetime | None:
+@overload
+def aware(when: dt.datetime) -> dt.datetime: ...
+@overload
+def aware(when: dt.datetime | None) -> dt.datetime | None: ...
+def aware(when: dt.datetime | None) -> dt.datetime | None:
     """Stored times come back naive; they are UTC."""
     if when is None or when.tzinfo is not None:
         return when

@@ -28,6 +28,7 @@ from segdesk.rules import (
 from segdesk.segments.lookup import find_segment, live, stored_rule
 from segdesk.segments.members import replace_members, with_pins
 from segdesk.store.refresh_due import clear_segments_due
+from segdesk.store.segment_sizes import record_sizes
 from segdesk.store.tables import Contact, Scheme, Segment, SegmentPin
 
 segment = Segment.__table__
@@ -80,6 +81,7 @@ def refresh_rule_segment(
     conn.execute(
         segment.update().where(segment.c.id == row.id).values(member_count=count, refreshed_at=now)
     )
+    record_sizes(conn, [row.id], now)
     return count
 
 

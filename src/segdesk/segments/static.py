@@ -20,6 +20,7 @@ from segdesk.segments.contact_ref import find_contacts
 from segdesk.segments.editing import add_version, insert_segment
 from segdesk.segments.lookup import check_name_free, find_segment
 from segdesk.segments.members import member_ids, replace_members
+from segdesk.store.segment_sizes import record_sizes
 from segdesk.store.tables import Contact, Segment
 from segdesk.store.value_lists import among
 
@@ -99,4 +100,5 @@ def _create(
         .where(segment.c.id == segment_id)
         .values(member_count=count, refreshed_at=now)
     )
+    record_sizes(conn, [segment_id], now)
     return segment_id

@@ -69,11 +69,30 @@ def _add_order_lines(conn: Connection) -> None:
     tables.OrderLine.__table__.create(conn)  # with a CREATE INDEX for each of its indexes
 
 
+def _add_segment_refresh(conn: Connection) -> None:
+    """The ``segment_refresh`` table, starting each segment's history with its size now."""
+    tables.SegmentRefresh.__table__.create(conn)
+    segment = tables.Segment.__table__
+    conn.execute(
+        tables.SegmentRefresh.__table__.insert().from_select(
+            ["segment_id", "version", "member_count", "refreshed_at"],
+            select(
+                segment.c.id, segment.c.version, segment.c.member_count, segment.c.refreshed_at
+            ).where(
+                segment.c.deleted_at.is_(None),
+                segment.c.member_count.is_not(None),
+                segment.c.refreshed_at.is_not(None),
+            ),
+        )
+    )
+
+
 # Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "contacts found by their folded search text", _add_search_text),
     Migration(3, "orders keep their status and their lines", _add_order_lines),
     Migration(4, "segment names are unique within their scheme", name_segments_within_schemes),
+    Migration(5, "segments keep their size at each refresh", _add_segment_refresh),
 )
 BASE_VERSION = 1
 

@@ -266,6 +266,19 @@ class SegmentVersion(TableModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class SegmentRefresh(TableModel, table=True):
+    """A segment's size at each refresh (and at each save that computes its members): the
+    size trend until snapshots exist, and each version's member count."""
+
+    __tablename__ = "segment_refresh"
+    __table_args__ = (Index("ix_segment_refresh_segment_time", "segment_id", "refreshed_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    segment_id: int = Field(foreign_key="segment.id")
+    version: int = Field(description="the segment's version when it was refreshed")
+    member_count: int
+    refreshed_at: datetime
+
+
 class SegmentMember(TableModel, table=True):
     """Current membership of a segment."""
 

@@ -68,6 +68,13 @@ SCREENS = (
         "Import contacts or orders from a file; the import history and undo",
     ),
     ScreenEntry(
+        "s",
+        "segments",
+        "Segments",
+        "segdesk.tui.screens.segments:SegmentsScreen",
+        "Every segment: open, build, document, rename, retire and refresh them",
+    ),
+    ScreenEntry(
         "m",
         "models",
         "Models",

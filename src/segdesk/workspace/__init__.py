@@ -4,9 +4,11 @@ each returning values (dataclasses), none with SQL of its own.
 ``Workspace.open(target, mode=...)`` opens a database to read, to write, or to create (see
 ``store.database``) and gives ``ws.contacts`` (browse and read contacts), ``ws.imports``
 (inspect, map, run and undo imports), ``ws.segments`` (build, change, refresh and explain
-segments) and ``ws.models`` (RFM and lifecycle runs); ``summary()`` and ``fields()`` span the
-areas and stay here. The segments and models facades load their domain code when first used
-(the rule parser, pandas), so that opening a workspace stays quick.
+segments), ``ws.models`` (RFM and lifecycle runs) and ``ws.segment_views`` (what the
+segments screens and ``segment versions`` read: trends, versions, member pages);
+``summary()`` and ``fields()`` span the areas and stay here. The segments and models
+facades load their domain code when first used (the rule parser, pandas), so that opening a
+workspace stays quick.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
 from segdesk.workspace.products import Products
+from segdesk.workspace.segment_views import SegmentViews
 from segdesk.workspace.segments import Segments
 
 if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
 
-__all__ = ["Contacts", "Imports", "Models", "Products", "Segments", "Workspace"]
+__all__ = ["Contacts", "Imports", "Models", "Products", "SegmentViews", "Segments", "Workspace"]
 
 
 class Workspace:
@@ -45,6 +48,7 @@ class Workspace:
         self.segments = Segments(engine)
         self.models = Models(engine)
         self.products = Products(engine)
+        self.segment_views = SegmentViews(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:

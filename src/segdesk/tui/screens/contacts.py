@@ -49,7 +49,7 @@ class ContactsScreen(Screen[None]):
         yield Input(placeholder="/ search name, email, company, id or city", id="search")
         yield PagedTable(CONTACT_COLUMNS, id="contact-list")
         yield Static("Loading…", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def table(self) -> PagedTable[ContactRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -27,10 +28,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for key, description in self.keys:
             table.add_row(key, description)
-        help_box = Static(table, id="help")
-        help_box.border_title = f"Keys · {self.where}"
-        help_box.border_subtitle = "escape closes · ctrl+p lists every command"
-        yield help_box
+        # A busy screen's keys run past 24 lines: the box scrolls rather than cut them off.
+        with VerticalScroll(id="help") as help_box:
+            help_box.border_title = f"Keys · {self.where}"
+            help_box.border_subtitle = "escape closes · ctrl+p lists every command"
+            yield Static(table)
 
 
 def _bindings(screen: Screen) -> list[tuple[str, str]]:

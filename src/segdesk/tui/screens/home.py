@@ -1,17 +1,17 @@
 """Home: the workflow Import → Build → Document → Review → Export with live figures, and
-the segments with their sizes."""
+the segments with their sizes (Enter opens one)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
 
-from textual import getters, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.widgets.footer import Footer
@@ -95,6 +95,15 @@ class HomeScreen(ReportsFailures, Screen[None]):
         if not s.contacts:
             hint = "This database is empty: press [b]i[/b] to import contacts from a file."
         self.query_one("#next", Static).update(hint)
+
+    @on(DataTable.RowSelected, "#segments")
+    def _open_segment(self, event: DataTable.RowSelected) -> None:
+        from segdesk.tui.screens.segment import SegmentScreen
+        from segdesk.tui.widgets.segment_table import SegmentTable
+
+        names = self.query_one("#segments", SegmentTable).names
+        if event.row_key.value in names:
+            self.app.push_screen(SegmentScreen(names[event.row_key.value]))
 
     def _show_segments(self, segments: list[SegmentInfo], contacts: int) -> None:
         """The segment table is mounted when the first segments arrive, and removed when the

@@ -1,12 +1,13 @@
 """The segments with their people, share of all contacts and kind, as the home screen lists
-them. Imported only once there are segments to show: the table is not part of the first
-paint."""
+them; Enter opens one. Imported only once there are segments to show: the table is not part
+of the first paint."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 if TYPE_CHECKING:
@@ -16,8 +17,13 @@ SCHEME_LABELS = {"rfm": "RFM", "lifecycle": "lifecycle"}
 
 
 class SegmentTable(DataTable[str | Text]):
+    """Enter posts `DataTable.RowSelected`; `names` gives the segment's name by row key."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open", id="home.open_segment")]
+
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id, cursor_type="row")
+        self.names: dict[str, str] = {}
         self.add_column("Segment", key="name")
         self.add_column("People", key="people")
         self.add_column("Share", key="share")
@@ -27,6 +33,7 @@ class SegmentTable(DataTable[str | Text]):
         """Replace the rows, keeping the cursor where it was as far as the rows allow."""
         row = self.cursor_row
         self.clear()
+        self.names = {str(s.id): s.name for s in segments}
         for s in segments:
             people = s.count or 0
             share = f"{people / contacts:.1%}" if contacts else "—"
