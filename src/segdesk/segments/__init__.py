@@ -10,6 +10,8 @@ failed or cancelled step leaves the database as it was. The modules:
 - ``pins``: always include or exclude a contact;
 - ``refresh``: models, then rule segments in dependency order;
 - ``explain``: why a contact is or is not in a segment;
+- ``playbook``, ``cadence``, ``reviews``: the playbook fields, how often a playbook is
+  reviewed, the reviews due and done (docs/playbooks.md);
 - ``detail``, ``counting``: what ``segment show``, ``count`` and ``members`` print;
 - ``after_import``: the refresh that follows an import or an undo, in a transaction of its
   own (it takes the engine), and the report that says how it went.

@@ -66,10 +66,16 @@ def _add_order_lines(conn: Connection) -> None:
     tables.OrderLine.__table__.create(conn)
 
 
+def _add_segment_reviews(conn: Connection) -> None:
+    """The ``segment_review`` table (empty: no review was recorded before)."""
+    tables.SegmentReview.__table__.create(conn)
+
+
 # Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "contacts found by their folded search text", _add_search_text),
     Migration(3, "orders keep their status and their lines", _add_order_lines),
+    Migration(4, "playbook reviews are recorded", _add_segment_reviews),
 )
 BASE_VERSION = 1
 

@@ -4,9 +4,10 @@ each returning values (dataclasses), none with SQL of its own.
 ``Workspace.open(target, mode=...)`` opens a database to read, to write, or to create (see
 ``store.database``) and gives ``ws.contacts`` (browse and read contacts), ``ws.imports``
 (inspect, map, run and undo imports), ``ws.segments`` (build, change, refresh and explain
-segments) and ``ws.models`` (RFM and lifecycle runs); ``summary()`` and ``fields()`` span the
-areas and stay here. The segments and models facades load their domain code when first used
-(the rule parser, pandas), so that opening a workspace stays quick.
+segments), ``ws.models`` (RFM and lifecycle runs) and ``ws.playbooks`` (playbooks and their
+reviews); ``summary()`` and ``fields()`` span the areas and stay here. The segments, models
+and playbooks facades load their domain code when first used (the rule parser, pandas), so
+that opening a workspace stays quick.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from segdesk.summary import Summary, compute_summary
 from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
+from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.segments import Segments
 
 if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
 
-__all__ = ["Contacts", "Imports", "Models", "Segments", "Workspace"]
+__all__ = ["Contacts", "Imports", "Models", "Playbooks", "Segments", "Workspace"]
 
 
 class Workspace:
@@ -43,6 +45,7 @@ class Workspace:
         self.imports = Imports(engine, new_database=created)
         self.segments = Segments(engine)
         self.models = Models(engine)
+        self.playbooks = Playbooks(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
