@@ -59,6 +59,7 @@ TEXT_LIMIT = 2000
 LINE_LIMIT = 200
 ITEMS_LIMIT = 30
 
+COMPARISONS = (">=", "<=", "≥", "≤", ">", "<")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KPI = re.compile(r"(?P<name>.*?)\s*(?P<op>>=|<=|≥|≤|>|<|=)\s*(?P<target>.*)")
 
@@ -72,7 +73,9 @@ class Kpi:
 
     @property
     def text(self) -> str:
-        return f"{self.name}: {self.target}"
+        """As typed back: "Orders: 120", "Repeat purchase rate >= 25%"."""
+        joint = " " if self.target.startswith(COMPARISONS) else ": "
+        return f"{self.name}{joint}{self.target}"
 
     def to_json(self) -> dict[str, str]:
         return {"name": self.name, "target": self.target}
