@@ -1348,7 +1348,8 @@ PLAYBOOKS = (
             "offer": "Members' price on every extra bag and a free drink in our cafés each month.",
             "next_actions": "Offer a pause option in the cancel flow; "
             "Promote the club at the café tills in January",
-            "kpis": "Members: 650; Monthly cancellations < 3%; Extra bags per member >= 0.4 a month",
+            "kpis": "Members: 650; Monthly cancellations < 3%; "
+            "Extra bags per member >= 0.4 a month",
             "review_cadence": "quarterly",
             "playbook_status": "active",
         },

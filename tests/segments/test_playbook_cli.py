@@ -87,16 +87,6 @@ def test_text_view_and_clear(shop: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "  offer            -" in lines
 
 
-def test_reading_opens_read_only(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    shop.chmod(0o400)
-    try:
-        playbook = ok_json(capsys, "segment", "document", "VIP customers", "--db", shop)
-    finally:
-        shop.chmod(0o600)
-    assert playbook["documented"] is False
-    assert playbook["missing"] == ["goal", "owner", "next_review"]
-
-
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
