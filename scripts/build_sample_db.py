@@ -1433,6 +1433,203 @@ HOLIDAY_LIST = (
 """A list frozen on its day, for a thank-you mailing: (name, rule, day)."""
 
 
+@dataclass(frozen=True)
+class SamplePlaybook:
+    """A segment's playbook as the shop wrote it (field name → text, as `segment document
+    --set` takes it), and its review history: the days before the anchor on which it was
+    reviewed, each moving the next review one cadence on."""
+
+    segment: str
+    fields: dict[str, str]
+    reviewed: tuple[int, ...] = ()
+    first_review: int = 0
+    """Days before the anchor the first review was due (the day of the first one done)."""
+
+
+PLAYBOOKS = (
+    SamplePlaybook(
+        "VIP customers",
+        {
+            "goal": "Keep our best home brewers buying: lift the share of VIPs who order again "
+            "within 60 days from 58% to 70%, and keep churn among them under 5% a quarter.",
+            "target": "70% reorder within 60 days",
+            "deadline": "2027-03-31",
+            "owner": "Maya Chen",
+            "stakeholders": "Priya Nair (online shop); Sam Okafor (cafés); Dana Whitfield (owner)",
+            "data_sources": "Shopify orders; café tills (Square); Mailchimp engagement",
+            "use_cases": "Early access to single-origin drops; Invitations to cupping evenings; "
+            "Birthday bag with a handwritten card",
+            "channels": "email; SMS for drop alerts; in-café tasting invitations",
+            "message_tone": "Warm and insider: first names, the roaster's own notes on each lot, "
+            "never a discount shout.",
+            "offer": "48-hour early access to limited lots and free shipping on every order; no "
+            "blanket discounts.",
+            "next_actions": "Send the December single-origin preview to all VIPs; "
+            "Book two cupping evenings (Portland, London); "
+            "Ask Sam to flag VIP regulars at the café tills",
+            "kpis": "Reorder within 60 days >= 70%; Quarterly churn < 5%; "
+            "Average order value: $48; Email click rate >= 8%",
+            "review_cadence": "monthly",
+            "playbook_status": "active",
+        },
+        reviewed=(90, 59, 29),
+        first_review=90,
+    ),
+    SamplePlaybook(
+        "Champions",
+        {
+            "goal": "Turn Champions into advocates: 60 referrals and 40 published reviews "
+            "from this group in the next two quarters.",
+            "target": "60 referred first orders",
+            "deadline": "2027-05-31",
+            "owner": "Priya Nair",
+            "stakeholders": "Maya Chen (marketing); Dana Whitfield (owner)",
+            "data_sources": "RFM model (monthly run); Shopify referral codes; review platform",
+            "use_cases": "Refer-a-friend invitation; Review requests after the third order",
+            "channels": "email; order inserts in the box",
+            "message_tone": "Grateful and personal: a thank-you from the roasters, not a sales "
+            "pitch.",
+            "offer": "Give $10, get a free 250 g bag for every friend's first order.",
+            "next_actions": "Print referral cards for December boxes; "
+            "Set up the review request after the third order",
+            "kpis": "Referred first orders: 60; Published reviews: 40; "
+            "Referral code use rate >= 12%",
+            "review_cadence": "monthly",
+            "playbook_status": "active",
+        },
+        reviewed=(50, 19),
+        first_review=50,
+    ),
+    SamplePlaybook(
+        "At Risk",
+        {
+            "goal": "Win back 60 of the ~300 customers who used to buy often and have gone "
+            "quiet (20%) within 8 weeks, without training them to wait for discounts.",
+            "target": "60 customers ordering again",
+            "deadline": "2027-01-15",
+            "owner": "Maya Chen",
+            "stakeholders": "Priya Nair (online shop)",
+            "data_sources": "RFM model (monthly run); Shopify orders; Mailchimp engagement",
+            "use_cases": "Three-step winback sequence; Survey: why did you stop?",
+            "channels": "email; retargeting ads",
+            "message_tone": "Honest and curious: 'we miss you', ask what changed, show what is "
+            "new on the roast list.",
+            "offer": "15% off the next order, once, valid 14 days; free grinder cleaning kit "
+            "over $40.",
+            "next_actions": "Review step-2 email results; Decide whether to add an SMS step; "
+            "Share survey answers with the roasting team",
+            "kpis": "Customers ordering again: 60; Winback email open rate >= 35%; "
+            "Discount cost per won-back customer < $9",
+            "review_cadence": "fortnightly",
+            "playbook_status": "active",
+        },
+        reviewed=(30, 16),
+        first_review=30,
+    ),
+    SamplePlaybook(
+        "Lapsed big spenders",
+        {
+            "goal": "Find out why 92 customers who spent over $300 stopped buying, and bring 15 "
+            "of them back before the end of winter.",
+            "target": "15 reactivated, 30 survey answers",
+            "deadline": "2027-02-28",
+            "owner": "Dana Whitfield",
+            "stakeholders": "Maya Chen (marketing); Sam Okafor (cafés)",
+            "data_sources": "Shopify orders; café tills (Square); customer notes",
+            "use_cases": "Personal phone call or email from the owner; Exit survey",
+            "channels": "personal email; phone",
+            "message_tone": "Personal and direct, from Dana: no templates, no discount in the "
+            "first message.",
+            "offer": "A free bag of the current favourite roast with the next order.",
+            "next_actions": "Call the ten biggest spenders; Tag answers by reason in the notes",
+            "kpis": "Reactivated customers: 15; Survey answers: 30; Calls made: 40",
+            "review_cadence": "fortnightly",
+            "playbook_status": "active",
+        },
+        reviewed=(23, 9),
+        first_review=23,
+    ),
+    SamplePlaybook(
+        "One-time buyers to win back",
+        {
+            "goal": "Get a second order from 10% of one-time buyers (about 90 people) within "
+            "90 days of the first email.",
+            "target": "90 second orders",
+            "deadline": "2027-02-15",
+            "owner": "Priya Nair",
+            "stakeholders": "Maya Chen (marketing)",
+            "data_sources": "Shopify orders; Mailchimp engagement",
+            "use_cases": "Brew guide for the coffee they bought; Second-order nudge",
+            "channels": "email",
+            "message_tone": "Helpful, like a barista: how to get the best from the beans they "
+            "bought, then a suggestion for the next bag.",
+            "offer": "Free shipping on the second order for 30 days.",
+            "next_actions": "Write brew guides for the five best-selling coffees; "
+            "A/B test the subject line",
+            "kpis": "Second orders: 90; Guide email click rate >= 6%; Unsubscribe rate < 0.5%",
+            "review_cadence": "monthly",
+            "playbook_status": "active",
+        },
+        reviewed=(12,),
+        first_review=12,
+    ),
+    SamplePlaybook(
+        "Coffee Club members",
+        {
+            "goal": "Grow the Coffee Club from 544 to 650 members and keep monthly cancellations "
+            "under 3%.",
+            "target": "650 members",
+            "deadline": "2027-06-30",
+            "owner": "Sam Okafor",
+            "stakeholders": "Priya Nair (online shop); Dana Whitfield (owner)",
+            "data_sources": "Subscription plans (contact plan field); Shopify orders",
+            "use_cases": "Member-only roast of the month; Pause instead of cancel",
+            "channels": "email; in-café posters; order inserts",
+            "message_tone": "Community: members first to taste, roaster notes, café events.",
+            "offer": "Members' price on every extra bag and a free drink in our cafés each month.",
+            "next_actions": "Offer a pause option in the cancel flow; "
+            "Promote the club at the café tills in January",
+            "kpis": "Members: 650; Monthly cancellations < 3%; "
+            "Extra bags per member >= 0.4 a month",
+            "review_cadence": "quarterly",
+            "playbook_status": "active",
+        },
+        reviewed=(66,),
+        first_review=66,
+    ),
+    SamplePlaybook(
+        "Trade accounts",
+        {
+            "goal": "Raise average monthly trade spend by 15% through larger standing orders.",
+            "target": "$1,150 average monthly spend",
+            "deadline": "2027-04-30",
+            "owner": "Luis Ortega",
+            "stakeholders": "Dana Whitfield (owner); roasting team",
+            "data_sources": "Shopify wholesale orders; trade account list",
+            "use_cases": "Standing-order review visit; Barista training day",
+            "channels": "account manager visits; phone; email",
+            "message_tone": "Partner to partner: practical, numbers first.",
+            "offer": "5% off standing orders of 20 kg a month or more, free barista training.",
+            "next_actions": "Visit the ten largest cafés before the holidays",
+            "kpis": "Average monthly trade spend: $1,150; Standing orders: 25",
+            "review_cadence": "quarterly",
+            "playbook_status": "active",
+        },
+        first_review=-54,
+    ),
+    SamplePlaybook(
+        "New this month",
+        {
+            "goal": "Welcome new sign-ups so that 35% order within 30 days.",
+            "channels": "email",
+            "playbook_status": "draft",
+        },
+    ),
+)
+"""The shop's playbooks. Reviews come out due in the demo's next week for VIP customers (in 2
+days) and Lapsed big spenders (in 5), and overdue for At Risk (2 days late)."""
+
+
 def moment(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=UTC)
 
@@ -1480,6 +1677,7 @@ def write_segments(conn: Connection) -> int:
         pin_contact(conn, segment_name, email, mode, now=days_before_anchor(20), note=note)
     weekly_refreshes(conn)
     refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 0))  # the first moment of the day
+    write_playbooks(conn)
     return conn.execute(select(func.count()).select_from(Segment.__table__)).scalar_one()
 
 
@@ -1512,6 +1710,34 @@ def weekly_refreshes(conn: Connection) -> None:
         ).all()
         for row in refresh_order(rules):
             refresh_rule_segment(conn, row, today=day, now=now)
+def write_playbooks(conn: Connection) -> None:
+    """Each playbook as written before its first review, then its reviews done in turn."""
+    from segdesk.segments.playbook import update_playbook
+    from segdesk.segments.reviews import mark_reviewed
+
+    for playbook in PLAYBOOKS:
+        written = days_before_anchor(playbook.first_review + 7)
+        fields: dict[str, object] = dict(playbook.fields)
+        if playbook.first_review or playbook.reviewed:
+            fields["next_review"] = ANCHOR - timedelta(days=playbook.first_review)
+        update_playbook(conn, playbook.segment, fields, now=written)
+        for days in playbook.reviewed:
+            mark_reviewed(
+                conn,
+                playbook.segment,
+                today=ANCHOR - timedelta(days=days),
+                now=days_before_anchor(days),
+                note=REVIEW_NOTES.get((playbook.segment, days)),
+            )
+
+
+REVIEW_NOTES = {
+    ("VIP customers", 29): "Cupping evening in Portland sold out; plan one in London.",
+    ("At Risk", 30): "Step 1 sent: 31% opened, 11 orders. Keep the 15% offer for step 2.",
+    ("At Risk", 16): "Step 2 sent: 19 won back so far. Survey answers mostly about price.",
+    ("Lapsed big spenders", 9): "12 calls made: 4 moved to a café near work, 2 will reorder.",
+}
+"""What a review decided, for some of them: (segment, days before the anchor) → note."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -38,12 +38,16 @@ READ_COMMANDS = [
     ["segment", "explain", "Champions", "id:1"],
     ["model", "rfm", "--as-of", "2024-06-01"],
     ["model", "lifecycle", "--as-of", "2024-06-01", "--contacts"],
+    ["segment", "document", "VIP customers"],
+    ["reviews", "--days", "30"],
 ]
 WRITE_COMMANDS = [
     ["segment", "create", "Fans", "--rule", "orders.count >= 2"],
     ["segment", "refresh"],
     ["imports", "undo", "1"],
     ["model", "rfm"],
+    ["segment", "document", "Champions", "--set", "owner=Ana"],
+    ["segment", "review-done", "Champions"],
 ]
 NOBODY = 65534
 

@@ -27,8 +27,10 @@ from segdesk.store.tables import (
     SegmentMember,
     SegmentPin,
     SegmentRefresh,
+    SegmentReview,
     SegmentVersion,
 )
+from segdesk.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "build_sample_db.py"
@@ -45,6 +47,7 @@ TABLES = {
     "segment_member": (SegmentMember, ("segment_id", "contact_id")),
     "segment_pin": (SegmentPin, ("segment_id", "contact_id")),
     "segment_refresh": (SegmentRefresh, ("id",)),
+    "segment_review": (SegmentReview, ("id",)),
 }
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -452,3 +455,31 @@ class TestSegments:
         # Refreshes before the rule of version 2 was saved ran version 1; none ran before it.
         assert {r["version"] for r in history[vip["id"]]} == {1, 2}
         assert len({r["member_count"] for r in history[by_name["New this month"]["id"]]}) > 1
+
+class TestPlaybooks:
+    """Playbooks that read like the shop's own, with reviews due in the demo's first week."""
+
+    def test_at_least_six_documented(self, built: Path) -> None:
+        with Workspace.open(built, mode="read") as ws:
+            names = [s.name for s in ws.segments.all()]
+            playbooks = [ws.playbooks.get(name) for name in names]
+        documented = [p for p in playbooks if p.documented]
+        assert len(documented) >= 6
+        assert {"VIP customers", "Champions", "At Risk"} <= {p.segment for p in documented}
+        for p in documented:
+            assert p.goal and re.search(r"\d", p.goal), p.segment  # a number to aim at
+            assert p.deadline and p.channels and p.offer and p.review_cadence, p.segment
+            assert len(p.kpis) >= 2 and all(k.target for k in p.kpis), p.segment
+
+    def test_two_reviews_due_in_the_first_week_and_one_overdue(
+        self, built: Path, anchor: date
+    ) -> None:
+        with Workspace.open(built, mode="read") as ws:
+            due = ws.playbooks.reviews(7, anchor)
+            recorded = ws.playbooks.get("At Risk").reviews
+        assert [(r.segment, r.days_left) for r in due] == [
+            ("At Risk", -2),
+            ("VIP customers", 2),
+            ("Lapsed big spenders", 5),
+        ]
+        assert [r.next_review for r in recorded][-1] == anchor - timedelta(days=2)

@@ -117,3 +117,13 @@ def test_the_moved_demo_reads_as_up_to_yesterday(moved: Path) -> None:
     with closing(sqlite3.connect(moved)) as conn:
         (last,) = conn.execute("SELECT max(occurred_at) FROM event").fetchone()
     assert datetime.fromisoformat(last).replace(tzinfo=UTC).date() == TODAY - timedelta(days=1)
+
+
+def test_playbook_reviews_fall_due_in_the_demo_s_first_week(moved: Path) -> None:
+    with Workspace.open(moved, mode="read") as ws:
+        due = ws.playbooks.reviews(7, TODAY)
+    assert [(r.segment, r.when) for r in due] == [
+        ("At Risk", "2 days late"),
+        ("VIP customers", "in 2 days"),
+        ("Lapsed big spenders", "in 5 days"),
+    ]

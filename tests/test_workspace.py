@@ -74,6 +74,7 @@ def ws(tmp_path: Path):
         "Austin bakers",
         [1, 4],
         goal="Grow repeat orders",
+        owner="Ana",
         next_review=date(2025, 1, 1),
     )
     add_segment(workspace.engine, "A retired one", [1], status="retired")
@@ -172,7 +173,8 @@ class TestSummary:
     def test_figures_and_alerts(self, ws: Workspace) -> None:
         s = ws.summary(today=date(2025, 6, 1))
         assert (s.contacts, s.orders, s.other_events) == (4, 3, 1)
-        # Segments as the home list shows them, the retired one too; only active ones are due.
+        # Segments as the home list shows them, the retired one too; a documented playbook has a
+        # goal, an owner and a next review; only active ones are due.
         assert (s.segments, s.documented, s.reviews_due) == (2, 1, 1)
         assert (s.imports, s.schemes, s.snapshots, s.exports) == (0, 0, 0, 0)
         assert [a.text for a in s.alerts] == [

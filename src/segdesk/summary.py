@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import Connection, func, select
 
+from segdesk.segments import reviews
 from segdesk.store.refresh_due import segments_due
 from segdesk.store.tables import (
     Contact,
@@ -32,7 +33,9 @@ class QualityAlert:
 class Summary:
     """What the home screen shows; ``segments`` counts every segment its list shows (rule,
     static and model segments, drafts and retired ones), ``schemes`` the models (RFM,
-    lifecycle) that made some of them."""
+    lifecycle) that made some of them. ``documented`` counts the playbooks with a goal, an
+    owner and a next review; ``reviews_due`` the reviews overdue or due within 7 days
+    (``segments.reviews``)."""
 
     contacts: int
     orders: int
@@ -53,7 +56,6 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     c = Contact.__table__
     e = Event.__table__
     s = Segment.__table__
-    active = s.c.status != "retired"
     contacts, no_email, unsubscribed, no_consent = conn.execute(
         select(
             func.count(),
@@ -68,8 +70,8 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     segments, documented, due = conn.execute(
         select(
             func.count(),
-            func.count().filter(active & s.c.goal.is_not(None)),
-            func.count().filter(active & (s.c.next_review <= today)),
+            func.count().filter(reviews.documented()),
+            func.count().filter(reviews.review_due(today)),
         ).where(s.c.deleted_at.is_(None))
     ).one()
     batch = ImportBatch.__table__

@@ -237,8 +237,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(
             f"  pin: always {p.mode} {p.email or p.contact_id}" + (f" ({p.note})" if p.note else "")
         )
+    from segdesk.segments.playbook import field_text
+
     for name, value in detail.playbook.items():
-        print(f"{name.replace('_', ' ')}: {value}")
+        print(f"{name.replace('_', ' ')}: {field_text(value)}")
     return EXIT_OK
 
 

@@ -10,6 +10,8 @@ failed or cancelled step leaves the database as it was. The modules:
 - ``pins``: always include or exclude a contact;
 - ``refresh``: models, then rule segments in dependency order;
 - ``explain``: why a contact is or is not in a segment;
+- ``playbook``, ``cadence``, ``reviews``: the playbook fields, how often a playbook is
+  reviewed, the reviews due and done (docs/playbooks.md);
 - ``detail``, ``counting``: what ``segment show``, ``count`` and ``members`` print;
 - ``versions``: versions with their member counts, and two compared;
 - ``overview``, ``dependencies``, ``member_pages``: what the segments screens read (the list

@@ -49,6 +49,7 @@ from segdesk.store.tables import (
     SegmentMember,
     SegmentPin,
     SegmentRefresh,
+    SegmentReview,
     SegmentVersion,
     SnapshotMembership,
 )
@@ -181,8 +182,8 @@ def delete_segment(conn: Connection, name: str, *, now: dt.datetime) -> str:
 
 
 def purge_segment(conn: Connection, name: str) -> None:
-    """Remove a deleted segment for good, with its versions, pins and snapshot memberships;
-    exports that named it keep their log entry without the link."""
+    """Remove a deleted segment for good, with its versions, pins, reviews and snapshot
+    memberships; exports that named it keep their log entry without the link."""
     row = find_deleted_segment(conn, name)
     was = original_name(row)
     taken = conn.execute(
@@ -195,7 +196,7 @@ def purge_segment(conn: Connection, name: str) -> None:
     exports = ExportLog.__table__
     conn.execute(delete(snapshots).where(snapshots.c.segment_id == row.id))
     conn.execute(update(exports).where(exports.c.segment_id == row.id).values(segment_id=None))
-    for table in (pin, version_table, member, SegmentRefresh.__table__):
+    for table in (pin, version_table, member, SegmentRefresh.__table__, SegmentReview.__table__):
         conn.execute(delete(table).where(table.c.segment_id == row.id))
     conn.execute(delete(segment).where(segment.c.id == row.id))
 

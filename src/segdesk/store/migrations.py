@@ -87,12 +87,18 @@ def _add_segment_refresh(conn: Connection) -> None:
     )
 
 
+def _add_segment_reviews(conn: Connection) -> None:
+    """The ``segment_review`` table (empty: no review was recorded before)."""
+    tables.SegmentReview.__table__.create(conn)
+
+
 # Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "contacts found by their folded search text", _add_search_text),
     Migration(3, "orders keep their status and their lines", _add_order_lines),
     Migration(4, "segment names are unique within their scheme", name_segments_within_schemes),
     Migration(5, "segments keep their size at each refresh", _add_segment_refresh),
+    Migration(6, "playbook reviews are recorded", _add_segment_reviews),
 )
 BASE_VERSION = 1
 

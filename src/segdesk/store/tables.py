@@ -334,3 +334,19 @@ class ExportLog(TableModel, table=True):
     excluded_unsubscribed: int = 0
     options: dict[str, Any] | None = _json(dict)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SegmentReview(TableModel, table=True):
+    """A playbook review done: on which day, by whom, and the next review it planned.
+
+    Kept apart from the versions: a review changes no definition."""
+
+    __tablename__ = "segment_review"
+    id: int | None = Field(default=None, primary_key=True)
+    segment_id: int = Field(foreign_key="segment.id", index=True)
+    reviewed_on: date
+    due_on: date | None = Field(default=None, description="the review date it settled")
+    next_review: date | None = None
+    reviewed_by: str | None = None
+    note: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)

@@ -4,11 +4,12 @@ each returning values (dataclasses), none with SQL of its own.
 ``Workspace.open(target, mode=...)`` opens a database to read, to write, or to create (see
 ``store.database``) and gives ``ws.contacts`` (browse and read contacts), ``ws.imports``
 (inspect, map, run and undo imports), ``ws.segments`` (build, change, refresh and explain
-segments), ``ws.models`` (RFM and lifecycle runs) and ``ws.segment_views`` (what the
-segments screens and ``segment versions`` read: trends, versions, member pages);
-``summary()`` and ``fields()`` span the areas and stay here. The segments and models
-facades load their domain code when first used (the rule parser, pandas), so that opening a
-workspace stays quick.
+segments), ``ws.models`` (RFM and lifecycle runs), ``ws.products`` (what was bought),
+``ws.playbooks`` (playbooks and their reviews) and ``ws.segment_views`` (what the segments
+screens and ``segment versions`` read: trends, versions, member pages); ``summary()`` and
+``fields()`` span the areas and stay here. The segments, models and playbooks facades load
+their domain code when first used (the rule parser, pandas), so that opening a workspace stays
+quick.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from segdesk.summary import Summary, compute_summary
 from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
+from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.products import Products
 from segdesk.workspace.segment_views import SegmentViews
 from segdesk.workspace.segments import Segments
@@ -33,7 +35,7 @@ from segdesk.workspace.segments import Segments
 if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
 
-__all__ = ["Contacts", "Imports", "Models", "Products", "SegmentViews", "Segments", "Workspace"]
+__all__ = ["Contacts", "Imports", "Models", "Playbooks", "Products", "SegmentViews", "Segments", "Workspace"]
 
 
 class Workspace:
@@ -49,6 +51,7 @@ class Workspace:
         self.models = Models(engine)
         self.products = Products(engine)
         self.segment_views = SegmentViews(engine)
+        self.playbooks = Playbooks(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:

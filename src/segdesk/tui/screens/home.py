@@ -10,6 +10,7 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -20,6 +21,7 @@ from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from segdesk.segments.lookup import SegmentInfo
+    from segdesk.segments.reviews import ReviewDue
     from segdesk.summary import Summary
     from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
@@ -49,6 +51,7 @@ class HomeScreen(ReportsFailures, Screen[None]):
                 yield StepCard(title, id=f"step-{key}")
         yield Static("", id="alerts")
         yield Static("", id="next")
+        yield Static("", id="reviews")
         yield Footer()
 
     def action_move(self, step: int) -> None:
@@ -71,6 +74,8 @@ class HomeScreen(ReportsFailures, Screen[None]):
         segments = workspace.segments.all()
         self.app.call_from_thread(self._show, summary)
         self.app.call_from_thread(self._show_segments, segments, summary.contacts)
+        reviews = workspace.playbooks.reviews(REVIEW_DAYS, date.today())
+        self.app.call_from_thread(self._show_reviews, reviews)
 
     def _show(self, s: Summary) -> None:
         cards = self.query(StepCard)
@@ -120,6 +125,38 @@ class HomeScreen(ReportsFailures, Screen[None]):
             if self.focused is None:
                 table.focus()  # the arrows move through it, as j and k do
         table.show(segments, contacts)
+
+    def _show_reviews(self, reviews: list[ReviewDue]) -> None:
+        """Reviews overdue or due within the week, a line each; the panel goes when none is."""
+        panel = self.query_one("#reviews", Static)
+        panel.display = bool(reviews)
+        panel.update(reviews_text(reviews))
+
+
+REVIEW_DAYS = 7
+REVIEW_LINES = 3
+"""Lines the reviews take at most: the segments table needs the rest of 24 rows."""
+
+
+def reviews_text(reviews: list[ReviewDue]) -> str:
+    """Segment, owner and how soon, a line each, the overdue ones first and in the error
+    colour; at most ``REVIEW_LINES`` lines. No date: "in 2 days" reads at a glance."""
+    shown = reviews if len(reviews) <= REVIEW_LINES else reviews[: REVIEW_LINES - 1]
+    lines = []
+    for i, review in enumerate(shown):
+        when = f"[$error b]{review.when}[/]" if review.overdue else review.when
+        lines.append(
+            f"[b]{'Reviews' if i == 0 else '':<8}[/b]{escape(_cut(review.segment, 30))}  "
+            f"{escape(_cut(review.owner or 'no owner', 20))}  {when}"
+        )
+    if len(shown) < len(reviews):
+        lines.append(f"{'':<8}[i]and {len(reviews) - len(shown)} more[/i]")
+    return "\n".join(lines)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells, cut with an ellipsis when longer."""
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
 
 
 def _figure(value: int, one: str, many: str | None = None) -> Figure:
