@@ -1501,7 +1501,7 @@ PLAYBOOKS = (
         first_review=50,
     ),
     SamplePlaybook(
-        "At Risk",
+        "rfm: At Risk",
         {
             "goal": "Win back 60 of the ~300 customers who used to buy often and have gone "
             "quiet (20%) within 8 weeks, without training them to wait for discounts.",
@@ -1733,8 +1733,8 @@ def write_playbooks(conn: Connection) -> None:
 
 REVIEW_NOTES = {
     ("VIP customers", 29): "Cupping evening in Portland sold out; plan one in London.",
-    ("At Risk", 30): "Step 1 sent: 31% opened, 11 orders. Keep the 15% offer for step 2.",
-    ("At Risk", 16): "Step 2 sent: 19 won back so far. Survey answers mostly about price.",
+    ("rfm: At Risk", 30): "Step 1 sent: 31% opened, 11 orders. Keep the 15% offer for step 2.",
+    ("rfm: At Risk", 16): "Step 2 sent: 19 won back so far. Survey answers mostly about price.",
     ("Lapsed big spenders", 9): "12 calls made: 4 moved to a café near work, 2 will reorder.",
 }
 """What a review decided, for some of them: (segment, days before the anchor) → note."""

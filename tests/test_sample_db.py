@@ -30,6 +30,7 @@ from segdesk.store.tables import (
     SegmentReview,
     SegmentVersion,
 )
+from segdesk.segments.lookup import qualified_name
 from segdesk.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -461,7 +462,7 @@ class TestPlaybooks:
 
     def test_at_least_six_documented(self, built: Path) -> None:
         with Workspace.open(built, mode="read") as ws:
-            names = [s.name for s in ws.segments.all()]
+            names = [qualified_name(s.scheme, s.name) for s in ws.segments.all()]
             playbooks = [ws.playbooks.get(name) for name in names]
         documented = [p for p in playbooks if p.documented]
         assert len(documented) >= 6
@@ -476,7 +477,7 @@ class TestPlaybooks:
     ) -> None:
         with Workspace.open(built, mode="read") as ws:
             due = ws.playbooks.reviews(7, anchor)
-            recorded = ws.playbooks.get("At Risk").reviews
+            recorded = ws.playbooks.get("rfm: At Risk").reviews
         assert [(r.segment, r.days_left) for r in due] == [
             ("At Risk", -2),
             ("VIP customers", 2),

@@ -113,12 +113,13 @@ def test_search_ignores_case_and_accents(
 
 def _schema_one(db: Path) -> None:
     """Make ``db`` look as the first schema left it: version 1, without what the later
-    migrations add (the search text, order statuses and lines, segment sizes)."""
+    migrations add (the search text, order statuses and lines, segment sizes, reviews)."""
     with closing(sqlite3.connect(db)) as conn:
         conn.execute("ALTER TABLE contact DROP COLUMN search_text")
         conn.execute("ALTER TABLE event DROP COLUMN status")
         conn.execute("DROP TABLE order_line")
         conn.execute("DROP TABLE segment_refresh")
+        conn.execute("DROP TABLE segment_review")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         conn.commit()
 

@@ -69,7 +69,7 @@ class TestSizeHistory:
             assert conn.execute(text("SELECT count(*) FROM segment_refresh")).scalar() == 0
 
     def test_migration_starts_the_history_with_the_size_stored(self, tmp_path: Path) -> None:
-        """A schema 3 database (no history table) gets one point per live segment: the
+        """A schema 4 database (no history table) gets one point per live segment: the
         size and version it has."""
         db = tmp_path / "old.db"
         with Workspace.open(db) as ws:
@@ -78,7 +78,8 @@ class TestSizeHistory:
             ws.segments.delete("Deleted")
         with closing(sqlite3.connect(db)) as conn, conn:
             conn.execute("DROP TABLE segment_refresh")
-            conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+            conn.execute("DROP TABLE segment_review")
+            conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
             conn.execute("UPDATE segment SET member_count = 7, version = 3 WHERE name = 'Everyone'")
         open_database(db, mode="write").dispose()
         with closing(sqlite3.connect(db)) as conn:
