@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from segdesk.store.database import OpenMode, database_path, open_database
 from segdesk.store.fields import FieldInfo, stored_fields
 from segdesk.summary import Summary, compute_summary
+from segdesk.workspace.building import Building
 from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
@@ -43,6 +44,7 @@ class Workspace:
         self.imports = Imports(engine, new_database=created)
         self.segments = Segments(engine)
         self.models = Models(engine)
+        self.building = Building(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
