@@ -28,17 +28,18 @@ from segdesk.rules.tree import (
     Value,
 )
 
+FIELD_GROUPS = {"core": "Contact", "custom": "Custom"}
+"""Headings of fields by origin; the field table's metric and model rows are left out, as
+the catalog leaves them out: they come as terms."""
 GROUP_TITLES = {
-    "core": "Contact",
-    "custom": "Custom",
     "metric": "Behaviour",
     "product": "Products",
     "products": "Products",
     "model": "Models",
     "segment": "Segments",
 }
-"""Headings of the subject list, by field origin or term kind, in the order shown; a kind not
-named here gets a heading of its own after these."""
+"""Headings of terms by kind; a kind not named here (one a later release adds) gets a heading
+of its own after the known ones."""
 GROUP_ORDER = ("Contact", "Custom", "Behaviour", "Products", "Models", "Segments")
 SKIPPED_TERMS = ("window",)
 """Terms that are not subjects: the window is asked for beside the metric it narrows."""
@@ -74,21 +75,31 @@ _PARTIAL_DATE = re.compile(r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?")
 class FieldLike(Protocol):
     """A field as ``ws.fields()`` lists it."""
 
-    name: str
-    label: str
-    type: str
-    origin: str
-    description: str | None
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
 
 
 class TermLike(Protocol):
     """A term as ``ws.rule_terms()`` lists it."""
 
-    name: str
-    kind: str
-    type: str
-    description: str
-    values: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def values(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -122,12 +133,12 @@ def subjects(fields: Iterable[FieldLike], terms: Iterable[TermLike]) -> list[Sub
     """Every subject, grouped under its heading in :data:`GROUP_ORDER`."""
     found: list[Subject] = []
     for f in fields:
-        if f.origin not in GROUP_TITLES or f.type not in KIND_OF_TYPE:
-            continue  # metric and model rows of the field table come as terms
+        if f.origin not in FIELD_GROUPS or f.type not in KIND_OF_TYPE:
+            continue
         description = f.description or f.label or ""
         compares = KIND_OF_TYPE[f.type]
         found.append(
-            Subject(name_text(f.name), GROUP_TITLES[f.origin], compares, description, (), f.name)
+            Subject(name_text(f.name), FIELD_GROUPS[f.origin], compares, description, (), f.name)
         )
     for t in terms:
         if t.kind in SKIPPED_TERMS:

@@ -9,8 +9,10 @@ the same words typed in the text form mean. Dates are checked as they are typed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich.table import Table
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +23,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from segdesk.rules import RuleError, parse
+from segdesk.rules import Rule, RuleError, parse
 from segdesk.rules.tree import LIST_OPS
 from segdesk.tui.condition_choices import (
     Pieces,
@@ -43,9 +45,10 @@ if TYPE_CHECKING:
 
 SUGGESTIONS = 8
 """Values offered at once: the list must leave the rest of the editor on an 80x24 screen."""
+NAME_WIDTH = 34
 
 
-class ConditionEditor(ReportsFailures, ModalScreen["Rule | None"]):
+class ConditionEditor(ReportsFailures, ModalScreen[Rule | None]):
     """Dismisses with the condition made, or None when the user goes back without one."""
 
     BINDINGS = [
@@ -99,6 +102,7 @@ class ConditionEditor(ReportsFailures, ModalScreen["Rule | None"]):
         editor.border_title = "Change the condition" if self.pieces else "New condition"
         editor.border_subtitle = "enter takes · ↑↓ choose · tab next · esc cancel"
         self.query_one("#window-row").display = False
+        self.query_one("#value-row").display = False  # until a test that takes a value
         if self.pieces is None:
             self._list_subjects("")
             self.query_one("#subject", Input).focus()
@@ -139,8 +143,8 @@ class ConditionEditor(ReportsFailures, ModalScreen["Rule | None"]):
             if subject.group != group:
                 group = subject.group
                 options.append(Option(f"{group}", disabled=True))
-            words = subject.description.split(";")[0]
-            options.append(Option(f"  {subject.name:<24} {words}", id=f"s{n}"))
+            width = _name_width(s.name for s in found)
+            options.append(Option(_choice(subject.name, subject.description, width), id=f"s{n}"))
         if not found:
             options.append(Option("Nothing matches: try another word", disabled=True))
         self._found = found
@@ -206,7 +210,7 @@ class ConditionEditor(ReportsFailures, ModalScreen["Rule | None"]):
             return
         self._ops = matching_ops(subject, typed)
         listed.set_options(
-            Option(f"{op:<20} {op_words(subject, op)}", id=f"o{n}")
+            Option(_choice(op, op_words(subject, op), 16), id=f"o{n}")
             for n, op in enumerate(self._ops)
         )
         listed.highlighted = 0 if self._ops else None
@@ -403,3 +407,18 @@ class ConditionEditor(ReportsFailures, ModalScreen["Rule | None"]):
             self._say(str(error.problem) + (f"; {error.hint}" if error.hint else ""))
             return
         self.dismiss(rule)
+
+
+def _name_width(names: Iterable[str]) -> int:
+    """Room for the longest name listed, within reason: the words after it matter too."""
+    return min(NAME_WIDTH, max((len(n) for n in names), default=0) + 2)
+
+
+def _choice(name: str, words: str, width: int) -> Table:
+    """A line of a list: the name as typed, then what it is, cut to the line rather than
+    wrapped (a list of one line per choice shows the most choices)."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=width, no_wrap=True, overflow="ellipsis")
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis", style="dim")
+    grid.add_row(f"  {name}", words.split(";")[0])
+    return grid

@@ -14,11 +14,11 @@ from textual.widgets import Input, Label, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 from segdesk.errors import UserError
+from segdesk.segments.lookup import SegmentInfo
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.widgets.toggles import RadioButton
 
 if TYPE_CHECKING:
-    from segdesk.segments.lookup import SegmentInfo
     from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
@@ -28,7 +28,7 @@ STATUSES = (
 )
 
 
-class NewSegmentScreen(ReportsFailures, ModalScreen["SegmentInfo | None"]):
+class NewSegmentScreen(ReportsFailures, ModalScreen[SegmentInfo | None]):
     """Dismisses with the segment saved, or None. A refused name is said here, and the
     dialog stays open to change it."""
 
@@ -53,6 +53,7 @@ class NewSegmentScreen(ReportsFailures, ModalScreen["SegmentInfo | None"]):
                     for n, (value, label) in enumerate(STATUSES)
                 ),
                 id="status",
+                compact=True,
             )
             with Horizontal(classes="editor-row"):
                 yield Label("Note", classes="editor-label")
@@ -62,7 +63,7 @@ class NewSegmentScreen(ReportsFailures, ModalScreen["SegmentInfo | None"]):
     def on_mount(self) -> None:
         dialog = self.query_one("#new-segment")
         dialog.border_title = "Save the new segment"
-        dialog.border_subtitle = "enter saves · tab next · ↑↓ status · esc back"
+        dialog.border_subtitle = "enter saves · tab next · ↑↓ and space: status · esc back"
         self.query_one("#name", Input).focus()
 
     @on(Input.Submitted)

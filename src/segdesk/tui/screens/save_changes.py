@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from segdesk.errors import UserError
+from segdesk.segments.lookup import SegmentInfo
 from segdesk.tui.failures import ReportsFailures
 from segdesk.wording import count
 
@@ -29,7 +30,7 @@ PREVIEW_GROUP = "change-preview"
 SAVE_GROUP = "change-save"
 
 
-class SaveChangesScreen(ReportsFailures, ModalScreen["SegmentInfo | None"]):
+class SaveChangesScreen(ReportsFailures, ModalScreen[SegmentInfo | None]):
     """Dismisses with the segment as saved, or None."""
 
     if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class SaveChangesScreen(ReportsFailures, ModalScreen["SegmentInfo | None"]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state == WorkerState.SUCCESS:
-            if worker.group == PREVIEW_GROUP:
+            if worker.group == PREVIEW_GROUP and worker.result is not None:
                 self._show_effect(worker.result)
             elif worker.group == SAVE_GROUP:
                 self.dismiss(worker.result)

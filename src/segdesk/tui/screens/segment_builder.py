@@ -173,9 +173,10 @@ class SegmentBuilderScreen(ReportsFailures, Screen["str | None"]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state == WorkerState.SUCCESS:
-            if worker.group == LOAD_GROUP:
+            if worker.group == LOAD_GROUP and isinstance(worker.result, Ready):
                 self._ready(worker.result)
             elif worker.group == COUNT_GROUP and worker.name == str(self._count_token):
+                assert isinstance(worker.result, int)
                 self.query_one(LiveCount).current(worker.result, self.contacts)
         super().on_worker_state_changed(event)
 
@@ -419,4 +420,8 @@ class SegmentBuilderScreen(ReportsFailures, Screen["str | None"]):
 
         question = "The rule has changes that are not saved.\nLeave the builder without them?"
         ask = ConfirmScreen("Leave the builder", question, "Leave", no="Stay")
-        self.app.push_screen(ask, lambda leave: self.dismiss(None) if leave else None)
+        self.app.push_screen(ask, self._left)
+
+    def _left(self, leave: bool | None) -> None:
+        if leave:
+            self.dismiss(None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -49,15 +50,21 @@ class RuleOutline(OptionList):
         return self.paths[index] if index is not None and index < len(self.paths) else ()
 
 
-def _line(row: Row, describe: Callable[[Rule], str]) -> Text:
-    indent = INDENT * row.depth
+def _line(row: Row, describe: Callable[[Rule], str]) -> Table:
+    """The row's words after its indent and mark; a long condition wraps under its words,
+    not under the mark, so that the outline's shape stays readable."""
     node = row.node
     if isinstance(node, Group):
         words = GROUP_WORDS[(node.kind, node.negated)]
-        line = Text.assemble(indent, "▾ ", (words, "bold"), (f" ({node.kind})", "dim"))
+        mark, text = "▾ ", Text.assemble((words, "bold"), (f" ({node.kind})", "dim"))
         if not node.items:
-            line.append(" · empty: press a to add a condition", "dim italic")
-        return line
-    assert isinstance(node, Condition)
-    rule = Not(node.rule) if node.negated else node.rule
-    return Text.assemble(indent, "• ", describe(rule))
+            text.append(" · empty: press a to add a condition", "dim italic")
+    else:
+        assert isinstance(node, Condition)
+        rule = Not(node.rule) if node.negated else node.rule
+        mark, text = "• ", Text(describe(rule))
+    grid = Table.grid()
+    grid.add_column(width=len(INDENT) * row.depth + len(mark), no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(INDENT * row.depth + mark, text)
+    return grid
