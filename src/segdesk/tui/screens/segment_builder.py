@@ -163,6 +163,7 @@ class SegmentBuilderScreen(ReportsFailures, Screen["str | None"]):
         self.contacts = ready.contacts
         self.saved_text = ready.rule_text
         self.query_one(RuleText).read_only = False
+        self.refresh_bindings()  # the outline's keys work from now on: the footer shows them
         if ready.rule_text:
             self.rule = parse(ready.rule_text, ready.catalog)
             self.root = outline.from_rule(self.rule)
