@@ -21,7 +21,7 @@ from segdesk.paths import db_label, is_url
 from segdesk.settings import load_settings, save_setting
 from segdesk.store.quick_read import QuickReader
 from segdesk.tui import screen_registry
-from segdesk.tui.commands import ScreensProvider, ThemesProvider
+from segdesk.tui.commands import BuilderProvider, ScreensProvider, ThemesProvider
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.help import HelpScreen
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 class SegdeskApp(ReportsFailures, App[None]):
     TITLE = "Segment Desk"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ScreensProvider}
+    COMMANDS = App.COMMANDS | {ScreensProvider} | {BuilderProvider}
     MODES = screen_registry.modes()
     DEFAULT_MODE = "home"
     BINDINGS = [

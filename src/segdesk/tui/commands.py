@@ -55,3 +55,40 @@ class ThemesProvider(ThemeProvider):
             app.theme = name
 
         return [(name, partial(use, name)) for name in own + others]
+
+
+class BuilderProvider(Provider):
+    """The rule builder: a new segment, or the rule of a rule segment to change."""
+
+    async def startup(self) -> None:
+        import asyncio
+
+        workspace = getattr(self.app, "workspace", None)
+        self._names: list[str] = []
+        if workspace is not None:
+            found = await asyncio.to_thread(workspace.segments.all)
+            self._names = [s.name for s in found if s.kind == "rule"]
+
+    def _open(self, name: str | None) -> None:
+        from segdesk.tui.screens.segment_builder import SegmentBuilderScreen
+
+        self.app.push_screen(SegmentBuilderScreen(name))
+
+    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        new = ("New segment", partial(self._open, None), "Build a segment's rule, by keys")
+        edits = [
+            (f"Edit segment “{name}”", partial(self._open, name), "Change its rule in the builder")
+            for name in self._names
+        ]
+        return [new, *edits]
+
+    async def discover(self) -> Hits:
+        name, callback, help_text = self._commands()[0]
+        yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

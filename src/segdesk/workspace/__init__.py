@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from segdesk.store.database import OpenMode, database_path, open_database
 from segdesk.store.fields import FieldInfo, stored_fields
 from segdesk.summary import Summary, compute_summary
+from segdesk.workspace.building import Building
 from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
@@ -35,7 +36,16 @@ from segdesk.workspace.segments import Segments
 if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
 
-__all__ = ["Contacts", "Imports", "Models", "Playbooks", "Products", "SegmentViews", "Segments", "Workspace"]
+__all__ = [
+    "Contacts",
+    "Imports",
+    "Models",
+    "Playbooks",
+    "Products",
+    "SegmentViews",
+    "Segments",
+    "Workspace",
+]
 
 
 class Workspace:
@@ -52,6 +62,7 @@ class Workspace:
         self.products = Products(engine)
         self.segment_views = SegmentViews(engine)
         self.playbooks = Playbooks(engine)
+        self.building = Building(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
