@@ -1400,6 +1400,19 @@ SEGMENTS = (
         ((30, 'in segment "VIP customers" and lifecycle = "At risk"', "created"),),
     ),
     SampleSegment(
+        "Equipment buyers without beans in 90 days",
+        (
+            (
+                60,
+                'orders(category = "Equipment").count >= 1 and '
+                'not orders(category = "Beans").count in last 90 days >= 1',
+                "created",
+            ),
+        ),
+    ),
+    SampleSegment("Tried decaf", ((45, 'orders(product contains "decaf").count >= 1', "created"),)),
+    SampleSegment("Gift buyers", ((40, 'orders(category = "Gifts").count >= 1', "created"),)),
+    SampleSegment(
         "Office coffee prospects",
         ((10, 'plan = "team" or job_title contains "office"', "created"),),
         status="draft",
@@ -1710,6 +1723,8 @@ def weekly_refreshes(conn: Connection) -> None:
         ).all()
         for row in refresh_order(rules):
             refresh_rule_segment(conn, row, today=day, now=now)
+
+
 def write_playbooks(conn: Connection) -> None:
     """Each playbook as written before its first review, then its reviews done in turn."""
     from segdesk.segments.playbook import update_playbook

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
+from segdesk.segments.lookup import qualified_name
 from segdesk.store.tables import (
     Contact,
     Event,
@@ -30,7 +31,6 @@ from segdesk.store.tables import (
     SegmentReview,
     SegmentVersion,
 )
-from segdesk.segments.lookup import qualified_name
 from segdesk.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -456,6 +456,7 @@ class TestSegments:
         # Refreshes before the rule of version 2 was saved ran version 1; none ran before it.
         assert {r["version"] for r in history[vip["id"]]} == {1, 2}
         assert len({r["member_count"] for r in history[by_name["New this month"]["id"]]}) > 1
+
 
 class TestPlaybooks:
     """Playbooks that read like the shop's own, with reviews due in the demo's first week."""

@@ -145,7 +145,11 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Frames]:
     assert len(vip) > 100 and len(champions) > 100
     with sqlite3.connect(path) as conn:
         contacts = pd.read_sql("SELECT * FROM contact", conn)
-        events = pd.read_sql("SELECT contact_id, kind, occurred_at, amount FROM event", conn)
+        events = pd.read_sql(
+            "SELECT contact_id, kind, occurred_at, amount FROM event "
+            "WHERE status IS NULL OR status NOT IN ('refunded', 'voided', 'cancelled')",
+            conn,
+        )
         vip_frame = pd.DataFrame({"contact_id": vip})
         champions_frame = pd.DataFrame({"contact_id": champions})
     attributes = pd.json_normalize(contacts["attributes"].map(json.loads).tolist())
