@@ -94,7 +94,8 @@ def _subjects() -> list[Subject]:
         RuleTerm("in last N days", "window", "days", "the window"),
         RuleTerm('in segment "VIP"', "segment", "", "member of VIP"),
         RuleTerm("rfm", "model", "", "RFM segment", ("Champions", "At Risk")),
-        RuleTerm('orders(product = "Kit").count', "product", "number", "kits bought"),
+        RuleTerm("product", "filter", "text", "a line's product name", ("Kit",)),
+        RuleTerm("status", "filter", "text", "the order's status", ("paid", "refunded")),
     ]
     return subjects(fields, terms)
 
@@ -117,7 +118,14 @@ class TestSubjects:
             "orders.count",
             'orders(product = "Kit").count',
         ]
-        assert [s.name for s in matching(_subjects(), "kits")] == ['orders(product = "Kit").count']
+        assert [s.name for s in matching(_subjects(), "kit")] == ['orders(product = "Kit").count']
+
+    def test_each_product_held_is_a_subject_and_other_filters_are_not(self) -> None:
+        products = [s for s in _subjects() if s.group == "Products"]
+        assert [(s.name, s.compares, s.windowed) for s in products] == [
+            ('orders(product = "Kit").count', "number", True)
+        ]
+        assert not [s for s in _subjects() if "status" in s.name]
 
     def test_operators_fit_the_type(self) -> None:
         by_name = {s.name: s for s in _subjects()}

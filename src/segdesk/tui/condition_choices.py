@@ -43,6 +43,9 @@ of its own after the known ones."""
 GROUP_ORDER = ("Contact", "Custom", "Behaviour", "Products", "Models", "Segments")
 SKIPPED_TERMS = ("window",)
 """Terms that are not subjects: the window is asked for beside the metric it narrows."""
+BOUGHT_FILTERS = ("product", "category", "sku")
+"""Filter terms whose held values become subjects of their own under Products
+("orders(product = "Cold Brew Kit").count"); the other filters are typed in the text form."""
 
 OP_WORDS = {
     "=": "is",
@@ -143,6 +146,9 @@ def subjects(fields: Iterable[FieldLike], terms: Iterable[TermLike]) -> list[Sub
     for t in terms:
         if t.kind in SKIPPED_TERMS:
             continue
+        if t.kind == "filter":
+            found.extend(_bought(t))
+            continue
         group = GROUP_TITLES.get(t.kind, t.kind.replace("_", " ").capitalize())
         if t.kind == "model":
             found.append(Subject(t.name, group, "model", t.description, tuple(t.values)))
@@ -153,6 +159,22 @@ def subjects(fields: Iterable[FieldLike], terms: Iterable[TermLike]) -> list[Sub
             found.append(Subject(t.name, group, "whole", t.description))
     order = {title: n for n, title in enumerate(GROUP_ORDER)}
     return sorted(found, key=lambda s: order.get(s.group, len(order)))  # stable within groups
+
+
+def _bought(term: TermLike) -> list[Subject]:
+    """How many orders held each product, category or SKU a filter term lists."""
+    if term.name not in BOUGHT_FILTERS:
+        return []
+    return [
+        Subject(
+            f"orders({term.name} = {string_text(value)}).count",
+            "Products",
+            "number",
+            f"bought: {value}",
+            windowed=True,
+        )
+        for value in term.values
+    ]
 
 
 def matching(found: Sequence[Subject], typed: str) -> list[Subject]:
