@@ -49,7 +49,7 @@ def test_stages_match_pandas(
         "Lapsed": stages.count("Lapsed"),
         "Never purchased": never,
     }
-    assert never == 431
+    assert never == 467
 
 
 def test_limits_are_inclusive(fresh_engine: Engine) -> None:

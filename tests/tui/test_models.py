@@ -52,13 +52,13 @@ async def test_m_opens_the_rfm_grid_and_the_arrows_walk_it(sample_copy: Path) ->
         grid = grid_view.grid
         assert grid is not None and grid.as_of == ANCHOR
         assert grid.sizes() == _stored_sizes(sample_copy, "rfm")
-        assert grid.breakpoints.recency == (12.0, 68.0, 250.0, 544.2)
+        assert grid.breakpoints.recency == (13.0, 62.0, 246.8, 546.0)
         await pilot.press("j", "left")
         assert grid_view.cursor == (4, 4)
         detail = _shown(grid_view)
         assert f"R 4 · F 4   Loyal Customers   {grid.people(4, 4):,} people" in detail
         points = plain(screen.query_one("#rfm-points", Static))
-        assert "12, 68, 250, 544.2" in points and "27.31, 58.68, 140.44, 484.40" in points
+        assert "13, 62, 246.8, 546" in points and "33.00, 64.00, 138.00, 473.70" in points
 
 
 async def test_the_grid_reads_by_keys_from_the_palette(sample_copy: Path) -> None:
@@ -102,7 +102,7 @@ async def test_thresholds_edited_in_the_form_are_checked_saved_and_run(
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.running is None
-        assert _stored_sizes(sample_copy, "lifecycle")["New"] == 145  # nothing ran
+        assert _stored_sizes(sample_copy, "lifecycle")["New"] == 134  # nothing ran
         await pilot.press("backspace", *"120", "shift+tab", *"14", "enter")
         await wait_until(pilot, lambda: screen.running is None, "the run ends")
         await settle(app, pilot)

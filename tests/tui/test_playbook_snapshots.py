@@ -25,7 +25,7 @@ def test_playbook_form(
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         app = pilot.app
         await settle(app, pilot)
-        app.push_screen(PlaybookFormScreen("At Risk"))
+        app.push_screen(PlaybookFormScreen("rfm: At Risk"))
         await settle(app, pilot)
         screen = app.screen
         await wait_until(pilot, lambda: screen.loaded is not None, "the playbook is read")

@@ -283,7 +283,7 @@ async def test_the_condition_editor_groups_subjects_and_checks_dates(sample_copy
             for i in range(subjects.option_count)
             if subjects.get_option_at_index(i).disabled
         ]
-        assert headings == ["Contact", "Custom", "Behaviour", "Models", "Segments"]
+        assert headings == ["Contact", "Custom", "Behaviour", "Products", "Models", "Segments"]
         await pilot.press(*"signup", "enter", *"before", "enter", *"2024-02-3")
         check = editor.query_one("#check", Static)
         assert "keep typing" in plain(check)

@@ -140,7 +140,7 @@ async def test_page_shows_rule_versions_and_a_diff(sample_copy: Path) -> None:
         text = plain(diff.query_one("#diff", Static))
         assert "- orders.total > 1000" in text
         assert "+ and trade_account is false" in text
-        assert "308 → 277 (-31)" in text
+        assert "295 → 260 (-35)" in text
         await pilot.press("right_square_bracket")  # from version 2 as well
         await settle(app, pilot)
         assert (diff.old, diff.new) == (2, 2)
@@ -251,8 +251,8 @@ async def test_refresh_all_shows_its_progress(
         await pilot.press("F")
         await wait_until(pilot, lambda: not screen.refreshing, "the refresh ends")
         await settle(app, pilot)
-        assert reports and reports[-1][0] == reports[-1][1] == 2 + 11  # two schemes, 11 rules
-        assert any(n.message == "Refreshed 27 segments." for n in notices.shown)
+        assert reports and reports[-1][0] == reports[-1][1] == 2 + 14  # two schemes, 14 rules
+        assert any(n.message == "Refreshed 30 segments." for n in notices.shown)
         assert not screen.query_one("#progress").display
 
 

@@ -2,7 +2,9 @@
 
 Textual docks the hint on the right over the keys, so at 80 columns the last keys of a busy
 screen ran under it ("q Qui▏^p palette"). The keys matter more: `?` lists them and the
-palette is in the help, so the hint goes when they would not fit beside it.
+palette is in the help, so the hint goes when they would not fit beside it. When even the
+screen's own keys do not fit, the keys to other screens go next, last first: they are the
+same on every screen, and `?` and the palette list them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import events, widgets
+from textual.widgets._footer import FooterKey
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
@@ -22,10 +25,35 @@ KEY_EXTRA = {False: 3, True: 2}
 PALETTE_EXTRA = {False: 5, True: 2}
 
 
+SCREEN_KEY_ACTION = "switch_mode("
+"""How the keys to other screens begin their action (``tui.screen_registry``)."""
+
+
 class Footer(widgets.Footer):
     def compose(self) -> ComposeResult:
         self.set_reactive(widgets.Footer.show_command_palette, self._palette_fits())
-        yield from super().compose()
+        items = list(super().compose())
+        keys = [
+            item
+            for item in items
+            if isinstance(item, FooterKey) and "-command-palette" not in item.classes
+        ]
+        room = self.size.width or self.app.size.width
+        used = sum(self._key_width(key) for key in keys)
+        dropped = 0
+        for key in reversed(keys):
+            if used <= room:
+                break
+            if key.action.startswith(SCREEN_KEY_ACTION):
+                items.remove(key)
+                used -= self._key_width(key)
+                dropped += 1
+        if dropped:
+            self.styles.grid_size_columns = max(1, len(keys) - dropped)
+        yield from items
+
+    def _key_width(self, key: FooterKey) -> int:
+        return cell_len(key.key_display) + cell_len(key.description) + KEY_EXTRA[self.compact]
 
     def on_resize(self, _event: events.Resize) -> None:
         if self._bindings_ready and self._palette_fits() != self.show_command_palette:
