@@ -40,7 +40,7 @@ _lists = st.tuples(st.sampled_from([And, Or]), st.lists(listable, min_size=2, ma
 """One and/or of conditions that merge into lists: where a broken flattening shows."""
 
 
-@settings(max_examples=300, deadline=None, database=None, derandomize=True, phases=[Phase.generate])
+@settings(max_examples=600, deadline=None, database=None, derandomize=True, phases=[Phase.generate])
 @given(world=worlds(), rule=_lists.map(lambda joint_items: joint_items[0](tuple(joint_items[1]))))
 def _hunt(world: dict[str, Any], rule: Any) -> None:
     _same_everywhere(world, rule)

@@ -178,17 +178,25 @@ async def test_pin_a_contact_out_then_unpin(sample_copy: Path) -> None:
         await settle(app, pilot)
         await pilot.press("p", *"test@example.com", "tab", "down", "space", "tab", *"staff")
         await pilot.press("enter")
+
+        def pinned() -> tuple[str, str | None] | None:
+            with Workspace.open(sample_copy, mode="read") as ws:
+                pins = ws.segments.detail("VIP customers").pins
+            return next(((p.mode, p.note) for p in pins if p.email == "test@example.com"), None)
+
+        await wait_until(pilot, lambda: pinned() is not None, "the pin is saved")
+        assert pinned() == ("exclude", "staff")
         await settle(app, pilot)
-        with Workspace.open(sample_copy, mode="read") as ws:
-            pins = {p.email: (p.mode, p.note) for p in ws.segments.detail("VIP customers").pins}
-        assert pins["test@example.com"] == ("exclude", "staff")
         await pilot.press("tab")  # from the page to the pins
         assert app.screen.query_one("#pins").has_focus
         await pilot.press("u")
-        await settle(app, pilot)
-        with Workspace.open(sample_copy, mode="read") as ws:
-            emails = [p.email for p in ws.segments.detail("VIP customers").pins]
-        assert "test@example.com" not in emails
+
+        def unpinned() -> bool:
+            with Workspace.open(sample_copy, mode="read") as ws:
+                pins = ws.segments.detail("VIP customers").pins
+            return "test@example.com" not in [p.email for p in pins]
+
+        await wait_until(pilot, unpinned, "the pin is removed")
 
 
 async def test_rename_retire_and_delete_ask_first(sample_copy: Path) -> None:
