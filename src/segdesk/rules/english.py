@@ -246,27 +246,22 @@ def _metric(rule: MetricCompare) -> str:
     return f"{spent} {_number_phrase(op, value)}{when}"
 
 
+COUNT_WORDS = {
+    "=": "exactly",
+    "<": "fewer than",
+    "<=": "at most",
+    ">": "more than",
+    ">=": "at least",
+}
+"""How a count compares, in words: "at least 2 orders", "bought it more than once"."""
+
+
 def _count(metric: Metric, op: str, value: Value) -> str:
     orders = metric.kind == "order"
     verb, noun = ("placed", "order") if orders else ("had", f"“{metric.kind}” event")
-    if op == "between":
-        assert isinstance(value, tuple)
-        return f"{verb} between {_word(value[0])} and {_word(value[1])} {noun}s"
     if op in ("is empty", "is not empty"):
         return _always(op)
-    if (op, value) in (("=", 0), ("<", 1), ("<=", 0)):
-        return f"{verb} no {noun}s"
-    if op == "!=":
-        return f"{verb} a number of {noun}s other than {_word(value)}"
-    amount = {
-        "=": "exactly",
-        "<": "fewer than",
-        "<=": "at most",
-        ">": "more than",
-        ">=": "at least",
-    }[op]
-    plural = noun if value == 1 else f"{noun}s"
-    return f"{verb} {amount} {_word(value)} {plural}"
+    return _counted(verb, noun, "", op, value)
 
 
 def _always(op: str) -> str:
@@ -386,13 +381,7 @@ def _times(what: str, op: str, value: Value) -> str:
         return f"never bought {what}"
     if op == "!=":
         return f"bought {what} a number of times other than {_word(value)}"
-    amount = {
-        "=": "exactly",
-        "<": "fewer than",
-        "<=": "at most",
-        ">": "more than",
-        ">=": "at least",
-    }[op]
+    amount = COUNT_WORDS[op]
     times = "once" if value == 1 else f"{_word(value)} times"
     return f"bought {what} {amount} {times}"
 
@@ -405,13 +394,7 @@ def _counted(verb: str, noun: str, suffix: str, op: str, value: Value) -> str:
         return f"{verb} no {noun}s{suffix}"
     if op == "!=":
         return f"{verb} a number of {noun}s{suffix} other than {_word(value)}"
-    amount = {
-        "=": "exactly",
-        "<": "fewer than",
-        "<=": "at most",
-        ">": "more than",
-        ">=": "at least",
-    }[op]
+    amount = COUNT_WORDS[op]
     plural = "" if value == 1 else "s"
     return f"{verb} {amount} {_word(value)} {noun}{plural}{suffix}"
 
