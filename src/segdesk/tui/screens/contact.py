@@ -23,6 +23,8 @@ from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from segdesk.analysis.products import ContactProducts
     from segdesk.contact_values import ContactDetail
     from segdesk.tui.app import SegdeskApp
@@ -152,16 +154,17 @@ def _show_value(value: Any) -> str:
     return str(value)
 
 
-def _events(d: ContactDetail) -> Table:
+def _table(*columns: tuple[str, JustifyMethod]) -> Table:
+    """A borderless table with bold headings, as the contact page lays its lists out."""
     table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
-    for title, justify in (
-        ("Date", "left"),
-        ("Kind", "left"),
-        ("Amount", "right"),
-        ("Qty", "right"),
-        ("Ref", "left"),
-    ):
-        table.add_column(title, justify=justify)  # type: ignore[arg-type]
+    for title, justify in columns:
+        table.add_column(title, justify=justify)
+    return table
+
+
+def _events(d: ContactDetail) -> Table:
+    table = _table(("Date", "left"), ("Kind", "left"), ("Amount", "right"), ("Qty", "right"))
+    table.add_column("Ref")
     for e in d.events:
         table.add_row(
             e.occurred_at.strftime("%Y-%m-%d"),
@@ -195,15 +198,13 @@ def _bought(bought: ContactProducts) -> Table | str:
                 "product columns: no line items to show."
             )
         return "Nothing yet"
-    table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
-    for title, justify in (
+    table = _table(
         ("Last bought", "left"),
         ("Product", "left"),
         ("Times", "right"),
         ("Qty", "right"),
         ("Amount", "right"),
-    ):
-        table.add_column(title, justify=justify)  # type: ignore[arg-type]
+    )
     for p in bought.products:
         table.add_row(
             p.last_sold.strftime("%Y-%m-%d"),
