@@ -12,6 +12,7 @@ import pytest
 
 from segdesk.cli import main
 from segdesk.workspace import Workspace
+from tests.cli_runs import run
 from tests.factories import add_orders, new_shop
 from tests.order_lines import Item, Order, add_orders_with_lines, line_records
 
@@ -78,12 +79,6 @@ def expected_products() -> pd.DataFrame:
             "categories": grouped["category"].agg(lambda s: sorted(set(s.dropna()))),
         }
     ).sort_values(["revenue", "name"], ascending=[False, True])
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 class TestProductsCommand:

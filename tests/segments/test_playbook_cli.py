@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from segdesk.cli import main
+from tests.cli_runs import ok_json, run
 from tests.factories import new_shop
 
 TODAY = "2026-11-15"
@@ -22,22 +22,6 @@ def shop(tmp_path: Path) -> Path:
     )
     assert main(["segment", "create", "Lapsed", "--rule", "country = 'CA'", "--db", str(path)]) == 0
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    capsys.readouterr()
-    try:
-        code = main([str(arg) for arg in argv])
-    except SystemExit as exc:  # argparse's own mistakes
-        code = exc.code  # type: ignore[assignment]
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok_json(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> dict:
-    code, out, err = run(capsys, *argv, "--json")
-    assert (code, err) == (0, "")
-    return json.loads(out)
 
 
 def document(capsys: pytest.CaptureFixture[str], shop: Path, name: str, *sets: str) -> dict:

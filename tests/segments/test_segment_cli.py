@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from segdesk.cli import main
+from tests.cli_runs import ok_json, run
 from tests.factories import new_shop
 
 TODAY = "2025-03-01"
@@ -32,21 +31,6 @@ def trio(tmp_path: Path) -> Path:
             {"id": 3, "email": "ida@example.com", "country": "us", "company": "O'Brien; --"},
         ],
     )
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(arg) for arg in argv])
-    except SystemExit as exc:  # argparse's own mistakes
-        code = exc.code  # type: ignore[assignment]
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok_json(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> object:
-    code, out, err = run(capsys, *argv, "--json")
-    assert (code, err) == (0, "")
-    return json.loads(out)
 
 
 def test_create_list_show_count(trio: Path, capsys: pytest.CaptureFixture[str]) -> None:
