@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from segdesk.store.tables import Event, OrderLine
+from tests.order_rows import add_order
 
 
 @dataclass(frozen=True)
@@ -34,41 +34,26 @@ class Order:
 
 def add_orders_with_lines(engine: Engine, orders: Sequence[Order]) -> None:
     """Each order as an event (amount and quantity the sums of its lines) with its lines."""
-    with engine.begin() as conn:
-        for number, order in enumerate(orders, start=1):
-            event_id = conn.execute(
-                Event.__table__.insert(),
+    for order in orders:
+        add_order(
+            engine,
+            order.contact_id,
+            order.when,
+            round(sum(i.total for i in order.items), 2),
+            quantity=sum(i.quantity for i in order.items),
+            status=order.status,
+            lines=[
                 {
-                    "contact_id": order.contact_id,
-                    "kind": "order",
-                    "occurred_at": order.when,
-                    "amount": round(sum(i.total for i in order.items), 2),
-                    "quantity": sum(i.quantity for i in order.items),
-                    "status": order.status,
-                    "ref": f"L-{number}",
-                    "dedup_key": f"L-{number}",
-                    "attributes": {},
-                },
-            ).inserted_primary_key[0]
-            conn.execute(
-                OrderLine.__table__.insert(),
-                [
-                    {
-                        "event_id": event_id,
-                        "line_no": line_no,
-                        "contact_id": order.contact_id,
-                        "occurred_at": order.when,
-                        "product": i.product,
-                        "sku": i.sku,
-                        "category": i.category,
-                        "quantity": i.quantity,
-                        "unit_price": i.unit_price,
-                        "line_total": i.total,
-                        "attributes": {},
-                    }
-                    for line_no, i in enumerate(order.items, start=1)
-                ],
-            )
+                    "product": i.product,
+                    "sku": i.sku,
+                    "category": i.category,
+                    "quantity": i.quantity,
+                    "unit_price": i.unit_price,
+                    "line_total": i.total,
+                }
+                for i in order.items
+            ],
+        )
 
 
 def line_records(orders: Sequence[Order]) -> list[dict[str, object]]:
