@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from segdesk.store.database import OpenMode, database_path, open_database
 from segdesk.store.fields import FieldInfo, stored_fields
 from segdesk.summary import Summary, compute_summary
+from segdesk.workspace.backtests import Backtests
 from segdesk.workspace.building import Building
 from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
 
 __all__ = [
+    "Backtests",
     "Contacts",
     "Imports",
     "Models",
@@ -63,6 +65,7 @@ class Workspace:
         self.segment_views = SegmentViews(engine)
         self.playbooks = Playbooks(engine)
         self.building = Building(engine)
+        self.backtests = Backtests(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:

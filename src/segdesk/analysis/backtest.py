@@ -1,0 +1,271 @@
+"""Backtest: a segment or a whole scheme evaluated as of each date of a weekly or monthly
+series (:mod:`segdesk.analysis.as_of`), with the stability measures of DESIGN §8 between
+consecutive dates (docs/backtest.md).
+
+Dates are the month ends (monthly) or the Sundays, the ends of ISO weeks (weekly), from
+the first date to the last one inclusive. The measures between dates come from
+:func:`segdesk.analysis.set_measures.change`; each list of them has one entry fewer than the
+dates: entry ``i`` is from ``dates[i]`` to ``dates[i + 1]``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pyroaring import BitMap
+from sqlalchemy import Connection, func, select
+
+from segdesk.analysis.as_of import SegmentsAsOf
+from segdesk.analysis.set_measures import Change, change
+from segdesk.errors import NotFoundError, UserError
+from segdesk.jobs import CancelCheck, Job, Progress
+from segdesk.segments.lookup import find_segment, live
+from segdesk.store.tables import Scheme, Segment
+
+segment = Segment.__table__
+scheme = Scheme.__table__
+
+Cadence = Literal["monthly", "weekly"]
+CADENCES: tuple[Cadence, ...] = ("monthly", "weekly")
+NONE = "none"
+"""In a scheme's transitions: in none of its segments."""
+SUNDAY = 6
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a backtest follows: one segment, or every segment of a scheme."""
+
+    name: str
+    scheme: str | None
+    segment_ids: tuple[int, ...]
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SegmentSeries:
+    """One segment over the dates: its size on each, and how it changed between each two."""
+
+    name: str
+    sizes: tuple[int, ...]
+    changes: tuple[Change, ...]
+    """``changes[i]``: from ``dates[i]`` to ``dates[i + 1]``."""
+    average_days: float | None
+    """Average time in the segment, in days; see :func:`average_days`."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "size": list(self.sizes),
+            "retained": [c.retained for c in self.changes],
+            "entered": [c.entered for c in self.changes],
+            "exited": [c.exited for c in self.changes],
+            "jaccard": [c.jaccard for c in self.changes],
+            "retention": [c.retention for c in self.changes],
+            "average_days": self.average_days,
+        }
+
+
+@dataclass(frozen=True)
+class Move:
+    """People in ``source`` on ``dates[step]`` and in ``target`` on ``dates[step + 1]``
+    (either may be "none", in no segment of the scheme)."""
+
+    step: int
+    source: str
+    target: str
+    count: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "from": self.source, "to": self.target, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """A backtest's figures; ``members`` keeps each date's sets, by segment name."""
+
+    subject: str
+    scheme: str | None
+    cadence: Cadence
+    dates: tuple[dt.date, ...]
+    segments: tuple[SegmentSeries, ...]
+    transitions: tuple[Move, ...]
+    """For a scheme, every non-zero move between consecutive dates, staying put included;
+    empty for one segment."""
+    notes: tuple[str, ...]
+    members: tuple[dict[str, BitMap], ...] = field(repr=False, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "scheme": self.scheme,
+            "cadence": self.cadence,
+            "dates": [d.isoformat() for d in self.dates],
+            "segments": {s.name: s.to_json() for s in self.segments},
+            "transitions": [m.to_json() for m in self.transitions],
+            "notes": list(self.notes),
+        }
+
+
+def series_dates(start: dt.date, end: dt.date, cadence: Cadence) -> list[dt.date]:
+    """The month ends or Sundays from ``start`` to ``end``, both included."""
+    dates = []
+    day = _first_date(start, cadence)
+    while day <= end:
+        dates.append(day)
+        day = next_date(day, cadence)
+    return dates
+
+
+def next_date(day: dt.date, cadence: Cadence) -> dt.date:
+    """The date of the series after ``day`` (itself a date of the series)."""
+    if cadence == "weekly":
+        return day + dt.timedelta(days=7)
+    following = day + dt.timedelta(days=1)
+    return _month_end(following.year, following.month)
+
+
+def find_subject(conn: Connection, name: str) -> Subject:
+    """A scheme by its name (``rfm``, ``lifecycle``, ignoring case), else a segment by its
+    name; NotFoundError when neither exists."""
+    found = conn.execute(
+        select(scheme.c.id, scheme.c.name).where(
+            func.lower(scheme.c.name) == name.strip().casefold()
+        )
+    ).first()
+    if found is not None:
+        rows = conn.execute(
+            select(segment.c.id, segment.c.name)
+            .where(live(), segment.c.scheme_id == found.id)
+            .order_by(segment.c.priority, segment.c.id)
+        ).all()
+        if not rows:
+            raise UserError(f'the scheme "{found.name}" has no segments')
+        return Subject(
+            found.name, found.name, tuple(r.id for r in rows), tuple(r.name for r in rows)
+        )
+    try:
+        row = find_segment(conn, name)
+    except NotFoundError:
+        raise NotFoundError(f'there is no segment or scheme called "{name}"') from None
+    return Subject(row.name, None, (row.id,), (row.name,))
+
+
+def run_backtest(
+    conn: Connection,
+    name: str,
+    start: dt.date,
+    end: dt.date,
+    cadence: Cadence,
+    *,
+    today: dt.date,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
+) -> Backtest:
+    """Backtest the segment or scheme ``name`` on the dates of ``cadence`` from ``start`` to
+    ``end`` (at most ``today``). Progress counts dates; a cancel stops between two."""
+    dates = checked_dates(start, end, cadence, today)
+    subject = find_subject(conn, name)
+    job = Job(progress, cancelled, total=len(dates))
+    members: list[dict[str, BitMap]] = []
+    with SegmentsAsOf(conn, subject.segment_ids, until=dates[-1]) as segments:
+        notes = segments.plan.notes
+        job.check()
+        for day in dates:
+            found = segments.members(day)
+            members.append(
+                {n: found[i] for n, i in zip(subject.names, subject.segment_ids, strict=True)}
+            )
+            job.step(day.isoformat())
+    return Backtest(
+        subject=subject.name,
+        scheme=subject.scheme,
+        cadence=cadence,
+        dates=tuple(dates),
+        segments=tuple(_series(n, dates, cadence, members) for n in subject.names),
+        transitions=tuple(transitions(subject.names, members)) if subject.scheme else (),
+        notes=notes,
+        members=tuple(members),
+    )
+
+
+def checked_dates(start: dt.date, end: dt.date, cadence: Cadence, today: dt.date) -> list[dt.date]:
+    """The series, refused with a one-line reason when it cannot make a backtest."""
+    if start > end:
+        raise UserError(f"the backtest starts on {start}, after it ends on {end}")
+    if end > today:
+        raise UserError(f"the backtest ends on {end}, after today ({today}): no orders yet")
+    dates = series_dates(start, end, cadence)
+    if len(dates) < 2:
+        unit = "month end" if cadence == "monthly" else "Sunday"
+        raise UserError(
+            f"from {start} to {end} there {'is' if dates else 'are'} {len(dates) or 'no'} "
+            f"{unit}{'' if len(dates) == 1 else 's'}: a backtest needs at least two dates"
+        )
+    return dates
+
+
+def average_days(
+    sizes: Sequence[int], entered: Sequence[int], periods: Sequence[int]
+) -> float | None:
+    """The mean length, in days, of the runs of consecutive dates people spend in a segment.
+
+    Each date someone is in the segment counts for the days until the next date of the
+    series (after the last date: until the date the series would take next). A run is
+    counted from its first date, so runs already going on the first date and runs still
+    going on the last count only what the series sees: for them the figure is a lower
+    bound. Runs are those present on the first date plus one for each joining; the total of
+    their lengths is the sum over dates of size times period, so no one is followed alone.
+    ``None`` when nobody is ever in it."""
+    runs = (sizes[0] if sizes else 0) + sum(entered)
+    if runs == 0:
+        return None
+    return sum(size * days for size, days in zip(sizes, periods, strict=True)) / runs
+
+
+def transitions(names: Sequence[str], members: Sequence[dict[str, BitMap]]) -> list[Move]:
+    """The scheme's moves between each two consecutive dates, "none" included (people in
+    none of its segments on one of the two dates; none to none is left out). The segments
+    of a scheme do not overlap, so each person moves once."""
+    moves = []
+    for step, (before, after) in enumerate(itertools.pairwise(members)):
+        into = {target: len(after[target]) for target in names}
+        for source in names:
+            left = len(before[source])
+            for target in names:
+                count = before[source].intersection_cardinality(after[target])
+                left -= count
+                into[target] -= count
+                if count:
+                    moves.append(Move(step, source, target, count))
+            if left:
+                moves.append(Move(step, source, NONE, left))
+        moves.extend(Move(step, NONE, t, count) for t, count in into.items() if count)
+    return moves
+
+
+def _series(
+    name: str, dates: Sequence[dt.date], cadence: Cadence, members: Sequence[dict[str, BitMap]]
+) -> SegmentSeries:
+    sets = [m[name] for m in members]
+    changes = tuple(change(a, b) for a, b in itertools.pairwise(sets))
+    sizes = tuple(len(s) for s in sets)
+    following = [*dates[1:], next_date(dates[-1], cadence)]
+    periods = [(b - a).days for a, b in zip(dates, following, strict=True)]
+    return SegmentSeries(
+        name, sizes, changes, average_days(sizes, [c.entered for c in changes], periods)
+    )
+
+
+def _first_date(start: dt.date, cadence: Cadence) -> dt.date:
+    if cadence == "weekly":
+        return start + dt.timedelta(days=(SUNDAY - start.weekday()) % 7)
+    return _month_end(start.year, start.month)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])

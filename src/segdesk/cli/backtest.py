@@ -1,0 +1,179 @@
+"""`segdesk stability NAME|SCHEME --backtest monthly|weekly --from DATE --to DATE [--json]`:
+a segment or a scheme (``rfm``, ``lifecycle``) as of each month end or Sunday, with kept /
+joined / left between consecutive dates (docs/backtest.md).
+
+`stability` will also compare two snapshots (``--from SNAP --to SNAP``). So that both join
+into one command, the backtest's options are set up by :func:`add_backtest_options` and run
+by :func:`cmd_backtest`; ``--from`` and ``--to`` are taken as text and read as dates there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from segdesk.cli.common import EXIT_OK, open_workspace, print_json
+from segdesk.cli.products import note
+from segdesk.errors import UserError
+
+if TYPE_CHECKING:
+    from segdesk.analysis.backtest import Backtest, SegmentSeries
+
+CADENCES = ("monthly", "weekly")
+DASH = "—"
+MOVES_SHOWN = 10
+DATE_WORDS = {"monthly": "month ends", "weekly": "Sundays"}
+
+
+def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
+    stability = commands.add_parser(
+        "stability",
+        parents=[common],
+        help="how a segment or a scheme holds still: a backtest over past dates",
+        description="A segment, or every segment of a scheme (rfm, lifecycle), evaluated as "
+        "of each month end or Sunday from the orders up to it, with the people kept, joined "
+        "and left between consecutive dates. Contact fields are read as they are today.",
+    )
+    stability.add_argument("name", metavar="NAME|SCHEME", help="a segment, or rfm or lifecycle")
+    add_backtest_options(stability)
+    stability.add_argument("--json", action="store_true", help="print JSON")
+    stability.set_defaults(handler=cmd_backtest)
+
+
+def add_backtest_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backtest",
+        choices=CADENCES,
+        help="evaluate as of each month end (monthly) or Sunday (weekly) between --from and --to",
+    )
+    parser.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    if args.backtest is None:
+        raise UserError("say --backtest monthly or --backtest weekly, with --from DATE --to DATE")
+    start, end = _date("--from", args.start), _date("--to", args.end)
+    with open_workspace(args, "read") as ws:
+        if args.json:
+            result = ws.backtests.run(args.name, start, end, args.backtest)
+        else:
+            from segdesk.output import progress_bar
+
+            with progress_bar(f"Backtesting {args.name}") as progress:
+                result = ws.backtests.run(args.name, start, end, args.backtest, progress=progress)
+    if args.json:
+        print_json(result.to_json())
+    else:
+        print_backtest(result)
+    return EXIT_OK
+
+
+def _date(option: str, text: str | None) -> dt.date:
+    if text is None:
+        raise UserError(f"a backtest needs {option} DATE (YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option}: expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def print_backtest(result: Backtest) -> None:
+    from segdesk.output import print_table
+
+    first, last = result.dates[0], result.dates[-1]
+    which = f'"{result.subject}"' if result.scheme is None else result.subject
+    title = f"Backtest of {which}: {DATE_WORDS[result.cadence]} from {first} to {last}"
+    if result.scheme is None:
+        series = result.segments[0]
+        print_table(
+            title, ["date", "people", "kept", "joined", "left", "similarity"], _rows(result)
+        )
+        note(f"Average time in the segment: {_days(series.average_days)}.")
+    else:
+        print_table(
+            title,
+            [
+                "segment",
+                f"people {first}",
+                f"people {last}",
+                "kept",
+                "joined",
+                "left",
+                "similarity",
+                "days in it",
+            ],
+            [_summary(s) for s in result.segments],
+        )
+        note("kept, joined, left and similarity: averages between consecutive dates.")
+        _print_moves(result)
+    note("Days in it: the average time people stay in a segment, as far as the dates show.")
+    for line in result.notes:
+        note(line)
+    note("--json gives every figure for every date.")
+
+
+def _rows(result: Backtest) -> list[list[str]]:
+    series = result.segments[0]
+    rows = [[str(result.dates[0]), f"{series.sizes[0]:,}", DASH, DASH, DASH, DASH]]
+    for day, size, c in zip(result.dates[1:], series.sizes[1:], series.changes, strict=True):
+        rows.append(
+            [
+                str(day),
+                f"{size:,}",
+                f"{c.retained:,}",
+                f"{c.entered:,}",
+                f"{c.exited:,}",
+                _share(c.jaccard),
+            ]
+        )
+    return rows
+
+
+def _summary(series: SegmentSeries) -> list[str]:
+    changes = series.changes
+    similar = [c.jaccard for c in changes if c.jaccard is not None]
+    return [
+        series.name,
+        f"{series.sizes[0]:,}",
+        f"{series.sizes[-1]:,}",
+        _mean([c.retained for c in changes]),
+        _mean([c.entered for c in changes]),
+        _mean([c.exited for c in changes]),
+        _share(sum(similar) / len(similar)) if similar else DASH,
+        _days(series.average_days, short=True),
+    ]
+
+
+def _print_moves(result: Backtest) -> None:
+    from segdesk.output import print_table
+
+    moved = Counter[tuple[str, str]]()
+    for move in result.transitions:
+        if move.source != move.target:
+            moved[move.source, move.target] += move.count
+    if not moved:
+        note("Nobody moved between segments.")
+        return
+    print()
+    print_table(
+        "Biggest moves between segments (all dates together)",
+        ["from", "to", "people"],
+        [[a, b, f"{n:,}"] for (a, b), n in moved.most_common(MOVES_SHOWN)],
+    )
+
+
+def _mean(values: list[int]) -> str:
+    return f"{sum(values) / len(values):,.0f}" if values else DASH
+
+
+def _share(value: float | None) -> str:
+    return DASH if value is None else f"{value:.0%}"
+
+
+def _days(value: float | None, *, short: bool = False) -> str:
+    if value is None:
+        return DASH if short else "nobody was in it"
+    return f"{value:,.0f}" if short else f"about {value:,.0f} days"
