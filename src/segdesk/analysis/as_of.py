@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from pyroaring import BitMap
@@ -156,25 +156,23 @@ class KnownSegments:
 def plan_as_of(conn: Connection, segment_ids: Sequence[int] | None = None) -> AsOfPlan:
     """The plan for ``segment_ids`` (every live segment for ``None``) and every segment their
     rules name, directly or through others."""
-    rows = {
-        row.id: row
-        for row in conn.execute(
-            select(
-                segment.c.id,
-                segment.c.name,
-                segment.c.kind,
-                segment.c.status,
-                segment.c.definition,
-                segment.c.scheme_id,
-                scheme.c.name.label("scheme_name"),
-                scheme.c.kind.label("scheme_kind"),
-                scheme.c.params.label("scheme_params"),
-            )
-            .select_from(segment.outerjoin(scheme, scheme.c.id == segment.c.scheme_id))
-            .where(live())
-            .order_by(segment.c.id)
+    query: Select[Any] = (
+        select(
+            segment.c.id,
+            segment.c.name,
+            segment.c.kind,
+            segment.c.status,
+            segment.c.definition,
+            segment.c.scheme_id,
+            scheme.c.name.label("scheme_name"),
+            scheme.c.kind.label("scheme_kind"),
+            scheme.c.params.label("scheme_params"),
         )
-    }
+        .select_from(segment.outerjoin(scheme, scheme.c.id == segment.c.scheme_id))
+        .where(live())
+        .order_by(segment.c.id)
+    )
+    rows: dict[int, Row[Any]] = {row.id: row for row in conn.execute(query)}
     asked = tuple(rows) if segment_ids is None else tuple(segment_ids)
     missing = [i for i in asked if i not in rows]
     if missing:
@@ -317,8 +315,7 @@ def reading_as_of(query: Select[Any]) -> Select[Any]:
             return as_of_member.c[element.name]
         return None
 
-    swapped: Select[Any] = replacement_traverse(query, {}, swap)
-    return swapped
+    return cast("Select[Any]", replacement_traverse(query, {}, swap))
 
 
 def bitmap_of(ids: np.ndarray) -> BitMap:

@@ -57,6 +57,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         raise UserError("say --backtest monthly or --backtest weekly, with --from DATE --to DATE")
     start, end = _date("--from", args.start), _date("--to", args.end)
     with open_workspace(args, "read") as ws:
+        ws.backtests.dates(start, end, args.backtest)  # mistakes said before any bar shows
+        ws.backtests.subject(args.name)
         if args.json:
             result = ws.backtests.run(args.name, start, end, args.backtest)
         else:

@@ -18,19 +18,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
-from sqlalchemy import Connection, String, select, type_coerce
+from sqlalchemy import Connection, func, select
 
 from segdesk.models import lifecycle, rfm
-from segdesk.models.orders import MONEY_DECIMALS, contact_ids, day_end, utc_days
+from segdesk.models.orders import MONEY_DECIMALS, day_end
+from segdesk.store.number_rows import number_rows, utc_day_number
 from segdesk.store.order_status import counted
-from segdesk.store.tables import Event
+from segdesk.store.tables import Contact, Event
 
 event = Event.__table__
+contact = Contact.__table__
 
 EPOCH = dt.date(1970, 1, 1)
-CHUNK_ROWS = 500_000
-"""Orders read and converted per round, so that the rows never sit in memory as objects."""
 NO_DAY = np.iinfo(np.int32).max
 """The first-order day of a contact without orders yet (above every real day)."""
 
@@ -75,25 +74,22 @@ class OrderHistory:
     @classmethod
     def load(cls, conn: Connection, until: dt.date) -> OrderHistory:
         """Every contact, and the counted orders up to the end of ``until``."""
-        contacts = contact_ids(conn)
-        query = select(
-            event.c.contact_id, type_coerce(event.c.occurred_at, String), event.c.amount
-        ).where(
-            event.c.kind == "order", event.c.occurred_at < day_end(until), counted(event.c.status)
+        ids = number_rows(conn, select(contact.c.id).order_by(contact.c.id))
+        contacts = ids[:, 0].astype(np.int64)
+        orders = number_rows(
+            conn,
+            select(
+                event.c.contact_id,
+                utc_day_number(event.c.occurred_at),
+                func.coalesce(event.c.amount, 0.0),
+            ).where(
+                event.c.kind == "order",
+                event.c.occurred_at < day_end(until),
+                counted(event.c.status),
+            ),
         )
-        who, days, amounts = [], [], []
-        for rows in conn.execute(query).partitions(CHUNK_ROWS):
-            ids, times, values = zip(*rows, strict=True)
-            who.append(np.searchsorted(contacts, np.array(ids, dtype=np.int64)))
-            stamps = utc_days(pd.Series(times, dtype=object)).to_numpy("datetime64[D]")
-            days.append(stamps.astype(np.int64).astype(np.int32))
-            amounts.append(pd.array(values, dtype="Float64").to_numpy(float, na_value=0.0))
-        return cls(
-            contacts,
-            np.concatenate(who) if who else np.empty(0, dtype=np.int64),
-            np.concatenate(days) if days else np.empty(0, dtype=np.int32),
-            np.concatenate(amounts) if amounts else np.empty(0, dtype=np.float64),
-        )
+        who = np.searchsorted(contacts, orders[:, 0].astype(np.int64))
+        return cls(contacts, who, orders[:, 1].astype(np.int32), orders[:, 2].copy())
 
     def buyers(self, day: dt.date) -> BuyersAsOf:
         """The contacts with orders up to the end of ``day``, with their figures. Days asked

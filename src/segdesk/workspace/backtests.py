@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 if TYPE_CHECKING:
-    from segdesk.analysis.backtest import Backtest, Cadence
+    from segdesk.analysis.backtest import Backtest, Cadence, Subject
     from segdesk.jobs import CancelCheck, Progress
 
 
@@ -50,3 +50,20 @@ class Backtests:
                 progress=progress,
                 cancelled=cancelled,
             )
+
+    def subject(self, name: str) -> Subject:
+        """The scheme (``rfm``, ``lifecycle``) or segment called ``name``, with the segments
+        a backtest of it follows; NotFoundError when there is none."""
+        from segdesk.analysis.backtest import find_subject
+
+        with self._engine.connect() as conn:
+            return find_subject(conn, name)
+
+    def dates(
+        self, start: date, end: date, cadence: Cadence = "monthly", *, today: date | None = None
+    ) -> list[date]:
+        """The month ends or Sundays a backtest from ``start`` to ``end`` takes; UserError,
+        with the reason, for a series that cannot make one."""
+        from segdesk.analysis.backtest import checked_dates
+
+        return checked_dates(start, end, cadence, today or date.today())
