@@ -136,9 +136,7 @@ def ours(path: Path) -> tuple[float, list[dict[str, int]]]:
         result = run_backtest(conn, "rfm", FIRST, LAST, "monthly", today=TODAY)
     seconds = time.perf_counter() - started
     engine.dispose()
-    by_date = [
-        {s.name: s.sizes[i] for s in result.segments} for i in range(len(result.dates))
-    ]
+    by_date = [{s.name: s.sizes[i] for s in result.segments} for i in range(len(result.dates))]
     return seconds, by_date
 
 

@@ -31,6 +31,8 @@ FIRST, LAST = dt.date(2024, 3, 1), dt.date(2025, 6, 30)
 TODAY = dt.date(2025, 7, 1)
 STATUSES = (None, "paid", "paid", "pending", "refunded", "cancelled", "partially refunded")
 SAMPLE_TODAY = dt.date(2026, 11, 15)
+Expected = dict[dt.date, dict[str, set[int]]]
+"""Each date's members of each rule, computed with pandas."""
 RULES = {
     "Regulars": "orders.count in last 90 days >= 2",
     "Pro regulars": 'in segment "Regulars" and plan = "pro"',
@@ -134,24 +136,34 @@ def backtests(conn: Connection) -> dict[str, Backtest]:
     return {name: run_backtest(conn, name, FIRST, LAST, "monthly", today=TODAY) for name in RULES}
 
 
-@pytest.mark.parametrize("name", list(RULES))
-def test_a_rule_backtest_equals_the_rule_computed_from_the_orders_up_to_each_date(
-    backtests: dict[str, Backtest], orders: pd.DataFrame, plans: dict[int, str], name: str
+@pytest.fixture(scope="module")
+def expected_sets(
+    orders: pd.DataFrame, plans: dict[int, str]
+) -> dict[dt.date, dict[str, set[int]]]:
+    return {day: expected(orders, plans, day) for day in series_dates(FIRST, LAST, "monthly")}
+
+
+def test_members_as_of_each_date_equal_the_rules_computed_from_the_orders_up_to_it(
+    conn: Connection, expected_sets: Expected
 ) -> None:
-    result = backtests[name]
-    assert result.dates == tuple(series_dates(FIRST, LAST, "monthly"))
-    assert len(result.dates) == 16
-    for day, members in zip(result.dates, result.members, strict=True):
-        assert set(members[name]) == expected(orders, plans, day)[name], day
-    assert any(result.segments[0].sizes), "the rule matches someone at some date"
+    ids = {name: find_subject(conn, name).segment_ids[0] for name in RULES}
+    assert len(expected_sets) == 16
+    for day, sets in expected_sets.items():
+        found = members_as_of(conn, day, list(ids.values()))
+        assert {name: set(found[i]) for name, i in ids.items()} == sets, day
+    for name in RULES:
+        assert any(sets[name] for sets in expected_sets.values()), f"{name} matches someone"
 
 
 @pytest.mark.parametrize("name", list(RULES))
-def test_the_stability_figures_are_set_computations_between_consecutive_dates(
-    backtests: dict[str, Backtest], name: str
+def test_a_rule_backtest_has_the_set_figures_of_the_rule_computed_from_the_orders(
+    backtests: dict[str, Backtest],
+    expected_sets: Expected,
+    name: str,
 ) -> None:
     result = backtests[name]
-    sets = [set(m[name]) for m in result.members]
+    assert result.dates == tuple(expected_sets)
+    sets = [expected_sets[day][name] for day in result.dates]
     series = result.to_json()["segments"][name]
     assert series["size"] == [len(s) for s in sets]
     pairs = list(itertools.pairwise(sets))
@@ -159,6 +171,7 @@ def test_the_stability_figures_are_set_computations_between_consecutive_dates(
     assert series["entered"] == [len(b - a) for a, b in pairs]
     assert series["exited"] == [len(a - b) for a, b in pairs]
     assert series["jaccard"] == [len(a & b) / len(a | b) if a | b else None for a, b in pairs]
+    assert series["retention"] == [len(a & b) / len(a) if a else None for a, b in pairs]
     assert series["average_days"] == pytest.approx(_runs_followed(result.dates, sets))
     assert result.to_json()["transitions"] == []
 
@@ -271,6 +284,19 @@ def rfm_backtest(sample: Connection) -> Backtest:
     )
 
 
+@pytest.fixture(scope="module")
+def rfm_runs(sample: Connection, rfm_backtest: Backtest) -> list[dict[int, str]]:
+    """Each contact's RFM segment as the model runner puts it as of each date."""
+    everyone = pd.read_sql("SELECT id FROM contact", sample)["id"]
+    runs = []
+    for day in rfm_backtest.dates:
+        run = run_rfm(sample, as_of=day, now=dt.datetime.now(dt.UTC), save=False)
+        found = dict.fromkeys(everyone.tolist(), "No purchases")
+        found.update(zip(run.contacts["contact_id"].tolist(), run.contacts["segment"], strict=True))
+        runs.append(found)
+    return runs
+
+
 def test_rfm_sizes_add_up_to_the_buyers_by_each_date_plus_no_purchases(
     sample: Connection, rfm_backtest: Backtest
 ) -> None:
@@ -290,25 +316,29 @@ def test_rfm_sizes_add_up_to_the_buyers_by_each_date_plus_no_purchases(
 
 
 def test_rfm_as_of_each_date_puts_people_where_the_model_run_as_of_it_does(
-    sample: Connection, rfm_backtest: Backtest
+    sample: Connection, rfm_backtest: Backtest, rfm_runs: list[dict[int, str]]
 ) -> None:
-    for i, day in enumerate(rfm_backtest.dates[::4]):
-        run = run_rfm(sample, as_of=day, now=dt.datetime.now(dt.UTC), save=False)
-        assert {s.name: s.sizes[i * 4] for s in rfm_backtest.segments} == run.sizes
-        by_contact = dict(zip(run.contacts["contact_id"], run.contacts["segment"], strict=True))
-        for name, members in rfm_backtest.members[i * 4].items():
-            assert all(by_contact.get(c, "No purchases") == name for c in members)
+    for i, run in enumerate(rfm_runs):
+        placed = Counter(run.values())
+        assert {s.name: s.sizes[i] for s in rfm_backtest.segments} == {
+            s.name: placed[s.name] for s in rfm_backtest.segments
+        }
+        assert sum(placed.values()) == sum(s.sizes[i] for s in rfm_backtest.segments)
+    subject = find_subject(sample, "rfm")
+    day = rfm_backtest.dates[5]
+    found = members_as_of(sample, day, list(subject.segment_ids))
+    by_name = {n: set(found[i]) for n, i in zip(subject.names, subject.segment_ids, strict=True)}
+    for name, members in by_name.items():
+        assert members == {c for c, segment in rfm_runs[5].items() if segment == name}
 
 
-def test_rfm_transitions_are_the_moves_of_each_contact(rfm_backtest: Backtest) -> None:
+def test_rfm_transitions_are_the_moves_of_each_contact(
+    rfm_backtest: Backtest, rfm_runs: list[dict[int, str]]
+) -> None:
     expected_moves: Counter[tuple[int, str, str]] = Counter()
-    where = [
-        {c: name for name, members in date.items() for c in members}
-        for date in rfm_backtest.members
-    ]
-    for step, (before, after) in enumerate(itertools.pairwise(where)):
-        for contact in before.keys() | after.keys():
-            expected_moves[step, before.get(contact, "none"), after.get(contact, "none")] += 1
+    for step, (before, after) in enumerate(itertools.pairwise(rfm_runs)):
+        for contact in before:
+            expected_moves[step, before[contact], after[contact]] += 1
     counts = {(m.step, m.source, m.target): m.count for m in rfm_backtest.transitions}
     assert counts == dict(expected_moves)
     for series in rfm_backtest.segments:

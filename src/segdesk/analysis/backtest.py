@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pyroaring import BitMap
@@ -86,7 +85,9 @@ class Move:
 
 @dataclass(frozen=True)
 class Backtest:
-    """A backtest's figures; ``members`` keeps each date's sets, by segment name."""
+    """A backtest's figures. Only two dates' sets are held at a time, so a long weekly
+    series over a million contacts stays small; the sets of one date come from
+    :func:`segdesk.analysis.as_of.members_as_of`."""
 
     subject: str
     scheme: str | None
@@ -97,7 +98,6 @@ class Backtest:
     """For a scheme, every non-zero move between consecutive dates, staying put included;
     empty for one segment."""
     notes: tuple[str, ...]
-    members: tuple[dict[str, BitMap], ...] = field(repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -171,25 +171,42 @@ def run_backtest(
     dates = checked_dates(start, end, cadence, today)
     subject = find_subject(conn, name)
     job = Job(progress, cancelled, total=len(dates))
-    members: list[dict[str, BitMap]] = []
+    sizes: dict[str, list[int]] = {n: [] for n in subject.names}
+    changes: dict[str, list[Change]] = {n: [] for n in subject.names}
+    moves: list[Move] = []
+    before: dict[str, BitMap] = {}
     with SegmentsAsOf(conn, subject.segment_ids, until=dates[-1]) as segments:
         notes = segments.plan.notes
         job.check()
-        for day in dates:
+        for step, day in enumerate(dates):
             found = segments.members(day)
-            members.append(
-                {n: found[i] for n, i in zip(subject.names, subject.segment_ids, strict=True)}
-            )
+            after = {n: found[i] for n, i in zip(subject.names, subject.segment_ids, strict=True)}
+            for n in subject.names:
+                sizes[n].append(len(after[n]))
+                if step:
+                    changes[n].append(change(before[n], after[n]))
+            if step and subject.scheme:
+                moves.extend(transitions(step - 1, subject.names, before, after))
+            before = after  # only two dates' sets are ever held
             job.step(day.isoformat())
+    following = [*dates[1:], next_date(dates[-1], cadence)]
+    periods = [(b - a).days for a, b in zip(dates, following, strict=True)]
     return Backtest(
         subject=subject.name,
         scheme=subject.scheme,
         cadence=cadence,
         dates=tuple(dates),
-        segments=tuple(_series(n, dates, cadence, members) for n in subject.names),
-        transitions=tuple(transitions(subject.names, members)) if subject.scheme else (),
+        segments=tuple(
+            SegmentSeries(
+                n,
+                tuple(sizes[n]),
+                tuple(changes[n]),
+                average_days(sizes[n], [c.entered for c in changes[n]], periods),
+            )
+            for n in subject.names
+        ),
+        transitions=tuple(moves),
         notes=notes,
-        members=tuple(members),
     )
 
 
@@ -227,38 +244,26 @@ def average_days(
     return sum(size * days for size, days in zip(sizes, periods, strict=True)) / runs
 
 
-def transitions(names: Sequence[str], members: Sequence[dict[str, BitMap]]) -> list[Move]:
-    """The scheme's moves between each two consecutive dates, "none" included (people in
+def transitions(
+    step: int, names: Sequence[str], before: dict[str, BitMap], after: dict[str, BitMap]
+) -> list[Move]:
+    """A scheme's moves from one date (``before``) to the next, "none" included (people in
     none of its segments on one of the two dates; none to none is left out). The segments
     of a scheme do not overlap, so each person moves once."""
     moves = []
-    for step, (before, after) in enumerate(itertools.pairwise(members)):
-        into = {target: len(after[target]) for target in names}
-        for source in names:
-            left = len(before[source])
-            for target in names:
-                count = before[source].intersection_cardinality(after[target])
-                left -= count
-                into[target] -= count
-                if count:
-                    moves.append(Move(step, source, target, count))
-            if left:
-                moves.append(Move(step, source, NONE, left))
-        moves.extend(Move(step, NONE, t, count) for t, count in into.items() if count)
+    into = {target: len(after[target]) for target in names}
+    for source in names:
+        left = len(before[source])
+        for target in names:
+            count = before[source].intersection_cardinality(after[target])
+            left -= count
+            into[target] -= count
+            if count:
+                moves.append(Move(step, source, target, count))
+        if left:
+            moves.append(Move(step, source, NONE, left))
+    moves.extend(Move(step, NONE, t, count) for t, count in into.items() if count)
     return moves
-
-
-def _series(
-    name: str, dates: Sequence[dt.date], cadence: Cadence, members: Sequence[dict[str, BitMap]]
-) -> SegmentSeries:
-    sets = [m[name] for m in members]
-    changes = tuple(change(a, b) for a, b in itertools.pairwise(sets))
-    sizes = tuple(len(s) for s in sets)
-    following = [*dates[1:], next_date(dates[-1], cadence)]
-    periods = [(b - a).days for a, b in zip(dates, following, strict=True)]
-    return SegmentSeries(
-        name, sizes, changes, average_days(sizes, [c.entered for c in changes], periods)
-    )
 
 
 def _first_date(start: dt.date, cadence: Cadence) -> dt.date:
