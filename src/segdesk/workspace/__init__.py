@@ -26,6 +26,7 @@ from segdesk.store.fields import FieldInfo, stored_fields
 from segdesk.summary import Summary, compute_summary
 from segdesk.workspace.building import Building
 from segdesk.workspace.contacts import Contacts
+from segdesk.workspace.exports import Exports
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
 from segdesk.workspace.playbooks import Playbooks
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Contacts",
+    "Exports",
     "Imports",
     "Models",
     "Playbooks",
@@ -63,6 +65,7 @@ class Workspace:
         self.segment_views = SegmentViews(engine)
         self.playbooks = Playbooks(engine)
         self.building = Building(engine)
+        self.exports = Exports(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
