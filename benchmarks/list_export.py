@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 
 from startup import DATA_DIR, contact_rows  # noqa: E402
 
+from segdesk.publish.formats import GENERIC_FIELDS  # noqa: E402
 from segdesk.store.version import SCHEMA_VERSION  # noqa: E402
 
 DATA_VERSION = 1
@@ -41,21 +42,7 @@ SEED = 20261123
 SEGMENT = "Everyone"
 TARGET_RATIO = 1.5
 CUSTOM = (("tier", "category"), ("score", "number"))
-COLUMNS = [
-    "external_id",
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "company",
-    "job_title",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "source",
-    "consent",
-]
+COLUMNS = GENERIC_FIELDS
 """The generic format's core fields, in its order."""
 
 

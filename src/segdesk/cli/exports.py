@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,7 +141,7 @@ def cmd_export_list(args: argparse.Namespace) -> int:
     target = Path(args.output).expanduser()
     each = target.is_dir() and len(args.names) > 1
     with open_workspace(args, "write") as ws:
-        if args.json:
+        if args.json or not sys.stderr.isatty():
             report = ws.exports.write_list(args.names, target, options, each=each)
         else:
             from segdesk.output import progress_bar

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from segdesk.errors import UserError
+from segdesk.publish.formats import FIRSTS
 
 PARTIAL_SUFFIX = ".partial"
 BUFFER = 1 << 20
@@ -134,8 +135,14 @@ class CsvSink:
 
 class XlsxSink:
     """Rows as one Excel sheet: a header row, text as text (so ``00123`` and ``+44 …`` stay
-    as written), numbers and yes/no as such. Characters a workbook cannot hold (control
-    characters other than tab and line ends) are left out of the cell."""
+    as written), numbers and yes/no as such.
+
+    Text a spreadsheet would run as a formula is written as text with Excel's own leading
+    ``'`` (the cell's "quote prefix", which Excel shows in the formula bar and keeps when the
+    cell is edited): never run, and read back by our importer as written. A carriage return
+    is written as Excel writes it, ``_x000D_`` (XML would read a bare one as a line feed), and
+    text that looks like such an escape gets Excel's escape of its ``_``. Other characters a
+    workbook cannot hold (control characters other than tab and line ends) are left out."""
 
     def __init__(self, file: PrivateFile, title: str = "Contacts") -> None:
         from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -150,7 +157,22 @@ class XlsxSink:
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
         for row in rows:
-            self._append([_cell(v) for v in row])
+            self._append([self._cell(v) if v.__class__ is str else v for v in row])
+
+    def _cell(self, value: str) -> Any:
+        if _ILLEGAL.search(value):
+            value = _ILLEGAL.sub("", value)
+        formula_like = value[:1] in FIRSTS
+        if "\r" in value or "_x" in value:
+            value = _ESCAPE_LIKE.sub(r"_x005F\1", value).replace("\r", "_x000D_")
+        if not formula_like:
+            return value
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._sheet, value)
+        cell.data_type = "s"  # "=…" would otherwise be written as a formula
+        cell.quotePrefix = True
+        return cell
 
     def _append(self, row: list[Any]) -> None:
         self._rows += 1
@@ -169,12 +191,7 @@ class XlsxSink:
 
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _cell(value: Any) -> Any:
-    if type(value) is str and _ILLEGAL.search(value):
-        return _ILLEGAL.sub("", value)
-    return value
+_ESCAPE_LIKE = re.compile(r"(_x[0-9A-Fa-f]{4}_)")
 
 
 def _sheet_title(name: str) -> str:

@@ -59,8 +59,15 @@ class ListOptions:
                 f"an anonymised list has no email addresses, which {self.format} needs: "
                 "use --format generic or xlsx"
             )
-        if self.fields is not None and self.format not in ("generic", "xlsx"):
+        if self.format in ("generic", "xlsx"):
+            return
+        if self.fields is not None:
             raise UserError(f"{self.format} has its own columns: --fields is for generic and xlsx")
+        if self.delimiter != "," or self.bom:
+            raise UserError(
+                f"{self.format} reads comma-separated UTF-8 without a byte order mark: "
+                "--delimiter and --bom are for generic"
+            )
 
     def choice(self) -> Choice:
         return Choice(
@@ -140,7 +147,7 @@ def shape_for(
         return HubspotShape(several=len(segments) > 1)
     columns = generic_columns(conn, options.fields, anonymise=options.anonymise)
     pseudonyms = Pseudonyms(salt) if options.anonymise and salt is not None else None
-    return GenericShape(columns, text_bools=options.format != "xlsx", pseudonyms=pseudonyms)
+    return GenericShape(columns, csv=options.format != "xlsx", pseudonyms=pseudonyms)
 
 
 def write_file(

@@ -107,15 +107,15 @@ class Shape:
 class GenericShape(Shape):
     """Generic CSV and Excel: the fields by name, custom fields typed, the segment's name.
 
-    In these spreadsheet formats text that a spreadsheet would run as a formula gets a ``'``
-    before it; numbers are numbers, so ``-5`` stays as it is. ``text_bools`` writes yes/no as
-    ``true``/``false`` (CSV) rather than as booleans (Excel)."""
+    For CSV (``csv=True``) text that a spreadsheet would run as a formula gets a ``'`` before
+    it, and yes/no is written ``true``/``false``; numbers are numbers, so ``-5`` stays as it
+    is. For Excel, values keep their types and the sheet marks such text (``XlsxSink``)."""
 
     def __init__(
         self,
         columns: list[Column | None],
         *,
-        text_bools: bool,
+        csv: bool,
         pseudonyms: Pseudonyms | None = None,
     ) -> None:
         self.header = tuple(c.name if c else SEGMENT_COLUMN for c in columns)
@@ -123,7 +123,7 @@ class GenericShape(Shape):
         self.reads = (Column("id"), Column("external_id"), *kept)
         self._segment_at = next((i for i, c in enumerate(columns) if c is None), None)
         self._bools = tuple(i for i, c in enumerate(kept) if c.custom_type == "bool")
-        self._text_bools = text_bools
+        self._csv = csv
         self._external_at = next((i for i, c in enumerate(kept) if c.name == "external_id"), None)
         self._pseudonyms = pseudonyms
 
@@ -132,11 +132,13 @@ class GenericShape(Shape):
         for i in self._bools:
             value = values[i]
             if value is not None:
-                values[i] = ("true" if value else "false") if self._text_bools else bool(value)
+                values[i] = ("true" if value else "false") if self._csv else bool(value)
         if self._pseudonyms is not None and self._external_at is not None:
             values[self._external_at] = self._pseudonyms(row[0], row[1])
         if self._segment_at is not None:
             values.insert(self._segment_at, SEGMENT_SEPARATOR.join(names(row[0])))
+        if not self._csv:
+            return values
         return ["'" + v if v.__class__ is str and v[:1] in FIRSTS else v for v in values]
 
 
