@@ -145,7 +145,7 @@ class XlsxSink:
     workbook cannot hold (control characters other than tab and line ends) are left out."""
 
     def __init__(self, file: PrivateFile, title: str = "Contacts") -> None:
-        from openpyxl import Workbook  # type: ignore[import-untyped]
+        from openpyxl import Workbook
 
         self._file = file
         self._book = Workbook(write_only=True)
