@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from segdesk import __version__
-from segdesk.cli import backtest, importing, models, playbooks, products, segments
+from segdesk.cli import backtest, exports, importing, models, playbooks, products, segments
 from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     products.add_commands(commands, common)
     playbooks.add_commands(commands, common)
     backtest.add_commands(commands, common)
+    exports.add_commands(commands, common)
     return parser
 
 

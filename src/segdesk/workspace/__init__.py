@@ -27,6 +27,7 @@ from segdesk.summary import Summary, compute_summary
 from segdesk.workspace.backtests import Backtests
 from segdesk.workspace.building import Building
 from segdesk.workspace.contacts import Contacts
+from segdesk.workspace.exports import Exports
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
 from segdesk.workspace.playbooks import Playbooks
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Backtests",
     "Contacts",
+    "Exports",
     "Imports",
     "Models",
     "Playbooks",
@@ -66,6 +68,7 @@ class Workspace:
         self.playbooks = Playbooks(engine)
         self.building = Building(engine)
         self.backtests = Backtests(engine)
+        self.exports = Exports(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:

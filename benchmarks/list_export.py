@@ -1,0 +1,162 @@
+"""A contact list export of 1,000,000 contacts beside pandas writing the same rows.
+
+- ours: ``ws.exports.write_list`` of one segment holding every contact, in the generic CSV
+  format (unsubscribed left out, formula guard on, the custom fields and the segment's name),
+  written to a temporary file, renamed, and recorded in the export log;
+- floor: ``pandas.read_sql`` of the same rows and columns (one SQL join of the segment's
+  members and their contacts, unsubscribed left out, custom fields by ``json_extract``) and
+  ``DataFrame.to_csv``: what a person would write with pandas, without the guard.
+
+Runs alternate (ours, floor, ours, ...); the medians and their ratio are printed, with the
+1.5x target. The script asserts nothing.
+
+    python benchmarks/list_export.py                     # 1,000,000 contacts
+    python benchmarks/list_export.py --contacts 100000   # a tenth, while working
+    python benchmarks/list_export.py --runs 5 --rebuild
+
+The database is generated once (the contacts of ``startup.py``, with a segment holding all of
+them) and cached in benchmarks/.data/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import closing
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from startup import DATA_DIR, contact_rows  # noqa: E402
+
+from segdesk.publish.formats import GENERIC_FIELDS  # noqa: E402
+from segdesk.store.version import SCHEMA_VERSION  # noqa: E402
+
+DATA_VERSION = 1
+SEED = 20261123
+SEGMENT = "Everyone"
+TARGET_RATIO = 1.5
+CUSTOM = (("tier", "category"), ("score", "number"))
+COLUMNS = GENERIC_FIELDS
+"""The generic format's core fields, in its order."""
+
+
+def db_path(contacts: int) -> Path:
+    return DATA_DIR / f"list-export-{contacts}-seed{SEED}-schema{SCHEMA_VERSION}-v{DATA_VERSION}.db"
+
+
+def build(path: Path, contacts: int) -> None:
+    from startup import CONTACT_COLUMNS
+
+    from segdesk.store.database import open_database
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    open_database(partial).dispose()
+    with closing(sqlite3.connect(partial, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("BEGIN")
+        conn.executemany(
+            f"INSERT INTO contact ({', '.join(CONTACT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(CONTACT_COLUMNS))})",
+            contact_rows(contacts, SEED),
+        )
+        now = "2026-11-15 00:00:00.000000"
+        for name, kind in CUSTOM:
+            conn.execute(
+                "INSERT INTO field (name, label, type, origin, created_at) "
+                "VALUES (?, ?, ?, 'custom', ?)",
+                (name, name.title(), kind, now),
+            )
+        conn.execute(
+            "INSERT INTO segment (id, name, kind, status, version, member_count, created_at, "
+            "updated_at) VALUES (1, ?, 'static', 'active', 1, ?, ?, ?)",
+            (SEGMENT, contacts, now, now),
+        )
+        conn.execute(
+            "INSERT INTO segment_member (segment_id, contact_id, joined_at) "
+            "SELECT 1, id, ? FROM contact",
+            (now,),
+        )
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA journal_mode=WAL")
+    partial.replace(path)
+
+
+CORE_SQL = ", ".join(f"c.{c}" for c in COLUMNS)
+CUSTOM_SQL = ", ".join(f"json_extract(c.attributes, '$.{n}') AS {n}" for n, _ in CUSTOM)
+FLOOR_SQL = f"""
+SELECT {CORE_SQL}, {CUSTOM_SQL}, '{SEGMENT}' AS segment
+FROM segment_member m JOIN contact c ON c.id = m.contact_id
+WHERE m.segment_id = 1 AND c.consent != 'unsubscribed'
+ORDER BY c.id
+"""
+
+
+def floor(db: Path, out: Path) -> tuple[float, int]:
+    import pandas as pd
+
+    with closing(sqlite3.connect(db)) as conn:
+        started = time.perf_counter()
+        frame = pd.read_sql(FLOOR_SQL, conn)
+        frame.to_csv(out, index=False)
+        return time.perf_counter() - started, len(frame)
+
+
+def ours(db: Path, out: Path) -> tuple[float, int]:
+    import segdesk.publish.lists  # noqa: F401  (loaded before the clock, as pandas is)
+    from segdesk.publish.lists import ListOptions
+    from segdesk.workspace import Workspace
+
+    with Workspace.open(db, mode="write") as ws:
+        started = time.perf_counter()
+        report = ws.exports.write_list([SEGMENT], out, ListOptions())
+        return time.perf_counter() - started, report.rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    db = db_path(args.contacts)
+    if args.rebuild or not db.exists():
+        print(f"Building {args.contacts:,} contacts in {db} ...", flush=True)
+        started = time.perf_counter()
+        build(db, args.contacts)
+        print(f"Built in {time.perf_counter() - started:.1f} s", flush=True)
+    times: dict[str, list[float]] = {"ours": [], "floor": []}
+    rows: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(args.runs):
+            for name, run in (("ours", ours), ("floor", floor)):
+                seconds, written = run(db, Path(folder) / f"{name}.csv")
+                times[name].append(seconds)
+                rows[name] = written
+        sizes = {n: (Path(folder) / f"{n}.csv").stat().st_size for n in times}
+    if rows["ours"] != rows["floor"]:
+        print(f"rows differ: ours {rows['ours']:,}, floor {rows['floor']:,}")
+    mine, base = statistics.median(times["ours"]), statistics.median(times["floor"])
+    ratio = mine / base
+    verdict = "PASS" if ratio <= TARGET_RATIO else "MISS"
+    print(f"{args.contacts:,} contacts in the segment, {rows['ours']:,} rows written")
+    print(f"{'':<8}{'median s':>10}{'min s':>8}{'max s':>8}{'MB':>8}")
+    for name in ("ours", "floor"):
+        t = times[name]
+        print(
+            f"{name:<8}{statistics.median(t):>10.2f}{min(t):>8.2f}{max(t):>8.2f}"
+            f"{sizes[name] / 1e6:>8.1f}"
+        )
+    print(f"ours / floor = {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict}")
+
+
+if __name__ == "__main__":
+    main()
