@@ -28,6 +28,7 @@ from segdesk.workspace.building import Building
 from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
+from segdesk.workspace.playbook_exports import PlaybookExports
 from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.products import Products
 from segdesk.workspace.segment_views import SegmentViews
@@ -40,6 +41,7 @@ __all__ = [
     "Contacts",
     "Imports",
     "Models",
+    "PlaybookExports",
     "Playbooks",
     "Products",
     "SegmentViews",
@@ -63,6 +65,7 @@ class Workspace:
         self.segment_views = SegmentViews(engine)
         self.playbooks = Playbooks(engine)
         self.building = Building(engine)
+        self.playbook_exports = PlaybookExports(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
