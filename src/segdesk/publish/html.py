@@ -40,7 +40,9 @@ h3 { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
 h1, h2, h3 { line-height: 1.25; break-after: avoid; page-break-after: avoid; }
 .subtitle { color: #57606a; margin: 0 0 1rem; }
 .part + .part { break-before: page; page-break-before: always; }
-@media screen { .part + .part { margin-top: 2.5rem; padding-top: .5rem; border-top: 4px solid #d0d7de; } }
+@media screen {
+  .part + .part { margin-top: 2.5rem; padding-top: .5rem; border-top: 4px solid #d0d7de; }
+}
 .part + .part > h2:first-child { margin-top: 0; }
 p, ul, ol, dl { margin: .4rem 0; }
 p, li, td, th, dd { overflow-wrap: anywhere; }
