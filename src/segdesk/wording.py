@@ -1,7 +1,9 @@
-"""Counts in words, shared by the command line and the app: ``1 contact``, ``3 contacts``."""
+"""Counts in words, shared by the command line, the app and the playbooks: ``1 contact``,
+``3 contacts``; and a trend of counts as a line of bars."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -11,6 +13,22 @@ if TYPE_CHECKING:
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """``1 row``, ``1,200 rows``; ``plural`` for nouns that do not just take an ``s``."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[int], width: int) -> str:
+    """The last ``width`` values as bars from the lowest to the highest of them; a level line
+    when they are all the same, nothing when there are none."""
+    shown = list(values)[-width:] if width > 0 else []
+    if not shown:
+        return ""
+    low, high = min(shown), max(shown)
+    if high == low:
+        return BARS[3] * len(shown)
+    top = len(BARS) - 1
+    return "".join(BARS[round((v - low) * top / (high - low))] for v in shown)
 
 
 def undo_summary(result: UndoReport) -> str:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from segdesk.cli import playbook_export
 from segdesk.cli.common import EXIT_OK, Parser, open_workspace, positive_int, print_json, warn
 from segdesk.errors import UserError
 
@@ -36,6 +37,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     actions = group.add_subparsers(title="what", metavar="WHAT", parser_class=Parser, required=True)
     add_list_command(actions, common)
+    playbook_export.add_playbook_command(actions, common)
     add_log_command(commands, common)
 
 

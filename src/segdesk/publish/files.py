@@ -108,6 +108,22 @@ class PrivateFile:
         self.temporary.unlink(missing_ok=True)
 
 
+def write_private_text(target: Path, text: str) -> int:
+    """Write ``text`` (UTF-8) to ``target`` whole or not at all; the bytes written."""
+    data = text.encode("utf-8")
+    file = PrivateFile(target)
+    try:
+        try:
+            file.handle.write(data)
+        except OSError as exc:
+            raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+        file.commit()
+    except BaseException:
+        file.discard()
+        raise
+    return len(data)
+
+
 class CsvSink:
     """Rows as CSV in UTF-8 (RFC 4180 quoting, CRLF line ends), with a BOM if asked."""
 

@@ -19,3 +19,7 @@ def make_screen(path: str, *args: object) -> Screen:
     module, name = path.split(":")
     screen: Screen = getattr(import_module(module), name)(*args)
     return screen
+
+
+PLAYBOOK_PREVIEW = "segdesk.tui.screens.playbook_preview:PlaybookPreviewScreen"
+"""A segment's or a scheme's playbook as it would be exported, by name."""

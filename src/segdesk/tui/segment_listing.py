@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from segdesk.wording import sparkline as sparkline  # the screens import it from here
+
 if TYPE_CHECKING:
     from segdesk.segments.overview import SegmentLine
 
@@ -15,7 +17,6 @@ if TYPE_CHECKING:
 SORTS = ("name", "people", "review")
 SORT_LABELS = {"name": "name", "people": "people", "review": "next review"}
 SCHEME_LABELS = {"rfm": "RFM", "lifecycle": "Lifecycle"}
-BARS = "▁▂▃▄▅▆▇█"
 DUE_SOON_DAYS = 7
 
 
@@ -89,19 +90,6 @@ def sorted_lines(lines: Sequence[SegmentLine], sort: str) -> list[SegmentLine]:
     if sort == "review":
         return sorted(by_name, key=lambda s: (s.next_review is None, s.next_review or dt.date.min))
     return by_name
-
-
-def sparkline(values: Sequence[int], width: int) -> str:
-    """The last ``width`` values as bars from the lowest to the highest of them; a level line
-    when they are all the same, nothing when there are none."""
-    shown = list(values)[-width:] if width > 0 else []
-    if not shown:
-        return ""
-    low, high = min(shown), max(shown)
-    if high == low:
-        return BARS[3] * len(shown)
-    top = len(BARS) - 1
-    return "".join(BARS[round((v - low) * top / (high - low))] for v in shown)
 
 
 def review_words(next_review: dt.date | None, today: dt.date) -> tuple[str, str]:

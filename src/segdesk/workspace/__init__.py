@@ -30,6 +30,7 @@ from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.exports import Exports
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
+from segdesk.workspace.playbook_exports import PlaybookExports
 from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.products import Products
 from segdesk.workspace.segment_views import SegmentViews
@@ -44,6 +45,7 @@ __all__ = [
     "Exports",
     "Imports",
     "Models",
+    "PlaybookExports",
     "Playbooks",
     "Products",
     "SegmentViews",
@@ -69,6 +71,7 @@ class Workspace:
         self.building = Building(engine)
         self.backtests = Backtests(engine)
         self.exports = Exports(engine)
+        self.playbook_exports = PlaybookExports(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:

@@ -1,5 +1,6 @@
 """One segment: its rule in text and plain English, size, share and trend, playbook, pins,
-versions and members. The page scrolls; tab (or v, m, p) moves between its lists.
+versions and members. The page scrolls; tab (or v, m, p) moves between its lists; b shows the
+playbook as it would be exported, to write it to a file.
 
 Enter on a version compares it with the one before; Enter on a member or a pin says why
 that contact is in or out, condition by condition; w asks the same of any contact.
@@ -23,7 +24,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
 from segdesk.tui.failures import ReportsFailures
-from segdesk.tui.screen_paths import BUILDER, PLAYBOOK_FORM, make_screen
+from segdesk.tui.screen_paths import BUILDER, PLAYBOOK_FORM, PLAYBOOK_PREVIEW, make_screen
 from segdesk.tui.segment_listing import people, share, sparkline
 from segdesk.tui.theme_styles import theme_style
 from segdesk.tui.widgets.contact_list import CONTACT_COLUMNS
@@ -94,6 +95,8 @@ class SegmentScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("e", "edit", "Edit", id="segment.edit"),
         Binding("d", "document", "Document", id="segment.document"),
+        # Out of the footer, which is full at 80 columns: the playbook's title names the key.
+        Binding("b", "playbook", "Playbook: preview, write", show=False, id="segment.playbook"),
         Binding("f", "refresh", "Refresh", id="segment.refresh"),
         Binding("v", "go('versions')", "Versions", show=False, id="segment.versions"),
         Binding("m", "go('members')", "Members", show=False, id="segment.members"),
@@ -119,7 +122,11 @@ class SegmentScreen(ReportsFailures, Screen[None]):
             yield Static(id="figures")
             yield Static("Rule", classes="section-title")
             yield Static(id="rule")
-            yield Static("Playbook", classes="section-title", id="playbook-title")
+            yield Static(
+                "Playbook · b shows it to write to a file",
+                classes="section-title",
+                id="playbook-title",
+            )
             yield Static(id="playbook")
             yield Static("Pins", classes="section-title")
             yield DataTable(id="pins", cursor_type="row")
@@ -249,7 +256,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         if action == "app.pop_screen":
             return not searching
         if self.page is None:
-            return action not in {"edit", "document", "refresh", "pin", "unpin", "why"}
+            return action not in {"edit", "document", "playbook", "refresh", "pin", "unpin", "why"}
         info = self.page.detail.info
         if action == "edit":
             return info.kind == "rule"
@@ -337,6 +344,16 @@ class SegmentScreen(ReportsFailures, Screen[None]):
 
     def action_document(self) -> None:
         self.app.push_screen(make_screen(PLAYBOOK_FORM, self.segment_name))
+
+    def action_playbook(self) -> None:
+        self.app.push_screen(make_screen(PLAYBOOK_PREVIEW, self._qualified_name()))
+
+    def _qualified_name(self) -> str:
+        """The name that finds this segment even where another scheme has one of its name."""
+        info = self.page.detail.info if self.page is not None else None
+        if info is None or info.scheme is None:
+            return self.segment_name
+        return f"{info.scheme}: {info.name}"
 
     def action_pin(self) -> None:
         from segdesk.tui.screens.pin_contact import PinScreen

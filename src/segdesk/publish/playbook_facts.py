@@ -1,0 +1,114 @@
+"""What a playbook is made from, read in one connection: for each segment its detail, its
+playbook fields and reviews, its size history and versions; for a scheme its segments in
+order and its latest model run. Counts only: nothing here reads a contact's own data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from segdesk.errors import NotFoundError
+from segdesk.segments.detail import SegmentDetail, segment_detail
+from segdesk.segments.lookup import find_segment, list_segments, qualified_name
+from segdesk.segments.overview import SizePoint, size_history
+from segdesk.segments.playbook import Playbook, read_playbook
+from segdesk.segments.versions import VersionEntry, segment_versions
+from segdesk.store.tables import Contact, ModelRun, Scheme
+
+contact = Contact.__table__
+scheme_table = Scheme.__table__
+model_run = ModelRun.__table__
+
+
+@dataclass(frozen=True)
+class SchemeFacts:
+    """A scheme of a model, its settings and its latest run."""
+
+    name: str
+    kind: str
+    params: dict[str, Any]
+    run_as_of: dt.date | None
+    breakpoints: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SegmentFacts:
+    """One segment as its playbook shows it; ``contacts`` is what its share is of."""
+
+    detail: SegmentDetail
+    playbook: Playbook
+    history: tuple[SizePoint, ...]
+    versions: tuple[VersionEntry, ...]
+    contacts: int
+    scheme: SchemeFacts | None
+    model_segment: str | None
+    """The model's own name for a model segment, which may have been renamed."""
+
+    @property
+    def name(self) -> str:
+        return self.detail.info.name
+
+
+def scheme_facts(conn: Connection, name: str) -> SchemeFacts | None:
+    """The scheme called ``name`` (ignoring case), else None."""
+    wanted = name.strip().casefold()
+    row = next((r for r in conn.execute(select(scheme_table)) if r.name.casefold() == wanted), None)
+    if row is None:
+        return None
+    run = conn.execute(
+        select(model_run.c.as_of, model_run.c.breakpoints)
+        .where(model_run.c.scheme_id == row.id)
+        .order_by(model_run.c.as_of.desc(), model_run.c.id.desc())
+        .limit(1)
+    ).first()
+    return SchemeFacts(
+        name=row.name,
+        kind=row.kind,
+        params=dict(row.params or {}),
+        run_as_of=run.as_of if run is not None else None,
+        breakpoints=dict(run.breakpoints or {}) if run is not None else {},
+    )
+
+
+def segment_facts(
+    conn: Connection, name: str, *, contacts: int | None = None, scheme: SchemeFacts | None = None
+) -> SegmentFacts:
+    """The segment called ``name`` (a qualified name, "rfm: At Risk", tells apart two
+    schemes' segments of one name)."""
+    row = find_segment(conn, name)
+    exact = qualified_name(row.scheme_name, row.name)
+    if scheme is None and row.scheme_name is not None:
+        scheme = scheme_facts(conn, row.scheme_name)
+    model_segment = None
+    if row.kind == "model":
+        model_segment = str((row.definition or {}).get("model_segment") or row.name)
+    return SegmentFacts(
+        detail=segment_detail(conn, exact),
+        playbook=read_playbook(conn, exact),
+        history=tuple(size_history(conn, exact)),
+        versions=tuple(segment_versions(conn, exact)),
+        contacts=count_contacts(conn) if contacts is None else contacts,
+        scheme=scheme,
+        model_segment=model_segment,
+    )
+
+
+def scheme_segments(conn: Connection, scheme: SchemeFacts) -> list[SegmentFacts]:
+    """Every live segment of ``scheme``, in the scheme's order."""
+    contacts = count_contacts(conn)
+    return [
+        segment_facts(conn, qualified_name(s.scheme, s.name), contacts=contacts, scheme=scheme)
+        for s in list_segments(conn)
+        if s.scheme == scheme.name
+    ]
+
+
+def count_contacts(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(contact)).scalar_one())
+
+
+def not_found(name: str) -> NotFoundError:
+    return NotFoundError(f'there is no segment or scheme called "{name}"')
