@@ -33,6 +33,8 @@ ORDER_KIND = "order"
 _name = func.coalesce(line.c.product, line.c.sku, literal(UNNAMED))
 _amount = func.coalesce(line.c.line_total, line.c.quantity * line.c.unit_price)
 """A line's amount: its total, else quantity times unit price."""
+LINE_PRODUCT = _name
+"""The product a line belongs to (its name, else its SKU), for the profiles to count by."""
 
 
 @dataclass(frozen=True)

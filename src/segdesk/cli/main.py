@@ -8,7 +8,16 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from segdesk import __version__
-from segdesk.cli import backtest, exports, importing, models, playbooks, products, segments
+from segdesk.cli import (
+    backtest,
+    exports,
+    importing,
+    models,
+    playbooks,
+    products,
+    profiles,
+    segments,
+)
 from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
@@ -79,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     playbooks.add_commands(commands, common)
     backtest.add_commands(commands, common)
     exports.add_commands(commands, common)
+    profiles.add_commands(commands, common)
     return parser
 
 

@@ -10,6 +10,8 @@ screens and ``segment versions`` read: trends, versions, member pages); ``summar
 ``fields()`` span the areas and stay here. The segments, models and playbooks facades load
 their domain code when first used (the rule parser, pandas), so that opening a workspace stays
 quick.
+
+``ws.profiles``: each segment beside everyone, and the scheme check.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from segdesk.workspace.models import Models
 from segdesk.workspace.playbook_exports import PlaybookExports
 from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.products import Products
+from segdesk.workspace.profiles import Profiles
 from segdesk.workspace.segment_views import SegmentViews
 from segdesk.workspace.segments import Segments
 
@@ -48,6 +51,7 @@ __all__ = [
     "PlaybookExports",
     "Playbooks",
     "Products",
+    "Profiles",
     "SegmentViews",
     "Segments",
     "Workspace",
@@ -72,6 +76,7 @@ class Workspace:
         self.backtests = Backtests(engine)
         self.exports = Exports(engine)
         self.playbook_exports = PlaybookExports(engine)
+        self.profiles = Profiles(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:

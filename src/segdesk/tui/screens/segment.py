@@ -1,6 +1,7 @@
-"""One segment: its rule in text and plain English, size, share and trend, playbook, pins,
-versions and members. The page scrolls; tab (or v, m, p) moves between its lists; b shows the
-playbook as it would be exported, to write it to a file.
+"""One segment: its rule in text and plain English, size, share and trend, playbook, its
+profile beside everyone, pins, versions and members. The page scrolls; tab (or v, m, p) moves
+between its lists, r jumps to the profile; b shows the playbook as it would be exported, to
+write it to a file.
 
 Enter on a version compares it with the one before; Enter on a member or a pin says why
 that contact is in or out, condition by condition; w asks the same of any contact.
@@ -23,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
+from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.screen_paths import BUILDER, PLAYBOOK_FORM, PLAYBOOK_PREVIEW, make_screen
 from segdesk.tui.segment_listing import people, share, sparkline
@@ -30,6 +32,7 @@ from segdesk.tui.theme_styles import theme_style
 from segdesk.tui.widgets.contact_list import CONTACT_COLUMNS
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.paged_table import PagedTable
+from segdesk.tui.widgets.segment_profile import SegmentProfileView
 from segdesk.tui.widgets.segment_table import kind_label
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.wording import count
@@ -100,6 +103,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         Binding("f", "refresh", "Refresh", id="segment.refresh"),
         Binding("v", "go('versions')", "Versions", show=False, id="segment.versions"),
         Binding("m", "go('members')", "Members", show=False, id="segment.members"),
+        Binding("r", "profile", "Profile beside everyone", show=False, id="segment.profile"),
         Binding("slash", "search", "Search", key_display="/", id="segment.search"),
         Binding("p", "pin", "Pin", id="segment.pin"),
         Binding("u", "unpin", "Unpin", id="segment.unpin"),
@@ -114,6 +118,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         self.page: Page | None = None
         self._search = ""
         self._search_timer: Any = None
+        self._profile_failed = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Segment")
@@ -128,6 +133,12 @@ class SegmentScreen(ReportsFailures, Screen[None]):
                 id="playbook-title",
             )
             yield Static(id="playbook")
+            yield Static(
+                "Profile · this segment beside everyone",
+                classes="section-title",
+                id="profile-title",
+            )
+            yield SegmentProfileView(id="profile")
             yield Static("Pins", classes="section-title")
             yield DataTable(id="pins", cursor_type="row")
             yield Static(id="no-pins", classes="muted")
@@ -151,10 +162,17 @@ class SegmentScreen(ReportsFailures, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._reload()
+        self._read_profile()
 
     def _reload(self) -> None:
         if self.app.workspace is not None:
             self._load(self.app.workspace)
+
+    def _read_profile(self) -> None:
+        """On showing the page (the first time too) and after a change; not again after a
+        failure the user has just been shown, until a change."""
+        if self.app.workspace is not None and not self._profile_failed:
+            self._load_profile(self.app.workspace)
 
     @work(thread=True, exclusive=True, group="segment-page", exit_on_error=False)
     def _load(self, workspace: Workspace) -> None:
@@ -167,9 +185,18 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         )
         self.app.call_from_thread(self._show, page, workspace)
 
+    @work(thread=True, exclusive=True, group="segment-profile", exit_on_error=False)
+    def _load_profile(self, workspace: Workspace) -> None:
+        """Apart from the page: a profile reads every order, the page only this segment."""
+        profile = workspace.profiles.profile(self.segment_name, clock.today())
+        self.app.call_from_thread(self.query_one("#profile", SegmentProfileView).show, profile)
+
     def work_failed(self, worker: Worker, error: BaseException) -> bool:
         if worker.group == "segment-page" and self.page is None:
             self.query_one("#heading", Static).update("This segment could not be shown.")
+        if worker.group == "segment-profile":
+            self._profile_failed = True
+            self.query_one("#profile", SegmentProfileView).failed()
         return False
 
     def _show(self, page: Page, workspace: Workspace) -> None:
@@ -270,6 +297,11 @@ class SegmentScreen(ReportsFailures, Screen[None]):
 
     def action_go(self, which: str) -> None:
         self.query_one(f"#{which}").focus()
+
+    def action_profile(self) -> None:
+        page = self.query_one("#page", VerticalScroll)
+        page.focus()
+        page.scroll_to_widget(self.query_one("#profile-title"), top=True, animate=False)
 
     def action_search(self) -> None:
         self.query_one("#member-search", Input).focus()
@@ -401,6 +433,8 @@ class SegmentScreen(ReportsFailures, Screen[None]):
     def _changed(self, said: str) -> None:
         self.notify(said, markup=False)
         self._reload()
+        self._profile_failed = False
+        self._read_profile()
 
 
 def _rule(detail: SegmentDetail) -> Text:

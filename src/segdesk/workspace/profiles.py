@@ -1,0 +1,54 @@
+"""Profiles and the scheme check: each segment beside everyone, and whether a scheme's
+segments leave anyone out or claim anyone twice.
+
+``segdesk.analysis.profiles`` and ``segdesk.analysis.scheme_check`` hold the queries; this
+facade opens the connection. ``today`` defaults to the current date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from segdesk.analysis.profiles import ProfileTable, SegmentProfile
+    from segdesk.analysis.scheme_check import HistoryReader, SchemeCheck
+
+
+class Profiles:
+    """Reading only; nothing here writes."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def profile(self, name: str, today: date | None = None) -> SegmentProfile:
+        """The segment called ``name`` beside everyone, with the values that set it apart."""
+        return self.table([name], today).profiles[0]
+
+    def table(self, names: Sequence[str] | None = None, today: date | None = None) -> ProfileTable:
+        """Several segments' profiles read together (default: every active segment), for
+        the overlap screen's profiles table and the playbooks."""
+        from segdesk.analysis.profiles import named_profiles
+
+        with self._engine.connect() as conn:
+            return named_profiles(conn, names, today or date.today())
+
+    def check_scheme(self, name: str, *, history: HistoryReader | None = None) -> SchemeCheck:
+        """Gaps, double claims and empty segments of the scheme ``name`` (``rfm``,
+        ``lifecycle``...); with ``history``, also the segments never reached."""
+        from segdesk.analysis.scheme_check import check_scheme
+
+        with self._engine.connect() as conn:
+            return check_scheme(conn, name, history=history)
+
+    def check_group(
+        self, names: Sequence[str], *, history: HistoryReader | None = None
+    ) -> SchemeCheck:
+        """The same check of segments the user groups as one scheme, by name."""
+        from segdesk.analysis.scheme_check import check_group
+
+        with self._engine.connect() as conn:
+            return check_group(conn, names, history=history)
