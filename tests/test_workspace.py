@@ -10,6 +10,7 @@ import pytest
 from segdesk.contact_values import ContactRecord, Membership
 from segdesk.errors import NotFoundError
 from segdesk.store.fields import FieldInfo
+from segdesk.store.tables import Event
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts, add_orders, add_segment
 
@@ -158,6 +159,27 @@ class TestDetail:
         assert (d.event_count, d.order_count, d.order_total) == (3, 2, 55.5)
         assert d.segments == [Membership("A retired one", "retired"), Membership("Austin bakers")]
         assert [str(m) for m in d.segments] == ["A retired one (retired)", "Austin bakers"]
+
+    def test_orders_that_do_not_count_are_left_out_and_counted_by_status(
+        self, ws: Workspace
+    ) -> None:
+        at = datetime(2025, 4, 1, tzinfo=UTC)
+        statuses = ["refunded", "cancelled", "refunded", "voided", "pending", "paid"]
+        with ws.engine.begin() as conn:
+            conn.execute(
+                Event.__table__.insert(),
+                [
+                    {"contact_id": 2, "kind": "order", "occurred_at": at, "amount": 100.0 + i}
+                    | {"status": status, "dedup_key": f"s-{i}", "attributes": {}}
+                    for i, status in enumerate(statuses)
+                ],
+            )
+        d = ws.contacts.detail(2)
+        # the 12.25 order has no status (counts like paid), and the pending and paid ones
+        assert (d.event_count, d.order_count, d.order_total) == (7, 3, 12.25 + 104.0 + 105.0)
+        assert d.orders_left_out == {"refunded": 2, "cancelled": 1, "voided": 1}
+        assert list(d.orders_left_out) == ["refunded", "cancelled", "voided"]
+        assert ws.contacts.detail(1).orders_left_out == {}
 
     def test_contact_without_anything(self, ws: Workspace) -> None:
         d = ws.contacts.detail(3)

@@ -61,8 +61,11 @@ class ContactDetail:
     events: list[EventLine]
     event_count: int
     order_count: int
+    """Orders that count: refunded, voided and cancelled ones are left out."""
     order_total: float
     segments: list[Membership] = field(default_factory=list)
+    orders_left_out: dict[str, int] = field(default_factory=dict)
+    """Orders left out of ``order_count`` and ``order_total``, by status, most first."""
 
     @property
     def name(self) -> str:

@@ -1,4 +1,8 @@
-"""Reading contacts: search, pages for the browser, one contact in full, records for JSON."""
+"""Reading contacts: search, pages for the browser, one contact in full, records for JSON.
+
+A contact's order count and total are those of the orders that count (``store.order_status``):
+refunded, voided and cancelled orders are listed with the others but left out of the figures,
+and counted by status so that the page can say what it left out."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from segdesk.contact_values import (
     page_window,
 )
 from segdesk.store.fields import CORE_FIELD_NAMES
+from segdesk.store.order_status import counted
 from segdesk.store.search_text import search_words
 from segdesk.store.tables import Contact, Event, Segment, SegmentMember
 
@@ -93,13 +98,21 @@ def contact_detail(conn: Connection, contact_id: int) -> ContactDetail | None:
             .limit(DETAIL_EVENT_LIMIT)
         )
     ]
+    orders = and_(event.c.contact_id == contact_id, event.c.kind == "order")
+    keep = counted(event.c.status)
     totals = conn.execute(
         select(
             func.count(),
-            func.count().filter(event.c.kind == "order"),
-            func.coalesce(func.sum(event.c.amount).filter(event.c.kind == "order"), 0.0),
+            func.count().filter(orders & keep),
+            func.coalesce(func.sum(event.c.amount).filter(orders & keep), 0.0),
         ).where(event.c.contact_id == contact_id)
     ).one()
+    left_out = conn.execute(
+        select(event.c.status, func.count())
+        .where(orders, ~keep)
+        .group_by(event.c.status)
+        .order_by(func.count().desc(), event.c.status)
+    ).all()
     return ContactDetail(
         id=contact_id,
         fields=fields,
@@ -109,6 +122,7 @@ def contact_detail(conn: Connection, contact_id: int) -> ContactDetail | None:
         order_count=totals[1],
         order_total=float(totals[2]),
         segments=_memberships(conn, contact_id),
+        orders_left_out=dict(left_out),
     )
 
 

@@ -39,8 +39,13 @@ def undo_summary(result: UndoReport) -> str:
         if n
     ]
     done = ["removed " + " and ".join(removed)] if removed else []
-    if result.contacts_restored:
-        done.append(f"gave {count(result.contacts_restored, 'contact')} their previous values back")
+    restored = [
+        count(n, noun)
+        for n, noun in ((result.contacts_restored, "contact"), (result.orders_restored, "order"))
+        if n
+    ]
+    if restored:
+        done.append(f"gave {' and '.join(restored)} their previous values back")
     said = ", and ".join(done) if done else "it had changed nothing"
     refreshed = result.segments_refreshed
     after = f" {count(refreshed, 'segment')} brought up to date." if refreshed else ""

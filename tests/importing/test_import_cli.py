@@ -78,6 +78,7 @@ def test_contacts_then_events_then_undo(db, write, capsys) -> None:
         "contacts_removed": 0,
         "contacts_restored": 0,
         "events_removed": 1,
+        "orders_restored": 0,
         "segments_refreshed": 0,
         "segments_problem": None,
     }

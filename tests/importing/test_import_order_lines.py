@@ -349,21 +349,6 @@ class TestRowsOfOneOrder:
             (4, "no email, the key of this import"),
         ]
 
-    def test_an_earlier_import_s_order_is_left_as_it_was(self, ws, write, run) -> None:
-        """A known limit: a newer export's new status and line are not applied."""
-        run(
-            write(
-                "a.csv", "order id,email,date,product,status\nA-1,jo@x.com,2024-02-01,Kit,paid\n"
-            ),
-            "events",
-        )
-        newer = "order id,email,date,product,status\n" + (
-            "A-1,jo@x.com,2024-02-01,Kit,refunded\nA-1,jo@x.com,2024-02-01,Filter,refunded\n"
-        )
-        report = run(write("b.csv", newer), "events")
-        assert (report.inserted, report.merged, report.unchanged, report.lines) == (0, 0, 2, 0)
-        assert orders(ws) == [_o("A-1", "jo@x.com", "2024-02-01T00:00", None, None, "paid")]
-
 
 class TestChunks:
     """The writer works a chunk at a time; an order's rows may be in several, anywhere."""

@@ -79,6 +79,9 @@ def test_counts_in_words() -> None:
         "values back."
     )
     assert undo_summary(UndoReport(5, 0, 0, 0)) == "Undid import 5: it had changed nothing."
+    assert undo_summary(UndoReport(6, 0, 0, 1, orders_restored=3)) == (
+        "Undid import 6: removed 1 event, and gave 3 orders their previous values back."
+    )
 
 
 def test_events_are_not_given_the_contacts_custom_fields(ws, write, run) -> None:

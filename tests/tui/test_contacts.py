@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
+from segdesk.contact_values import ContactDetail
 from segdesk.tui.app import make_app
-from segdesk.tui.screens.contact import ContactScreen
+from segdesk.tui.screens.contact import ContactScreen, events_title
 from segdesk.tui.screens.contacts import ContactsScreen
 from segdesk.tui.widgets.paged_table import PAGE_SIZE, PagedTable
 from segdesk.workspace import Workspace
@@ -117,6 +118,20 @@ async def test_enter_opens_a_contact(pages_of_people: Path) -> None:
         assert "person0000@example.com" in shown("#fields")
         await pilot.press("escape")
         assert isinstance(app.screen, ContactsScreen)
+
+
+def test_the_orders_line_says_what_it_left_out() -> None:
+    def detail(left_out: dict[str, int], events: int = 0) -> ContactDetail:
+        return ContactDetail(1, {}, {}, [], events, 12, 840.0, orders_left_out=left_out)
+
+    assert events_title(detail({})) == "Orders and events · 12 orders, 840.00 in total"
+    assert events_title(detail({"refunded": 1})) == (
+        "Orders and events · 12 orders, 840.00 in total · 1 refunded left out"
+    )
+    assert events_title(detail({"refunded": 2, "cancelled": 1}, events=300)) == (
+        "Orders and events · 12 orders, 840.00 in total · 2 refunded, 1 cancelled left out"
+        " · latest 0 of 300 shown"
+    )
 
 
 @pytest.fixture

@@ -1,23 +1,36 @@
 """The import history: what each run did, the mapping to reuse for a file shape, and undo.
 
 Undo removes the contacts an import created and the events it added with their order lines, and
-gives the contacts it changed their previous values back. It refuses, with the reason, when
-later work depends on what it would remove (orders a later import added to a contact this one
-created); the reason can be asked for first (``undo_refusal``), so that nobody confirms an undo
-that cannot be done.
+gives the contacts and orders it changed their previous values back (an order its lines too,
+under their own ids). It refuses, with the reason, when later work depends on what it would
+remove or give back (orders a later import added to a contact this one created, or updated
+after this one added or updated them); the reason can be asked for first (``undo_refusal``),
+so that nobody confirms an undo that cannot be done.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, and_, bindparam, delete, func, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+)
 
 from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest.contact_writer import STORED_FIELDS
 from segdesk.ingest.mapping.columns import Mapping
+from segdesk.ingest.order_rows import ORDER_UPDATED
 from segdesk.store.engine import write_connection
 from segdesk.store.refresh_due import mark_segments_due
 from segdesk.store.search_text import search_text_of
@@ -31,12 +44,16 @@ from segdesk.store.tables import (
     SegmentMember,
     SegmentPin,
 )
+from segdesk.store.value_lists import among
 
 batch_table = ImportBatch.__table__
 contact = Contact.__table__
 event = Event.__table__
 change = ImportChange.__table__
 order_line = OrderLine.__table__
+
+RESTORED_CHUNK = 2000
+"""Updated orders an undo gives back together."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,8 @@ class UndoReport:
     contacts_removed: int
     contacts_restored: int
     events_removed: int
+    orders_restored: int = 0
+    """Orders stored before the import that it updated, given their values and lines back."""
     segments_refreshed: int = 0
     """Segments brought up to date after the undo (see ``segments.after_import``)."""
     segments_problem: str | None = None
@@ -105,6 +124,7 @@ class UndoReport:
             "contacts_removed": self.contacts_removed,
             "contacts_restored": self.contacts_restored,
             "events_removed": self.events_removed,
+            "orders_restored": self.orders_restored,
             "segments_refreshed": self.segments_refreshed,
             "segments_problem": self.segments_problem,
         }
@@ -127,7 +147,7 @@ def list_runs(conn: Connection, limit: int | None = None) -> list[ImportRun]:
         b.event_kind,
         b.quality,
         select(func.count())
-        .where(change.c.import_batch_id == b.id)
+        .where(change.c.import_batch_id == b.id, change.c.action == "updated")
         .correlate(batch_table)
         .scalar_subquery()
         .label("changed"),
@@ -164,6 +184,7 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
             delete(event).where(event.c.import_batch_id == batch_id)
         ).rowcount
         restored = _restore_changed(conn, batch_id)
+        orders_restored = _restore_orders(conn, batch_id)
         _leave_segments(conn, select(contact.c.id).where(contact.c.import_batch_id == batch_id))
         conn.execute(delete(change).where(change.c.import_batch_id == batch_id))
         removed = conn.execute(
@@ -175,7 +196,7 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
             .values(status="undone", undone_at=dt.datetime.now(dt.UTC))
         )
         mark_segments_due(conn, f"the undo of import {batch_id}")
-    return UndoReport(batch_id, removed, restored, events_removed)
+    return UndoReport(batch_id, removed, restored, events_removed, orders_restored)
 
 
 def _leave_segments(conn: Connection, contact_ids: Select[Any]) -> None:
@@ -208,13 +229,20 @@ def undo_refusal(conn: Connection, batch_id: int) -> str | None:
     if batch.status != "done":
         return f"import {batch_id} cannot be undone: it did not finish"
     blocker = blocking_import(conn, batch_id)
-    if blocker is not None:
+    updater = updating_import(conn, batch_id)
+    if blocker is not None or updater is not None:
+        later = max(n for n in (blocker, updater) if n is not None)
         name = conn.execute(
-            select(batch_table.c.file_name).where(batch_table.c.id == blocker)
+            select(batch_table.c.file_name).where(batch_table.c.id == later)
         ).scalar_one()
+        did = (
+            "added events to contacts it created"
+            if later == blocker
+            else "updated orders it added or updated"
+        )
         return (
-            f"import {batch_id} cannot be undone yet: import {blocker} ({name}) added events "
-            f"to contacts it created; undo import {blocker} first"
+            f"import {batch_id} cannot be undone yet: import {later} ({name}) {did}; "
+            f"undo import {later} first"
         )
     pinned = conn.execute(
         select(func.count())
@@ -237,8 +265,83 @@ def blocking_import(conn: Connection, batch_id: int) -> int | None:
     ).scalar()
 
 
+def updating_import(conn: Connection, batch_id: int) -> int | None:
+    """The latest later import that updated an order this one added or updated (undoing this
+    one would take away or overwrite what that one changed); None when there is none."""
+    updated = change.c.before["event_id"].as_integer()
+    mine = select(updated).where(
+        change.c.import_batch_id == batch_id, change.c.action == ORDER_UPDATED
+    )
+    return conn.execute(
+        select(func.max(change.c.import_batch_id))
+        .select_from(change.join(event, event.c.id == updated))
+        .where(
+            change.c.action == ORDER_UPDATED,
+            change.c.import_batch_id > batch_id,
+            or_(event.c.import_batch_id == batch_id, event.c.id.in_(mine)),
+        )
+    ).scalar()
+
+
 def _created(batch_id: int) -> Select[Any]:
     return select(contact.c.id).where(contact.c.import_batch_id == batch_id)
+
+
+def _restore_orders(conn: Connection, batch_id: int) -> int:
+    """Orders the import updated get their values back, and the lines it replaced, under their
+    own ids (the import gave the new lines ids above them: see ``order_rows``)."""
+    restored = 0
+    for befores in _order_befores(conn, batch_id):
+        ids = [before["event_id"] for before in befores if before["lines"] is not None]
+        if ids:
+            conn.execute(delete(order_line).where(among(conn, order_line.c.event_id, ids)))
+        conn.execute(
+            event.update()
+            .where(event.c.id == bindparam("v_id"))
+            .values(
+                amount=bindparam("v_amount"),
+                quantity=bindparam("v_quantity"),
+                status=bindparam("v_status"),
+            ),
+            [
+                {
+                    "v_id": before["event_id"],
+                    "v_amount": before["amount"],
+                    "v_quantity": before["quantity"],
+                    "v_status": before["status"],
+                }
+                for before in befores
+            ],
+        )
+        lines = [
+            {**line, "occurred_at": dt.datetime.fromisoformat(line["occurred_at"])}
+            for before in befores
+            for line in before["lines"] or ()
+        ]
+        if lines:
+            conn.execute(order_line.insert(), lines)
+        restored += len(befores)
+    return restored
+
+
+def _order_befores(conn: Connection, batch_id: int) -> Iterator[list[dict[str, Any]]]:
+    """The orders' values before the import, a chunk at a time."""
+    last = 0
+    while True:
+        rows = conn.execute(
+            select(change.c.id, change.c.before)
+            .where(
+                change.c.import_batch_id == batch_id,
+                change.c.action == ORDER_UPDATED,
+                change.c.id > last,
+            )
+            .order_by(change.c.id)
+            .limit(RESTORED_CHUNK)
+        ).all()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [before for _, before in rows]
 
 
 def _restore_changed(conn: Connection, batch_id: int) -> int:

@@ -16,13 +16,21 @@ may be in several chunks. For each order:
 
 A row that gives neither a contact nor a date waits (in a table of the import's transaction)
 until its order starts; if none does by the end of the file, it is rejected with the reason.
-An order an earlier import stored is left as it is: all its rows count as unchanged.
+
+An order an earlier import stored under its order id is the file's again when its rows are
+all read (they are kept aside until the end, as any of them may be in the last chunk): put
+together as above, it is compared with the stored order on what the file gives (status,
+total, quantity, lines, the lines in any order). Alike, all its rows count as unchanged. If
+not, as a newer export with a refund since, the stored order takes the file's values, and its
+lines when they differ (its contact and date stay); its first row counts as updated and the
+others as merged, and what it was is kept in ``import_change`` for undo (``history``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import pickle
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,11 +38,14 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Connection,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
+    String,
     Table,
     bindparam,
+    delete,
     func,
     select,
 )
@@ -42,11 +53,17 @@ from sqlalchemy import (
 from segdesk.ingest.import_report import ImportReport, RejectsWriter, add_counts
 from segdesk.ingest.typed_rows import key_checks
 from segdesk.store.bulk import JsonTexts, insert_columns
-from segdesk.store.tables import Event, OrderLine
-from segdesk.store.value_lists import listed
+from segdesk.store.tables import Event, ImportChange, OrderLine
+from segdesk.store.value_lists import among, listed
 
 event = Event.__table__
 order_line = OrderLine.__table__
+change = ImportChange.__table__
+
+ORDER_UPDATED = "order updated"
+"""The ``import_change`` action of an order an import updated: ``before`` holds the order's
+``event_id``, its ``amount``, ``quantity`` and ``status``, and its ``lines`` (every column),
+None when the import left them as they were."""
 
 _waiting = Table(
     "segdesk_import_waiting_rows",
@@ -59,6 +76,23 @@ _waiting = Table(
 
 WAITING_CHUNK = 5000
 """Waiting rows taken up together at the end of an import."""
+
+_restated = Table(
+    "segdesk_import_restated_rows",
+    MetaData(),
+    Column("n", Integer, primary_key=True),
+    Column("key", String, nullable=False),
+    Column("row", LargeBinary, nullable=False),
+    Index("segdesk_import_restated_key", "key", "n"),
+    prefixes=["TEMPORARY"],
+)
+"""Rows of orders earlier imports stored, kept aside until the file is read (as ``_waiting``)."""
+
+RESTATED_ORDERS = 2000
+"""Orders of earlier imports compared together at the end of an import."""
+
+_LINE_VALUES = ("product", "sku", "category", "quantity", "unit_price", "line_total")
+"""What a line is compared on: a changed custom column alone changes no order."""
 
 _CONFLICTS = {
     "amount": "total",
@@ -161,9 +195,11 @@ class OrderRows:
         self.report = report
         self.amount_given = "amount" in mapped
         self.status_given = "status" in mapped
+        self.quantity_given = "quantity" in mapped
         [(_, self.no_contact), (_, self.no_date)] = key_checks(key, "events")
         self.conflicts = _Conflicts()
         self._waiting = False
+        self._restating = False
 
     def taken(self, keys: Sequence[str]) -> dict[str, tuple[int, int | None]]:
         """The stored events among ``keys``: key → (event id, import that stored it)."""
@@ -182,13 +218,19 @@ class OrderRows:
 
     def close(self, rejects: RejectsWriter) -> None:
         """Take up the rows that waited: into the order that started since, or rejected.
-        Then count the contradictions as warnings."""
+        Then compare the orders of earlier imports with the file's, and count the
+        contradictions as warnings."""
         if self._waiting:
             for rows in self._waited():
                 taken = self.taken(rows.columns["dedup_key"])
                 self._store(rows, taken, final=True, rejects=rejects)
             _waiting.drop(self.conn)
             self._waiting = False
+        if self._restating:
+            for keys, rows in self._restated_orders():
+                self._restate(keys, rows)
+            _restated.drop(self.conn)
+            self._restating = False
         add_counts(self.report.quality.warnings, self.conflicts.warnings())
 
     def _store(
@@ -210,10 +252,14 @@ class OrderRows:
         new: list[_Order] = []
         lines: list[tuple[_Order, int, int]] = []  # order, row, line number
         waiting: list[int] = []
+        restated: list[int] = []
         report = self.report
         for key, indexes in groups.items():
             if key in taken and key not in stored:  # an earlier import's order
-                report.unchanged += len(indexes)
+                if key.startswith("ref:"):
+                    restated.extend(indexes)
+                else:  # a key from the row's content: the same content
+                    report.unchanged += len(indexes)
                 continue
             order = stored.get(key)
             if order is None:
@@ -246,6 +292,17 @@ class OrderRows:
             self._insert_lines(rows, lines)
         if waiting:
             self._wait(rows, waiting)
+        if restated:
+            if not self._restating:
+                _restated.create(self.conn)
+                self._restating = True
+            self.conn.execute(
+                _restated.insert(),
+                [
+                    {"key": rows.columns["dedup_key"][i], "row": pickle.dumps(rows.row(i))}
+                    for i in restated
+                ],
+            )
 
     def _add(self, order: _Order, rows: Rows, index: int) -> None:
         """One row into its order: sums, first values kept, contradictions counted."""
@@ -398,6 +455,116 @@ class OrderRows:
             # the import's own values, written by ``_wait`` in this transaction
             yield Rows.from_rows([pickle.loads(row) for _, row in chunk])
 
+    def _restated_orders(self) -> Iterator[tuple[list[str], Rows]]:
+        """The kept-aside rows a few thousand orders at a time, each order's in file order."""
+        last = ""
+        while True:
+            keys = list(
+                self.conn.execute(
+                    select(_restated.c.key)
+                    .distinct()
+                    .where(_restated.c.key > last)
+                    .order_by(_restated.c.key)
+                    .limit(RESTATED_ORDERS)
+                ).scalars()
+            )
+            if not keys:
+                return
+            last = keys[-1]
+            kept = self.conn.execute(
+                select(_restated.c.row)
+                .where(_restated.c.key.between(keys[0], last))
+                .order_by(_restated.c.key, _restated.c.n)
+            ).scalars()
+            # the import's own values, written by ``_store`` in this transaction
+            yield keys, Rows.from_rows([pickle.loads(row) for row in kept])
+
+    def _restate(self, keys: list[str], rows: Rows) -> None:
+        """Orders of earlier imports as the file gives them: unchanged, or updated."""
+        stored = {
+            row.dedup_key: row
+            for row in self.conn.execute(
+                select(event).where(
+                    event.c.kind == self.kind,
+                    event.c.dedup_key.in_(select(listed(self.conn, keys).c.value)),
+                )
+            )
+        }
+        ids = [row.id for row in stored.values()]
+        stored_lines: dict[int, list[Any]] = {event_id: [] for event_id in ids}
+        for line in self.conn.execute(
+            select(order_line)
+            .where(among(self.conn, order_line.c.event_id, ids))
+            .order_by(order_line.c.event_id, order_line.c.line_no)
+        ):
+            stored_lines[line.event_id].append(line)
+        groups: dict[str, list[int]] = {}
+        for index, key in enumerate(rows.columns["dedup_key"]):
+            groups.setdefault(key, []).append(index)
+        given = self._given(rows)
+        updates: list[dict[str, Any]] = []
+        befores: list[tuple[int, dict[str, Any]]] = []
+        new_lines: list[tuple[_Order, int, int]] = []
+        report = self.report
+        for key, indexes in groups.items():
+            old = stored[key]
+            order = _Order(key, old.contact_id, old.occurred_at, id=old.id)
+            for index in indexes:
+                self._add(order, rows, index)
+            values = {name: getattr(order, name) for name in given}
+            replaced = bool(rows.line) and _lines_differ(rows, indexes, stored_lines[old.id])
+            if not replaced and all(getattr(old, n) == v for n, v in values.items()):
+                report.unchanged += len(indexes)
+                continue
+            report.updated += 1
+            report.merged += len(indexes) - 1
+            report.quality.repeated_refs += len(indexes) - 1
+            updates.append({"v_id": old.id, **{f"v_{n}": v for n, v in values.items()}})
+            befores.append(_before(old, stored_lines[old.id] if replaced else None))
+            if replaced:
+                new_lines.extend((order, index, number) for number, index in enumerate(indexes, 1))
+        if not updates:
+            return
+        self.conn.execute(
+            change.insert(),
+            [
+                {
+                    "import_batch_id": self.batch_id,
+                    "contact_id": contact_id,
+                    "action": ORDER_UPDATED,
+                    "before": before,
+                }
+                for contact_id, before in befores
+            ],
+        )
+        if given:
+            self.conn.execute(
+                event.update()
+                .where(event.c.id == bindparam("v_id"))
+                .values({name: bindparam(f"v_{name}") for name in given}),
+                updates,
+            )
+        if new_lines:
+            # new lines first: their ids are then above every line's, the old ones' included,
+            # so that an undo can put the old lines back under their own ids
+            old_ids = [line["id"] for _, before in befores for line in before["lines"] or ()]
+            self._insert_lines(rows, new_lines)
+            if old_ids:
+                self.conn.execute(
+                    delete(order_line).where(among(self.conn, order_line.c.id, old_ids))
+                )
+
+    def _given(self, rows: Rows) -> list[str]:
+        """The order values the file gives: those an earlier import's order is compared on."""
+        given = []
+        if self.amount_given or rows.line:
+            given.append("amount")
+        if self.quantity_given:
+            given.append("quantity")
+        if self.status_given:
+            given.append("status")
+        return given
+
     def _reject(self, rows: Rows, indexes: list[int], rejects: RejectsWriter) -> None:
         """Rows whose order never started, each with the first thing it lacks: its contact
         (the key's value) or its date."""
@@ -420,6 +587,35 @@ def count_amounts(report: ImportReport, amounts: list[float | None], given: bool
         )
     if given and None in amounts:
         add_counts(report.quality.missing, [(amounts.index(None), "amount", amounts.count(None))])
+
+
+def _lines_differ(rows: Rows, indexes: list[int], stored: list[Any]) -> bool:
+    """Whether the file's lines of an order are other than the stored ones, in any order."""
+    given = Counter(
+        tuple(rows.columns[n][i] if n == "quantity" else rows.line[n][i] for n in _LINE_VALUES)
+        for i in indexes
+    )
+    return given != Counter(tuple(line._mapping[n] for n in _LINE_VALUES) for line in stored)
+
+
+def _before(order: Any, lines: list[Any] | None) -> tuple[int, dict[str, Any]]:
+    """What an undo needs to give an updated order back: its contact (for ``import_change``),
+    and its values with its lines whole, or None for lines the import left as they were."""
+    return order.contact_id, {
+        "event_id": order.id,
+        "amount": order.amount,
+        "quantity": order.quantity,
+        "status": order.status,
+        "lines": None
+        if lines is None
+        else [
+            {
+                name: value.isoformat() if isinstance(value, dt.datetime) else value
+                for name, value in line._mapping.items()
+            }
+            for line in lines
+        ],
+    }
 
 
 def _new_orders(lines: list[tuple[_Order, int, int]]) -> list[_Order]:

@@ -17,7 +17,10 @@ Python for the tests:
 - Events after the end of ``today`` do not exist for the evaluation (backtests move today).
 - Metric conditions over one event kind, with ``and``/``or``/``not`` between them, become
   one ``GROUP BY contact_id`` pass over that kind's events (see :meth:`_Compiler.behaviour`),
-  not one correlated subquery per contact and metric.
+  not one correlated subquery per contact and metric. A rule that is such a pass alone, and
+  holds only for contacts with rows in it, is that pass's contact ids: the events and lines
+  name existing contacts (foreign keys), so a look-up of each in ``contact`` would add
+  nothing but time (a third of the query on a product rule).
 - Long chains are flattened and nested in balanced halves (:mod:`segdesk.rules.chains`), so
   that thousands of conditions stay within the database's limit on expression depth.
 
@@ -95,10 +98,15 @@ class SegmentResolver(Protocol):
 def compile_rule(
     rule: Rule, catalog: FieldCatalog, today: dt.date, segments: SegmentResolver | None = None
 ) -> Select[Any]:
-    """``SELECT contact.id FROM contact WHERE <rule>`` for the rule as of ``today``."""
+    """The ids of the contacts the rule holds for as of ``today``, one column named ``id``,
+    each once: ``SELECT contact.id FROM contact WHERE <rule>``, or a lone pass's ids."""
     check(rule, catalog)
-    where = _Compiler(catalog, today, segments).condition(flatten(rule))
-    return select(contact.c.id).where(where)
+    compiler = _Compiler(catalog, today, segments)
+    flat = flatten(rule)
+    alone = compiler.pass_alone(flat)
+    if alone is not None:
+        return alone
+    return select(contact.c.id).where(compiler.condition(flat))
 
 
 def attribute_value(field: CatalogField) -> ColumnElement[Any]:
@@ -212,6 +220,25 @@ class _Compiler:
         everyone but the contacts whose rows make it fail (``NOT IN ... HAVING NOT``)."""
         if isinstance(rule, Not):  # the same pass, negated: see the narrowing below
             return negate(self.behaviour(source, rule.item))
+        ids, failing = self.pass_ids(source, rule)
+        return contact.c.id.not_in(ids) if failing else contact.c.id.in_(ids)
+
+    def pass_alone(self, rule: Rule) -> Select[Any] | None:
+        """The rule's contacts straight from its pass, each once, when the rule is one pass
+        that holds only for contacts with rows in it; None otherwise."""
+        source = behaviour_source(rule)
+        if source is None or isinstance(rule, Not):
+            return None
+        ids, failing = self.pass_ids(source, rule)
+        if failing:
+            return None
+        alone = ids.with_only_columns(ids.selected_columns[0].label("id"))
+        # a grouped pass has each contact once already; a pass of any row, once per row
+        return alone.distinct() if self.any_row_holds(rule) else alone
+
+    def pass_ids(self, source: Source, rule: Rule) -> tuple[Select[Any], bool]:
+        """The contact ids of the pass: those the rule holds for (False), or, when it holds
+        for contacts without rows, those it fails for (True)."""
         kind, where = source
         metrics = metrics_of(rule)
         windows = [m.days for m in metrics]
@@ -226,8 +253,7 @@ class _Compiler:
 
         rows = metric_rows(kind, where, times, lambda w, value: self.filter_sql(kind, w, value))
         if self.any_row_holds(rule):
-            kept = select(rows.contact_id).select_from(rows.source).where(*rows.where)
-            return contact.c.id.in_(kept)
+            return select(rows.contact_id).select_from(rows.source).where(*rows.where), False
         values = {m: self.measure(m, rows, narrower=m.days != widest) for m in metrics}
         holds = self.metric_condition(rule, values)
         grouped = (
@@ -237,8 +263,8 @@ class _Compiler:
             .group_by(rows.contact_id)
         )
         if holds_without_events(rule):
-            return contact.c.id.not_in(grouped.having(negate(holds)))
-        return contact.c.id.in_(grouped.having(holds))
+            return grouped.having(negate(holds)), True
+        return grouped.having(holds), False
 
     def filter_sql(
         self,

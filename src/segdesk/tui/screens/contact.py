@@ -104,15 +104,7 @@ class ContactScreen(ReportsFailures, Screen[None]):
         self.query_one("#attributes", Static).update(
             _pairs(sorted(d.attributes.items())) if d.attributes else "None"
         )
-        self.query_one("#events-title", Static).update(
-            f"Orders and events · {d.order_count:,} {_plural(d.order_count, 'order')}, "
-            f"{d.order_total:,.2f} in total"
-            + (
-                f" · latest {len(d.events)} of {d.event_count:,} shown"
-                if d.event_count > len(d.events)
-                else ""
-            )
-        )
+        self.query_one("#events-title", Static).update(events_title(d))
         self.query_one("#events", Static).update(_events(d) if d.events else "None yet")
         self.query_one("#segments", Static).update(
             ", ".join(map(str, d.segments)) if d.segments else "In no segment"
@@ -135,6 +127,21 @@ class ContactScreen(ReportsFailures, Screen[None]):
             detail.scroll_end(animate=False, immediate=True)
         else:
             detail.scroll_home(animate=False, immediate=True)
+
+
+def events_title(d: ContactDetail) -> str:
+    """The orders that count and their total, what was left out, and how many events show:
+    "Orders and events · 12 orders, 840.00 in total · 1 refunded left out"."""
+    parts = [
+        "Orders and events",
+        f"{d.order_count:,} {_plural(d.order_count, 'order')}, {d.order_total:,.2f} in total",
+    ]
+    if d.orders_left_out:
+        shown = ", ".join(f"{n:,} {status}" for status, n in d.orders_left_out.items())
+        parts.append(f"{shown} left out")
+    if d.event_count > len(d.events):
+        parts.append(f"latest {len(d.events)} of {d.event_count:,} shown")
+    return " · ".join(parts)
 
 
 def _pairs(items: Any) -> Table:

@@ -47,8 +47,9 @@ def describe(run: ImportRun) -> str:
     else:
         merged = f", {run.merged:,} more rows of them" if run.merged else ""
         lines = f" ({count(run.lines, 'line item')})" if run.lines else ""
+        updated = f"{run.updated:,} updated, " if run.updated else ""
         counts = (
-            f"{run.inserted:,} new {what(run, run.inserted)}{lines}{merged}, "
+            f"{run.inserted:,} new {what(run, run.inserted)}{lines}{merged}, {updated}"
             f"{run.unchanged:,} already there, {run.rejected:,} rejected, "
             f"{count(run.contacts_created, 'new contact')}"
         )
@@ -67,6 +68,11 @@ def undo_question(run: ImportRun) -> str:
         effect = f"It removes the {run.inserted:,} {what(run, run.inserted)} it added"
         if run.contacts_created:
             effect += f" and the {count(run.contacts_created, 'contact')} it created"
+        if run.updated:
+            effect += (
+                f", and gives the {run.updated:,} {what(run, run.updated)} it updated their "
+                "previous values back"
+            )
     return f"Undo import {run.id} of {escape(run.file_name)}?\n{effect}."
 
 
