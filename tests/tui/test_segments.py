@@ -140,7 +140,7 @@ async def test_page_shows_rule_versions_and_a_diff(sample_copy: Path) -> None:
         text = plain(diff.query_one("#diff", Static))
         assert "- orders.total > 1000" in text
         assert "+ and trade_account is false" in text
-        assert "295 → 260 (-35)" in text
+        assert "116 → 260 (+144)" in text
         await pilot.press("right_square_bracket")  # from version 2 as well
         await settle(app, pilot)
         assert (diff.old, diff.new) == (2, 2)
