@@ -51,6 +51,8 @@ NAME_WIDTH = 34
 class ConditionEditor(ReportsFailures, ModalScreen[Rule | None]):
     """Dismisses with the condition made, or None when the user goes back without one."""
 
+    TITLE = "Condition"
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="condition.cancel"),
         Binding("down", "choice(1)", "Next choice", show=False, id="condition.down"),

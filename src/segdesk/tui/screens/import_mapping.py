@@ -39,6 +39,8 @@ COLUMNS = (("Column", 16), ("Example", 11), ("Type", 15), ("Becomes", 22), ("", 
 
 
 class MappingScreen(Screen[None]):
+    TITLE = "Import · mapping"
+
     BINDINGS = [
         Binding("enter", "change", "Change", priority=True, id="mapping.change"),
         Binding("s", "skip", "Skip", id="mapping.skip"),

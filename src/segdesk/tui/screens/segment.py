@@ -88,6 +88,8 @@ class MemberPages:
 
 
 class SegmentScreen(ReportsFailures, Screen[None]):
+    TITLE = "Segment"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

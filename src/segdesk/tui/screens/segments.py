@@ -54,6 +54,8 @@ SEGMENT_ACTIONS = frozenset(
 
 
 class SegmentsScreen(ReportsFailures, Screen[None]):
+    TITLE = "Segments"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
