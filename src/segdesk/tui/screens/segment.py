@@ -2,7 +2,8 @@
 versions and members. The page scrolls; tab (or v, m, p) moves between its lists.
 
 Enter on a version compares it with the one before; Enter on a member or a pin says why
-that contact is in or out, condition by condition; w asks the same of any contact.
+that contact is in or out, condition by condition; w asks the same of any contact. d opens
+the playbook; f3 records a review done today, as in the playbook form.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
+from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.screen_paths import BUILDER, PLAYBOOK_FORM, make_screen
 from segdesk.tui.segment_listing import people, share, sparkline
@@ -96,6 +98,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("e", "edit", "Edit", id="segment.edit"),
         Binding("d", "document", "Document", id="segment.document"),
+        Binding("f3", "review_done", "Review done", id="segment.review_done"),
         Binding("f", "refresh", "Refresh", id="segment.refresh"),
         Binding("v", "go('versions')", "Versions", show=False, id="segment.versions"),
         Binding("m", "go('members')", "Members", show=False, id="segment.members"),
@@ -251,7 +254,15 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         if action == "app.pop_screen":
             return not searching
         if self.page is None:
-            return action not in {"edit", "document", "refresh", "pin", "unpin", "why"}
+            return action not in {
+                "edit",
+                "document",
+                "review_done",
+                "refresh",
+                "pin",
+                "unpin",
+                "why",
+            }
         info = self.page.detail.info
         if action == "edit":
             return info.kind == "rule"
@@ -261,6 +272,8 @@ class SegmentScreen(ReportsFailures, Screen[None]):
             return info.kind == "rule"
         if action == "unpin":
             return bool(self.page.detail.pins) and self.query_one("#pins").has_focus
+        if action == "review_done":
+            return "review_cadence" in self.page.detail.playbook
         return True
 
     def action_go(self, which: str) -> None:
@@ -339,6 +352,17 @@ class SegmentScreen(ReportsFailures, Screen[None]):
 
     def action_document(self) -> None:
         self.app.push_screen(make_screen(PLAYBOOK_FORM, self.segment_name))
+
+    def action_review_done(self) -> None:
+        if self.app.workspace is not None:
+            self._review_done(self.app.workspace)
+
+    @work(thread=True, exclusive=True, group="segment-change", exit_on_error=False)
+    def _review_done(self, workspace: Workspace) -> None:
+        record = workspace.playbooks.review_done(self.segment_name, clock.today())
+        self.app.call_from_thread(
+            self._changed, f"Review recorded; the next one is on {record.next_review}."
+        )
 
     def action_pin(self) -> None:
         from segdesk.tui.screens.pin_contact import PinScreen
