@@ -1677,14 +1677,19 @@ def write_segments(conn: Connection) -> int:
             conn,
             sample.name,
             rule,
-            today=ANCHOR,
+            today=ANCHOR - timedelta(days=days),  # its first size, as it was that day
             now=days_before_anchor(days),
             reason=reason,
             status=sample.status,
         )
         for days, rule, reason in edits:
             edit_segment(
-                conn, sample.name, rule, reason=reason, today=ANCHOR, now=days_before_anchor(days)
+                conn,
+                sample.name,
+                rule,
+                reason=reason,
+                today=ANCHOR - timedelta(days=days),
+                now=days_before_anchor(days),
             )
     for segment_name, email, mode, note in PINS:
         pin_contact(conn, segment_name, email, mode, now=days_before_anchor(20), note=note)

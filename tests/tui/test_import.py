@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from textual.content import Content
 from textual.widgets import DataTable, DirectoryTree, Input, OptionList, Static
+from textual.widgets._footer import FooterKey
 
 from segdesk.errors import UserError
 from segdesk.ingest.importer import ImportOptions
@@ -270,7 +271,7 @@ async def test_keys_change_skip_and_retype_columns(tmp_path: Path, shop: Path) -
         await _to_mapping(app, pilot, path)
         mapping = app.screen.draft.mapping
         assert mapping.column("Spent").type.decimal == ","
-        await pilot.press("down", "m")  # Spent: decimal point instead
+        await pilot.press("down", "p")  # Spent: decimal point instead
         assert app.screen.draft.mapping.column("Spent").type.decimal == "."
         await pilot.press("t")  # a new custom field: number → date
         assert app.screen.draft.mapping.column("Spent").type.kind == "date"
@@ -291,6 +292,43 @@ async def test_keys_change_skip_and_retype_columns(tmp_path: Path, shop: Path) -
         assert keys["d"] == "Day or month first"
         assert keys["t"] == "Type of a new custom field"
         assert keys.get("m") == "Models"  # the decimal key is off: not a number column
+
+
+async def test_m_is_models_on_every_column_and_p_the_decimal_mark(
+    tmp_path: Path, shop: Path
+) -> None:
+    """`m` goes to Models wherever the cursor is, the footer and `?` say what each key does
+    there, and `i` comes back to the mapping as it was."""
+    path = tmp_path / "eu.csv"
+    path.write_text(
+        "Email;Spent;Joined\na@example.com;1.234,50;03/04/2024\nb@example.com;12,00;05/06/2024\n",
+        encoding="utf-8",
+    )
+    app = make_app(db=str(shop))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_mapping(app, pilot, path)
+        screen = app.screen
+        assert isinstance(screen, MappingScreen)
+        for row in range(3):  # text, number, date
+            screen.query_one(DataTable).move_cursor(row=row)
+            await settle(app, pilot)
+            active = screen.active_bindings
+            for key in screen.query(FooterKey):
+                assert active[key.key].binding.description == key.description, key.key
+            await pilot.press("question_mark")
+            keys = dict(app.screen.keys)  # type: ignore[attr-defined]
+            await pilot.press("escape")
+            assert keys["m"] == "Models", row
+            assert keys.get("p") == ("Decimal point or comma" if row == 1 else None), row
+        await pilot.press("up", "p")  # back on Spent, the number column
+        assert screen.draft.mapping.column("Spent").type.decimal == "."
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert app.current_mode == "models"
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.draft.mapping.column("Spent").type.decimal == "."
 
 
 async def test_new_custom_field_named_in_the_chooser(tmp_path: Path, shop: Path) -> None:

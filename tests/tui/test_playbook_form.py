@@ -1,22 +1,32 @@
-"""The playbook form at 80x24, by keys alone: filled in and saved, dates checked as typed,
-leaving with changes asks first, a review done moves the next review; the home screen lists
-the reviews due."""
+"""The playbook form at 80x24, by keys alone: reached from a segment's page, filled in and
+saved, then read back on the page and in `segment show`, its review marked done from the
+page; dates checked as typed, leaving with
+changes asks first, a review done moves the next review; the home screen lists the reviews
+due."""
 
 from __future__ import annotations
 
+import contextlib
+import re
+import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
+from segdesk.segments.cadence import parse_cadence
 from segdesk.tui.app import make_app
 from segdesk.tui.screens.confirm import ConfirmScreen
 from segdesk.tui.screens.home import HomeScreen
 from segdesk.tui.screens.playbook_form import PlaybookFormScreen
+from segdesk.tui.screens.segment import SegmentScreen
+from segdesk.tui.screens.segments import SegmentsScreen
 from segdesk.workspace import Workspace
+from tests.cli_runs import ok_json
 from tests.factories import new_shop
 from tests.tui.helpers import Notices, plain, settle, wait_until
 
@@ -96,6 +106,89 @@ async def test_fill_a_playbook_by_keys_and_find_it_in_segment_show(shop: Path) -
         "next_review": "2026-12-01",
         "playbook_status": "active",
     }
+
+
+async def _page_to_form(app: App, pilot: Pilot) -> None:
+    """From a segment's page, d opens its playbook, read and ready to type in."""
+    assert isinstance(app.screen, SegmentScreen)
+    await pilot.press("d")
+    await settle(app, pilot)
+    form = app.screen
+    assert isinstance(form, PlaybookFormScreen)
+    await wait_until(pilot, lambda: form.loaded is not None, "the playbook is read")
+
+
+async def _back_to_page(app: App, pilot: Pilot) -> dict[str, str]:
+    """The page the form returns to, once it has read the segment again: its playbook as
+    shown, label → value."""
+    await settle(app, pilot)
+    page = app.screen
+    assert isinstance(page, SegmentScreen)
+    lines = plain(page.query_one("#playbook", Static)).splitlines()
+    return dict(re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in lines if line.strip())
+
+
+async def test_document_from_the_segment_page_then_mark_the_review_done(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The app takes sys.stdout and sys.stderr while it runs; the command gets pytest's back.
+    outputs = sys.stdout, sys.stderr
+
+    def shown_by_the_command_line() -> Any:
+        with contextlib.redirect_stdout(outputs[0]), contextlib.redirect_stderr(outputs[1]):
+            return ok_json(capsys, "segment", "show", "Regulars", "--db", shop)["playbook"]
+
+    today = date.today()
+    review = (today + timedelta(days=10)).isoformat()
+    app = make_app(db=str(shop))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SegmentsScreen)
+        await pilot.press("slash", *"Regulars", "enter", "enter")
+        await settle(app, pilot)
+        page = app.screen
+        assert isinstance(page, SegmentScreen) and page.segment_name == "Regulars"
+        assert not page.query_one("#playbook").display  # nothing written yet
+
+        await _page_to_form(app, pilot)
+        await type_in(pilot, "Bring 20 regulars back to a monthly order by March")
+        await pilot.press("tab", "tab", "tab")  # target, deadline, owner
+        await type_in(pilot, "Ana")
+        await pilot.press("tab", "enter", "down", "down", "down", "enter")  # monthly
+        await pilot.press("tab")
+        await type_in(pilot, review)
+        await pilot.press("tab", "tab", "tab", "tab", "tab")  # status … use cases, channels
+        await type_in(pilot, "email\nSMS")
+        await pilot.press("tab", "tab", "tab", "tab")  # message, offer, next actions, KPIs
+        await type_in(pilot, "Monthly orders >= 20")
+        await pilot.press("f2")
+        shown = await _back_to_page(app, pilot)
+        assert app.screen is page
+        assert shown == {
+            "Goal": "Bring 20 regulars back to a monthly order by March",
+            "Owner": "Ana",
+            "Channels": "email; SMS",
+            "KPIs": "Monthly orders · >= 20",
+            "Review cadence": "monthly",
+            "Next review": review,
+        }
+        assert shown_by_the_command_line() == {
+            "goal": "Bring 20 regulars back to a monthly order by March",
+            "owner": "Ana",
+            "channels": ["email", "SMS"],
+            "kpis": [{"name": "Monthly orders", "target": ">= 20"}],
+            "review_cadence": "monthly",
+            "next_review": review,
+        }
+
+        assert page.active_bindings["f3"].binding.description == "Review done"
+        await pilot.press("f3")  # the review is done today, from the page
+        shown = await _back_to_page(app, pilot)
+        following = parse_cadence("monthly").after(today).isoformat()
+        assert shown["Next review"] == following
+        assert shown_by_the_command_line()["next_review"] == following
 
 
 async def test_dates_and_kpis_are_checked_as_typed(shop: Path) -> None:

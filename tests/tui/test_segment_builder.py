@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from segdesk.tui.app import SegdeskApp, make_app
 from segdesk.tui.screens.condition_editor import ConditionEditor
@@ -22,6 +22,7 @@ from segdesk.tui.widgets.rule_outline import RuleOutline
 from segdesk.tui.widgets.rule_text import RuleText
 from segdesk.workspace import Workspace
 from segdesk.workspace.segments import Segments
+from tests.factories import new_shop
 from tests.tui.helpers import palette_highlights, plain, settle, wait_until
 
 SIZE = (80, 24)
@@ -296,3 +297,19 @@ async def test_the_condition_editor_groups_subjects_and_checks_dates(sample_copy
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is not editor, "the editor closes")
         assert _builder(app).query_one(RuleText).text == "signup_date before 2024-02-29"
+
+
+async def test_the_window_of_a_behaviour_says_it_counts_days(tmp_path: Path) -> None:
+    shop = new_shop(tmp_path, [{"id": 1, "email": "ana@example.com"}])
+    app = make_app(db=str(shop))
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_from_palette(app, pilot, "New segment", "new segment")
+        await pilot.press("a")
+        editor = app.screen
+        assert isinstance(editor, ConditionEditor)
+        await pilot.press(*"orders.count", "enter", *"90")
+        unit = editor.query_one("#window-unit", Label)
+        said = " days (blank: all time)"
+        assert unit.region.width == len(said)
+        assert unit.region.right <= editor.query_one("#editor").content_region.right
+        assert editor.query_one("#window", Input).region.right == unit.region.x

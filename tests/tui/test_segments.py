@@ -17,11 +17,13 @@ from segdesk.tui.screens.confirm import ConfirmScreen
 from segdesk.tui.screens.explain import ExplainScreen
 from segdesk.tui.screens.home import HomeScreen
 from segdesk.tui.screens.segment import SegmentScreen
+from segdesk.tui.screens.segment_builder import SegmentBuilderScreen
 from segdesk.tui.screens.segments import SegmentsScreen
 from segdesk.tui.screens.version_diff import VersionDiffScreen
 from segdesk.tui.widgets.paged_table import PagedTable
 from segdesk.tui.widgets.segment_list import SegmentList
 from segdesk.workspace import Workspace
+from tests.factories import new_shop
 from tests.tui.helpers import Notices, plain, settle, wait_until
 
 SIZE = (80, 24)
@@ -140,7 +142,7 @@ async def test_page_shows_rule_versions_and_a_diff(sample_copy: Path) -> None:
         text = plain(diff.query_one("#diff", Static))
         assert "- orders.total > 1000" in text
         assert "+ and trade_account is false" in text
-        assert "295 → 260 (-35)" in text
+        assert "116 → 260 (+144)" in text
         await pilot.press("right_square_bracket")  # from version 2 as well
         await settle(app, pilot)
         assert (diff.old, diff.new) == (2, 2)
@@ -318,3 +320,28 @@ async def test_help_lists_every_key_of_the_list(sample_copy: Path) -> None:
         keys = dict(app.screen.keys)  # type: ignore[attr-defined]
         for key in ("n", "e", "d", "D", "r", "a", "del", "f", "F", "S", "R", "/"):
             assert key in keys, key
+
+
+async def test_a_segment_saved_in_the_builder_gets_the_cursor(tmp_path: Path) -> None:
+    shop = new_shop(tmp_path, [{"id": 1, "email": "ana@example.com", "country": "US"}])
+    with Workspace.open(shop) as ws:
+        for name in ("Alpha", "Beta", "Gamma"):
+            ws.segments.create(name, "country = 'US'")
+    app = make_app(db=str(shop))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_segments(app, pilot)
+        assert highlighted(screen) == "Alpha"
+        await pilot.press("n")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, SegmentBuilderScreen) and app.screen.catalog is not None,
+            "the builder is ready",
+        )
+        builder = app.screen
+        await pilot.press("tab", *"country = 'US'")
+        await wait_until(pilot, lambda: builder.rule is not None, "the text is read")
+        await pilot.press("ctrl+o", *"Zeta", "enter")
+        await wait_until(pilot, lambda: app.screen is screen, "back on the list")
+        await settle(app, pilot)
+        assert highlighted(screen) == "Zeta"
+        assert "Zeta" in plain(screen.query_one("#status", Static))

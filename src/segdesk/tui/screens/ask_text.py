@@ -13,6 +13,8 @@ from textual.widgets import Input, Static
 class AskTextScreen(ModalScreen[str | None]):
     """Dismisses with the text typed (stripped), or None when the user goes back."""
 
+    TITLE = "Question"
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="ask.cancel")]
 
     def __init__(

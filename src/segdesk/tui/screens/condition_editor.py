@@ -51,6 +51,8 @@ NAME_WIDTH = 34
 class ConditionEditor(ReportsFailures, ModalScreen[Rule | None]):
     """Dismisses with the condition made, or None when the user goes back without one."""
 
+    TITLE = "Condition"
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="condition.cancel"),
         Binding("down", "choice(1)", "Next choice", show=False, id="condition.down"),
@@ -84,8 +86,8 @@ class ConditionEditor(ReportsFailures, ModalScreen[Rule | None]):
             yield OptionList(id="subjects", classes="choices")
             with Horizontal(classes="editor-row", id="window-row"):
                 yield Label("In the last", classes="editor-label")
-                yield Input(placeholder="blank: all time", compact=True, id="window")
-                yield Label(" days", classes="muted")
+                yield Input(compact=True, id="window")
+                yield Label(" days (blank: all time)", classes="muted", id="window-unit")
             with Horizontal(classes="editor-row", id="op-row"):
                 yield Label("Test", classes="editor-label")
                 yield Input(placeholder="=, contains, within last…", compact=True, id="op")

@@ -50,6 +50,8 @@ FIELD_LABELS = {
 
 
 class ContactScreen(ReportsFailures, Screen[None]):
+    TITLE = "Contact"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

@@ -27,6 +27,8 @@ SEARCH_DELAY = 0.25
 
 
 class ContactsScreen(Screen[None]):
+    TITLE = "Contacts"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

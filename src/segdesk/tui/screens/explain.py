@@ -27,6 +27,8 @@ GROUPS = {"and": "all of", "or": "any of", "not": "not"}
 
 
 class ExplainScreen(ReportsFailures, ModalScreen[None]):
+    TITLE = "Why a contact is in or out"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

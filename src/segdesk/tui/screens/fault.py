@@ -26,6 +26,8 @@ def fault_details(error: BaseException) -> str:
 
 
 class FaultScreen(ModalScreen[None]):
+    TITLE = "Something went wrong"
+
     BINDINGS = [
         Binding("c", "copy", "Copy details", id="fault.copy"),
         Binding("escape,enter", "dismiss", "Close", id="fault.close"),

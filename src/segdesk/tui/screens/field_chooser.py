@@ -28,6 +28,8 @@ class FieldChooser(ModalScreen[str | None]):
     chooses that name.
     """
 
+    TITLE = "Choose a field"
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="field_chooser.close")]
 
     def __init__(

@@ -30,6 +30,8 @@ class VisibleTree(DirectoryTree):
 class FileBrowser(ModalScreen[Path | None]):
     """Enter on a file chooses it; `backspace` goes up a folder; escape closes."""
 
+    TITLE = "Choose a file"
+
     BINDINGS = [
         Binding("backspace", "up", "Parent folder", id="browse.up"),
         Binding("escape", "dismiss(None)", "Close", id="browse.close"),

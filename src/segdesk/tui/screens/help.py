@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,8 @@ from segdesk.tui.screen_registry import title_of
 
 
 class HelpScreen(ModalScreen[None]):
+    TITLE = "Keys"
+
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]
@@ -20,7 +24,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, screen: Screen) -> None:
         super().__init__()
         self.keys = _bindings(screen)
-        self.where = title_of(screen) or type(screen).__name__.removesuffix("Screen") or "Screen"
+        self.where = screen_title(screen)
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -33,6 +37,16 @@ class HelpScreen(ModalScreen[None]):
             help_box.border_title = f"Keys · {self.where}"
             help_box.border_subtitle = "escape closes · ctrl+p lists every command"
             yield Static(table)
+
+
+def screen_title(screen: Screen) -> str:
+    """The screen's name as its user knows it: its entry in the registry, else its ``TITLE``,
+    else its class name in words ("SegmentBuilderScreen" → "Segment builder")."""
+    found = title_of(screen) or screen.title
+    if found:
+        return found
+    words = re.findall(r"[A-Z][a-z]*|[a-z]+", type(screen).__name__.removesuffix("Screen"))
+    return " ".join(words).capitalize() or "Screen"
 
 
 def _bindings(screen: Screen) -> list[tuple[str, str]]:

@@ -36,6 +36,8 @@ STEPS = (
 
 
 class HomeScreen(ReportsFailures, Screen[None]):
+    TITLE = "Home"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

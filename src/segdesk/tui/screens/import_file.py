@@ -46,6 +46,8 @@ HINT = (
 
 
 class ImportScreen(ReportsFailures, Screen[None]):
+    TITLE = "Import"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

@@ -77,6 +77,8 @@ def undo_question(run: ImportRun) -> str:
 
 
 class HistoryScreen(ReportsFailures, Screen[None]):
+    TITLE = "Import history"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

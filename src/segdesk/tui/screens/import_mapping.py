@@ -1,8 +1,9 @@
 """Import, step 3: what each column becomes, changed by keyboard; Next waits for a usable mapping.
 
-Enter on a column chooses its field; `s` skips it; `d`, `m` and `t` change how its values are
-read (day or month first, the decimal mark, a new custom field's type), each only where it
-applies.
+Enter on a column chooses its field; `s` skips it; `d`, `p` and `t` change how its values are
+read (day or month first, the decimal point or comma, a new custom field's type), each only
+where it applies. The decimal key is not `m`: that is the app's key to Models, and a key that
+changed meaning from one column to the next would send a user to Models mid-import.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ COLUMNS = (("Column", 16), ("Example", 11), ("Type", 15), ("Becomes", 22), ("", 
 
 
 class MappingScreen(Screen[None]):
+    TITLE = "Import · mapping"
+
     BINDINGS = [
         Binding("enter", "change", "Change", priority=True, id="mapping.change"),
         Binding("s", "skip", "Skip", id="mapping.skip"),
         Binding("d", "date_order", "Day or month first", show=False, id="mapping.date_order"),
-        Binding("m", "decimal", "Decimal comma or point", show=False, id="mapping.decimal"),
+        Binding("p", "decimal", "Decimal point or comma", show=False, id="mapping.decimal"),
         Binding("t", "custom_type", "Type of a new custom field", show=False, id="mapping.type"),
         Binding("ctrl+n", "next", "Next", id="mapping.next"),
         Binding("escape", "app.pop_screen", "Back", id="mapping.back"),
@@ -113,7 +116,7 @@ class MappingScreen(Screen[None]):
             f"[b]{key}[/b] {what}"
             for key, action, what in (
                 ("d", "date_order", "day or month first"),
-                ("m", "decimal", "decimal comma or point"),
+                ("p", "decimal", "decimal point or comma"),
                 ("t", "custom_type", "another type"),
             )
             if self.check_action(action, ())

@@ -55,6 +55,8 @@ def _choices(set_id: str, choices: tuple[tuple[str, str], ...], current: str) ->
 
 
 class OptionsScreen(Screen[None]):
+    TITLE = "Import · options"
+
     BINDINGS = [
         Binding("ctrl+n", "next", "Dry run", id="options.next"),
         Binding("escape", "app.pop_screen", "Back", id="options.back"),

@@ -34,6 +34,8 @@ CELL_WIDTH = 24
 
 
 class PreviewScreen(ReportsFailures, Screen[None]):
+    TITLE = "Import · preview"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

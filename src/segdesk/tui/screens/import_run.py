@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 
 class ImportRunScreen(ReportsFailures, Screen[None]):
+    TITLE = "Import · dry run and import"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

@@ -43,6 +43,8 @@ RUNS = {"rfm": "RFM", "lifecycle": "Lifecycle"}
 
 
 class ModelsScreen(ReportsFailures, Screen[None]):
+    TITLE = "Models"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

@@ -32,6 +32,8 @@ class NewSegmentScreen(ReportsFailures, ModalScreen[SegmentInfo | None]):
     """Dismisses with the segment saved, or None. A refused name is said here, and the
     dialog stays open to change it."""
 
+    TITLE = "Save the new segment"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

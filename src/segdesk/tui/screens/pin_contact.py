@@ -23,6 +23,8 @@ class PinRequest:
 
 
 class PinScreen(ModalScreen[PinRequest | None]):
+    TITLE = "Pin a contact"
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="pin.cancel")]
 
     def __init__(self, segment: str) -> None:

@@ -82,6 +82,8 @@ ROWS = (("target", "deadline", "owner"), ("review_cadence", "next_review", "play
 class PlaybookFormScreen(ReportsFailures, Screen[bool]):
     """The playbook of one segment, to read and change."""
 
+    TITLE = "Playbook"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

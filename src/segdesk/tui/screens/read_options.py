@@ -30,6 +30,8 @@ DELIMITERS = (
 class ReadOptionsScreen(ModalScreen["ReadOptions | None"]):
     """Dismisses with the chosen `ReadOptions`, or None when closed."""
 
+    TITLE = "How to read the file"
+
     BINDINGS = [
         Binding("ctrl+n", "apply", "Read again", id="read_options.apply"),
         Binding("escape", "dismiss(None)", "Close", id="read_options.close"),

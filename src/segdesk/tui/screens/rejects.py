@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 
 class RejectsScreen(Screen[None]):
+    TITLE = "Rejected rows"
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="rejects.back")]
 
     def __init__(self, report: ImportReport) -> None:

@@ -33,6 +33,8 @@ SAVE_GROUP = "change-save"
 class SaveChangesScreen(ReportsFailures, ModalScreen[SegmentInfo | None]):
     """Dismisses with the segment as saved, or None."""
 
+    TITLE = "Save the new rule"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

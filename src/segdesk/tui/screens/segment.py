@@ -4,7 +4,8 @@ between its lists, r jumps to the profile; b shows the playbook as it would be e
 write it to a file.
 
 Enter on a version compares it with the one before; Enter on a member or a pin says why
-that contact is in or out, condition by condition; w asks the same of any contact.
+that contact is in or out, condition by condition; w asks the same of any contact. d opens
+the playbook; f3 records a review done today, as in the playbook form.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ class MemberPages:
 
 
 class SegmentScreen(ReportsFailures, Screen[None]):
+    TITLE = "Segment"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
@@ -100,6 +103,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         Binding("d", "document", "Document", id="segment.document"),
         # Out of the footer, which is full at 80 columns: the playbook's title names the key.
         Binding("b", "playbook", "Playbook: preview, write", show=False, id="segment.playbook"),
+        Binding("f3", "review_done", "Review done", id="segment.review_done"),
         Binding("f", "refresh", "Refresh", id="segment.refresh"),
         Binding("v", "go('versions')", "Versions", show=False, id="segment.versions"),
         Binding("m", "go('members')", "Members", show=False, id="segment.members"),
@@ -283,7 +287,16 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         if action == "app.pop_screen":
             return not searching
         if self.page is None:
-            return action not in {"edit", "document", "playbook", "refresh", "pin", "unpin", "why"}
+            return action not in {
+                "edit",
+                "document",
+                "playbook",
+                "review_done",
+                "refresh",
+                "pin",
+                "unpin",
+                "why",
+            }
         info = self.page.detail.info
         if action == "edit":
             return info.kind == "rule"
@@ -293,6 +306,8 @@ class SegmentScreen(ReportsFailures, Screen[None]):
             return info.kind == "rule"
         if action == "unpin":
             return bool(self.page.detail.pins) and self.query_one("#pins").has_focus
+        if action == "review_done":
+            return "review_cadence" in self.page.detail.playbook
         return True
 
     def action_go(self, which: str) -> None:
@@ -386,6 +401,17 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         if info is None or info.scheme is None:
             return self.segment_name
         return f"{info.scheme}: {info.name}"
+
+    def action_review_done(self) -> None:
+        if self.app.workspace is not None:
+            self._review_done(self.app.workspace)
+
+    @work(thread=True, exclusive=True, group="segment-change", exit_on_error=False)
+    def _review_done(self, workspace: Workspace) -> None:
+        record = workspace.playbooks.review_done(self._qualified_name(), clock.today())
+        self.app.call_from_thread(
+            self._changed, f"Review recorded; the next one is on {record.next_review}."
+        )
 
     def action_pin(self) -> None:
         from segdesk.tui.screens.pin_contact import PinScreen

@@ -70,6 +70,8 @@ class SegmentBuilderScreen(ReportsFailures, Screen["str | None"]):
     """Build a new segment (``name`` None) or change the rule of segment ``name``; dismisses
     with the name of the segment saved, or None."""
 
+    TITLE = "Segment builder"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 

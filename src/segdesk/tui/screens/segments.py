@@ -54,6 +54,8 @@ SEGMENT_ACTIONS = frozenset(
 
 
 class SegmentsScreen(ReportsFailures, Screen[None]):
+    TITLE = "Segments"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
@@ -88,6 +90,8 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
         self.folded: frozenset[str] = frozenset()
         self.refreshing = False
         self._stop = threading.Event()
+        self._made: str | None = None
+        """A segment just saved by the builder: the cursor goes to it once the list has it."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Segments")
@@ -135,6 +139,11 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
             folded=self.folded,
         )
         self.table.show(rows, self.overview.contacts, clock.today())
+        if self._made is not None:
+            names = [r.line.info.name if r.line else None for r in self.table.rows_shown]
+            if self._made in names:
+                self.table.move_cursor(row=names.index(self._made), animate=False)
+            self._made = None
         self._describe()
 
     # What the line under the table says --------------------------------------------------
@@ -237,7 +246,12 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
         self.app.push_screen(SegmentScreen(row.line.info.name))
 
     def action_new(self) -> None:
-        self.app.push_screen(make_screen(BUILDER))
+        self.app.push_screen(make_screen(BUILDER), self._built)
+
+    def _built(self, name: str | None) -> None:
+        if name is not None:
+            self._made = name
+            self._reload()
 
     def action_edit(self) -> None:
         if line := self._segment():

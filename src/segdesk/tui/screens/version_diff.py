@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 
 class VersionDiffScreen(ReportsFailures, Screen[None]):
+    TITLE = "Compare versions"
+
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
