@@ -6,7 +6,8 @@ each returning values (dataclasses), none with SQL of its own.
 (inspect, map, run and undo imports), ``ws.segments`` (build, change, refresh and explain
 segments), ``ws.models`` (RFM and lifecycle runs), ``ws.products`` (what was bought),
 ``ws.playbooks`` (playbooks and their reviews) and ``ws.segment_views`` (what the segments
-screens and ``segment versions`` read: trends, versions, member pages); ``summary()`` and
+screens and ``segment versions`` read: trends, versions, member pages), ``ws.overlap`` (how
+segments overlap, and the people of a pair); ``summary()`` and
 ``fields()`` span the areas and stay here. The segments, models and playbooks facades load
 their domain code when first used (the rule parser, pandas), so that opening a workspace stays
 quick.
@@ -28,6 +29,7 @@ from segdesk.workspace.building import Building
 from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
+from segdesk.workspace.overlap import Overlap
 from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.products import Products
 from segdesk.workspace.segment_views import SegmentViews
@@ -40,6 +42,7 @@ __all__ = [
     "Contacts",
     "Imports",
     "Models",
+    "Overlap",
     "Playbooks",
     "Products",
     "SegmentViews",
@@ -63,6 +66,7 @@ class Workspace:
         self.segment_views = SegmentViews(engine)
         self.playbooks = Playbooks(engine)
         self.building = Building(engine)
+        self.overlap = Overlap(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
