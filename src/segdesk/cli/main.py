@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from segdesk import __version__
-from segdesk.cli import importing, models, playbooks, products, segments
+from segdesk.cli import importing, models, overlap, playbooks, products, segments
 from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     segments.add_commands(commands, common)
     products.add_commands(commands, common)
     playbooks.add_commands(commands, common)
+    overlap.add_commands(commands, common)
     return parser
 
 
