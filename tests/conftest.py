@@ -61,6 +61,7 @@ def unsegmented_copy(tmp_path: Path) -> Path:
         for table in (
             "segment_pin",
             "segment_member",
+            "segment_member_set",
             "segment_version",
             "segment",
             "model_run",

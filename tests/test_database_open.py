@@ -40,6 +40,8 @@ READ_COMMANDS = [
     ["model", "lifecycle", "--as-of", "2024-06-01", "--contacts"],
     ["segment", "document", "VIP customers"],
     ["reviews", "--days", "30"],
+    ["overlap"],
+    ["overlap", "VIP customers", "Gift buyers", "--people", "both"],
 ]
 WRITE_COMMANDS = [
     ["segment", "create", "Fans", "--rule", "orders.count >= 2"],
@@ -48,6 +50,7 @@ WRITE_COMMANDS = [
     ["model", "rfm"],
     ["segment", "document", "Champions", "--set", "owner=Ana"],
     ["segment", "review-done", "Champions"],
+    ["overlap", "VIP customers", "Gift buyers", "--people", "both", "--save", "Gifting VIPs"],
 ]
 NOBODY = 65534
 

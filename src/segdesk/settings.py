@@ -1,4 +1,5 @@
-"""Choices Segment Desk remembers between runs (for now: the theme), in settings.json."""
+"""Choices Segment Desk remembers between runs (the theme, the overlap guardrails), in
+settings.json."""
 
 from __future__ import annotations
 
@@ -35,3 +36,29 @@ def save_setting(key: str, value: Any, path: Path | None = None) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
     os.replace(tmp, path)
+
+
+OVERLAP_MIN_SIZE = "overlap_min_size"
+OVERLAP_MAX_SEGMENTS = "overlap_max_segments"
+
+
+def overlap_guardrails(path: Path | None = None) -> tuple[int | None, int | None]:
+    """The overlap guardrails the user set in the app: (minimum size, most active segments),
+    each None for the default (also when the saved value is not a whole number, 0 or more)."""
+    data = load_settings(path)
+
+    def whole(key: str) -> int | None:
+        value = data.get(key)
+        return (
+            value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+        )
+
+    return whole(OVERLAP_MIN_SIZE), whole(OVERLAP_MAX_SEGMENTS)
+
+
+def save_overlap_guardrails(
+    min_size: int | None, max_segments: int | None, path: Path | None = None
+) -> None:
+    """Remember the guardrails (None: back to the default)."""
+    save_setting(OVERLAP_MIN_SIZE, min_size, path)
+    save_setting(OVERLAP_MAX_SEGMENTS, max_segments, path)

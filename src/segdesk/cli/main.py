@@ -13,6 +13,7 @@ from segdesk.cli import (
     exports,
     importing,
     models,
+    overlap,
     playbooks,
     products,
     profiles,
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     backtest.add_commands(commands, common)
     exports.add_commands(commands, common)
     profiles.add_commands(commands, common)
+    overlap.add_commands(commands, common)
     return parser
 
 

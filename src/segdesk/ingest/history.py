@@ -32,6 +32,7 @@ from segdesk.ingest.contact_writer import STORED_FIELDS
 from segdesk.ingest.mapping.columns import Mapping
 from segdesk.ingest.order_rows import ORDER_UPDATED
 from segdesk.store.engine import write_connection
+from segdesk.store.member_bitmaps import write_member_sets_from_rows
 from segdesk.store.refresh_due import mark_segments_due
 from segdesk.store.search_text import search_text_of
 from segdesk.store.tables import (
@@ -214,6 +215,7 @@ def _leave_segments(conn: Connection, contact_ids: Select[Any]) -> None:
     conn.execute(delete(members).where(members.c.contact_id.in_(contact_ids)))
     size = select(func.count()).where(members.c.segment_id == segment.c.id).scalar_subquery()
     conn.execute(segment.update().where(segment.c.id.in_(affected)).values(member_count=size))
+    write_member_sets_from_rows(conn, affected)
 
 
 def undo_refusal(conn: Connection, batch_id: int) -> str | None:

@@ -14,11 +14,13 @@ from itertools import repeat
 from typing import Any
 
 import numpy as np
+from pyroaring import BitMap
 from sqlalchemy import Connection, and_, bindparam, delete, or_, select
 
 from segdesk.models.orders import columns
 from segdesk.store.bulk import insert_rows
 from segdesk.store.inserted import inserted_id
+from segdesk.store.member_bitmaps import write_member_set
 from segdesk.store.segment_sizes import record_sizes
 from segdesk.store.tables import ModelRun, Scheme, Segment, SegmentMember
 
@@ -125,7 +127,8 @@ def _update_members(
     now: dt.datetime,
 ) -> None:
     """Make the members of ``segment_ids`` exactly the pairs (segments[i], contacts[i]):
-    delete the pairs that are gone, insert the new ones, leave the rest alone."""
+    delete the pairs that are gone, insert the new ones, leave the rest alone; and write
+    each segment's compact copy of its members."""
     old = conn.execute(
         select(member.c.segment_id, member.c.contact_id).where(member.c.segment_id.in_(segment_ids))
     ).all()
@@ -150,6 +153,10 @@ def _update_members(
             zip(segments[joining].tolist(), contacts[joining].tolist(), repeat(now), strict=False)
         ),
     )
+    for segment_id in segment_ids:
+        write_member_set(
+            conn, segment_id, BitMap(contacts[segments == segment_id].astype(np.uint32))
+        )
 
 
 def _scheme_id(

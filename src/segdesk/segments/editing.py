@@ -47,6 +47,7 @@ from segdesk.store.tables import (
     ExportLog,
     Segment,
     SegmentMember,
+    SegmentMemberSet,
     SegmentPin,
     SegmentRefresh,
     SegmentReview,
@@ -196,7 +197,14 @@ def purge_segment(conn: Connection, name: str) -> None:
     exports = ExportLog.__table__
     conn.execute(delete(snapshots).where(snapshots.c.segment_id == row.id))
     conn.execute(update(exports).where(exports.c.segment_id == row.id).values(segment_id=None))
-    for table in (pin, version_table, member, SegmentRefresh.__table__, SegmentReview.__table__):
+    for table in (
+        pin,
+        version_table,
+        member,
+        SegmentMemberSet.__table__,
+        SegmentRefresh.__table__,
+        SegmentReview.__table__,
+    ):
         conn.execute(delete(table).where(table.c.segment_id == row.id))
     conn.execute(delete(segment).where(segment.c.id == row.id))
 

@@ -397,9 +397,20 @@ def _static_reason(row: Row[Any], stored: bool) -> str:
         "rule": f"made from the rule {row.rule_text} as of {source.get('as_of')}",
         "segment": f'made from the members of "{source.get("segment")}"',
         "list": "made from a list of contacts",
+        "overlap": f"made from the people {_overlap_part(source)}",
     }.get(source.get("from"), "a fixed list")
     where = "in" if stored else "not in"
     return f"{where} the frozen list ({origin}); a static segment does not change on refresh"
+
+
+def _overlap_part(source: dict[str, Any]) -> str:
+    """Which people of two segments an overlap drill-down saved, in words."""
+    a, b = source.get("a"), source.get("b")
+    return {
+        "both": f'in both "{a}" and "{b}"',
+        "only_a": f'in "{a}" but not in "{b}"',
+        "only_b": f'in "{b}" but not in "{a}"',
+    }.get(source.get("people", ""), f'of "{a}" and "{b}"')
 
 
 def _model_reasons(

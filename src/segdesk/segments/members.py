@@ -1,8 +1,9 @@
 """Writing a segment's members from a query, inside the database.
 
-The new members come from a SELECT of contact ids and never pass through Python: the query
-runs once into a temporary table, then the members who left are deleted and those who
-joined inserted. Contacts who stay keep the time they joined.
+The new members come from a SELECT of contact ids: the query runs once into a temporary
+table, then the members who left are deleted and those who joined inserted. Contacts who
+stay keep the time they joined. The segment's compact copy of its members (a bitmap, see
+``store.member_bitmaps``) is written from the same temporary table.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from sqlalchemy import (
     Table,
     and_,
     delete,
-    func,
     literal,
     select,
     union,
 )
 
+from segdesk.store.member_bitmaps import drop_member_sets, read_ids, write_member_set
 from segdesk.store.tables import Contact, SegmentMember, SegmentPin
 
 contact = Contact.__table__
@@ -81,18 +82,15 @@ def replace_members(conn: Connection, segment_id: int, ids: Select[Any], now: dt
             ),
         )
     )
+    members = read_ids(conn, select(new_id))
+    write_member_set(conn, segment_id, members)
     scratch.drop(conn)
-    return count_members(conn, segment_id)
+    return len(members)
 
 
 def clear_members(conn: Connection, segment_id: int) -> None:
     conn.execute(delete(member).where(member.c.segment_id == segment_id))
-
-
-def count_members(conn: Connection, segment_id: int) -> int:
-    return conn.execute(
-        select(func.count()).select_from(member).where(member.c.segment_id == segment_id)
-    ).scalar_one()
+    drop_member_sets(conn, [segment_id])
 
 
 def member_ids(segment_id: int) -> Select[Any]:

@@ -1,9 +1,11 @@
 """Static segments: a frozen list of contacts that a refresh leaves as it is.
 
 A list is made from a rule (its members on the day it is made), from another segment's
-current members, or from contacts named by id, email or external id. The definition records
-where it came from: ``{"static": {"from": "rule", "as_of": "2025-03-01"}}`` (with the rule's
-text in ``rule_text``), ``{"from": "segment", "segment": name}`` or ``{"from": "list"}``.
+current members, from contacts named by id, email or external id, or from a SELECT of contact
+ids (the overlap drill-down saves the people in both of two segments, or in one only). The
+definition records where it came from: ``{"static": {"from": "rule", "as_of": "2025-03-01"}}``
+(with the rule's text in ``rule_text``), ``{"from": "segment", "segment": name}``,
+``{"from": "list"}`` or ``{"from": "overlap", "a": name, "b": name, "people": "both"}``.
 """
 
 from __future__ import annotations
@@ -78,6 +80,21 @@ def create_static_from_contacts(
         raise UserError("name at least one contact for the list")
     query = select(contact.c.id).where(among(conn, contact.c.id, ids))
     return _create(conn, name, query, {"from": "list"}, None, reason, now)
+
+
+def create_static_from_query(
+    conn: Connection,
+    name: str,
+    members: Select[Any],
+    source: dict[str, Any],
+    *,
+    now: dt.datetime,
+    reason: str | None = None,
+) -> int:
+    """A list of the contacts a SELECT of contact ids gives now, frozen; ``source`` says
+    where they came from (``{"from": "overlap", ...}`` for a drill-down of two segments)."""
+    name = check_name_free(conn, name)
+    return _create(conn, name, members, source, None, reason, now)
 
 
 def _create(

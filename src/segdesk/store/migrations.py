@@ -22,6 +22,7 @@ from segdesk.store import tables
 from segdesk.store.engine import sqlite_path, use_wal, write_connection
 from segdesk.store.fields import core_field_rows
 from segdesk.store.files import create_private_file
+from segdesk.store.member_bitmaps import fill_member_sets
 from segdesk.store.scheme_names import name_segments_within_schemes
 from segdesk.store.search_text import SEARCHED_FIELDS, search_text
 
@@ -99,6 +100,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "segment names are unique within their scheme", name_segments_within_schemes),
     Migration(5, "segments keep their size at each refresh", _add_segment_refresh),
     Migration(6, "playbook reviews are recorded", _add_segment_reviews),
+    Migration(7, "segments keep a compact copy of their members", fill_member_sets),
 )
 BASE_VERSION = 1
 

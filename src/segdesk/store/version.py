@@ -1,3 +1,3 @@
 """The schema version this Segment Desk writes (the last migration's version)."""
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7

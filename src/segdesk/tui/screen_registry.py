@@ -81,6 +81,13 @@ SCREENS = (
         "segdesk.tui.screens.models:ModelsScreen",
         "Run RFM and lifecycle; the RxF grid and the lifecycle thresholds",
     ),
+    ScreenEntry(
+        "o",
+        "overlap",
+        "Overlap",
+        "segdesk.tui.screens.overlap:OverlapScreen",
+        "How segments overlap: people in both, similarity, flags and size guardrails",
+    ),
 )
 
 

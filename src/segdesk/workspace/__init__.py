@@ -6,7 +6,8 @@ each returning values (dataclasses), none with SQL of its own.
 (inspect, map, run and undo imports), ``ws.segments`` (build, change, refresh and explain
 segments), ``ws.models`` (RFM and lifecycle runs), ``ws.products`` (what was bought),
 ``ws.playbooks`` (playbooks and their reviews) and ``ws.segment_views`` (what the segments
-screens and ``segment versions`` read: trends, versions, member pages); ``summary()`` and
+screens and ``segment versions`` read: trends, versions, member pages), ``ws.overlap`` (how
+segments overlap, and the people of a pair); ``summary()`` and
 ``fields()`` span the areas and stay here. The segments, models and playbooks facades load
 their domain code when first used (the rule parser, pandas), so that opening a workspace stays
 quick.
@@ -33,6 +34,7 @@ from segdesk.workspace.exports import Exports
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
 from segdesk.workspace.playbook_exports import PlaybookExports
+from segdesk.workspace.overlap import Overlap
 from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.products import Products
 from segdesk.workspace.profiles import Profiles
@@ -49,6 +51,7 @@ __all__ = [
     "Imports",
     "Models",
     "PlaybookExports",
+    "Overlap",
     "Playbooks",
     "Products",
     "Profiles",
@@ -77,6 +80,7 @@ class Workspace:
         self.exports = Exports(engine)
         self.playbook_exports = PlaybookExports(engine)
         self.profiles = Profiles(engine)
+        self.overlap = Overlap(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
