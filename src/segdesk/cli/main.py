@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from segdesk import __version__
 from segdesk.cli import importing, models, playbooks, products, segments
+from segdesk.cli import snapshots as snapshot_commands
 from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     segments.add_commands(commands, common)
     products.add_commands(commands, common)
     playbooks.add_commands(commands, common)
+    snapshot_commands.add_commands(commands, common)
     return parser
 
 

@@ -32,6 +32,7 @@ from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.products import Products
 from segdesk.workspace.segment_views import SegmentViews
 from segdesk.workspace.segments import Segments
+from segdesk.workspace.snapshots import Snapshots
 
 if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
@@ -44,6 +45,7 @@ __all__ = [
     "Products",
     "SegmentViews",
     "Segments",
+    "Snapshots",
     "Workspace",
 ]
 
@@ -63,6 +65,7 @@ class Workspace:
         self.segment_views = SegmentViews(engine)
         self.playbooks = Playbooks(engine)
         self.building = Building(engine)
+        self.snapshots = Snapshots(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:
