@@ -81,6 +81,13 @@ SCREENS = (
         "segdesk.tui.screens.models:ModelsScreen",
         "Run RFM and lifecycle; the RxF grid and the lifecycle thresholds",
     ),
+    ScreenEntry(
+        "t",
+        "stability",
+        "Stability",
+        "segdesk.tui.screens.stability:StabilityScreen",
+        "Snapshots, and how a segment or scheme changed between two: kept, joined, left",
+    ),
 )
 
 
