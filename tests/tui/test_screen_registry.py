@@ -33,6 +33,7 @@ def test_app_modes_and_keys_come_from_the_registry() -> None:
         "app.import",
         "app.segments",
         "app.models",
+        "app.stability",
         "app.help",
         "app.quit",
     ]

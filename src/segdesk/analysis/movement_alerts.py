@@ -42,7 +42,7 @@ class MovementAlert:
 def movement_alerts(conn: Connection, today: dt.date) -> list[MovementAlert]:
     """The segments that moved most since the last snapshot of a day before ``today``, the
     largest moves first."""
-    earlier = [s for s in list_snapshots(conn) if s.day < today]
+    earlier = [s for s in list_snapshots(conn, people_of=()) if s.day < today]
     if not earlier:
         return []
     base = earlier[-1]

@@ -13,12 +13,12 @@ The SQL on ``snapshot`` and ``snapshot_membership`` lives here and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pyroaring import BitMap, FrozenBitMap
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 
 from segdesk.analysis.member_sets import current_members
 from segdesk.analysis.set_measures import Members, from_bytes, to_bytes
@@ -198,15 +198,24 @@ def snapshot_sizes(conn: Connection, segment_ids: list[int]) -> dict[int, dict[i
     return sizes
 
 
-def list_snapshots(conn: Connection) -> list[SnapshotInfo]:
+def list_snapshots(
+    conn: Connection, *, people_of: Collection[int] | None = None
+) -> list[SnapshotInfo]:
     """Every snapshot, oldest first (as-of snapshots by their date). Counting the people
-    reads each snapshot's sets once."""
+    reads a snapshot's sets: done for those of ``people_of`` (None: all), the others
+    counted 0, for the lookups that only need the list."""
     rows = conn.execute(select(snapshot).order_by(snapshot.c.id)).all()
+    segments: dict[int, int] = dict(
+        conn.execute(
+            select(membership.c.snapshot_id, func.count()).group_by(membership.c.snapshot_id)
+        ).all()
+    )
+    query = select(membership.c.snapshot_id, membership.c.members)
+    if people_of is not None:
+        query = query.where(membership.c.snapshot_id.in_(list(people_of)))
     people: dict[int, BitMap] = {}
-    segments: dict[int, int] = {}
-    for snapshot_id, data in conn.execute(select(membership.c.snapshot_id, membership.c.members)):
+    for snapshot_id, data in conn.execute(query):
         people.setdefault(snapshot_id, BitMap()).update(from_bytes(data))
-        segments[snapshot_id] = segments.get(snapshot_id, 0) + 1
     found = [
         SnapshotInfo(
             id=row.id,
@@ -225,8 +234,12 @@ def list_snapshots(conn: Connection) -> list[SnapshotInfo]:
 def find_snapshot(conn: Connection, ref: str | int) -> SnapshotInfo:
     """The snapshot ``ref`` names: its id (``12`` or ``#12``), else its label (ignoring case;
     the latest of that label), else a day ``YYYY-MM-DD`` (the latest of that day)."""
+    found = _find(list_snapshots(conn, people_of=()), ref)
+    return next(s for s in list_snapshots(conn, people_of=[found.id]) if s.id == found.id)
+
+
+def _find(every: list[SnapshotInfo], ref: str | int) -> SnapshotInfo:
     text = str(ref).strip()
-    every = list_snapshots(conn)
     number = text.removeprefix("#")
     if number.isdigit():
         for found in every:

@@ -204,14 +204,14 @@ def pick_pair(
     conn: Connection, start: str | None, end: str | None
 ) -> tuple[SnapshotInfo, SnapshotInfo]:
     """The two snapshots to compare; a plain message when there are not two."""
-    every = list_snapshots(conn)
+    every = list_snapshots(conn, people_of=())
     if start is None and end is None:
         if len(every) < 2:
             raise UserError(
                 f"stability needs two snapshots and there {_are(len(every))}: take one with "
                 "`segdesk snapshot`, change or refresh the data, then take another"
             )
-        return every[-2], every[-1]
+        return _counted(conn, every[-2], every[-1])
     last = find_snapshot(conn, end) if end is not None else every[-1]
     if start is not None:
         first = find_snapshot(conn, start)
@@ -222,7 +222,15 @@ def pick_pair(
         first = earlier[-1]
     if first.id == last.id:
         raise UserError(f"choose two different snapshots (both are {first.name})")
-    return first, last
+    return _counted(conn, first, last)
+
+
+def _counted(
+    conn: Connection, first: SnapshotInfo, last: SnapshotInfo
+) -> tuple[SnapshotInfo, SnapshotInfo]:
+    """The two snapshots with their people counted."""
+    found = {s.id: s for s in list_snapshots(conn, people_of=[first.id, last.id])}
+    return found[first.id], found[last.id]
 
 
 def _are(n: int) -> str:
@@ -251,7 +259,7 @@ def size_over_time(conn: Connection, name: str) -> SizeSeries:
     to the sizes its refreshes recorded (``segment_refresh``)."""
     subject = find_subject(conn, name)
     sizes = snapshot_sizes(conn, subject.ids)
-    every = [s for s in list_snapshots(conn) if s.id in sizes]
+    every = [s for s in list_snapshots(conn, people_of=()) if s.id in sizes]
     if every:
         return SizeSeries(
             "snapshots",

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from segdesk.analysis.stability import HistoryEntry, Stability
 
 SNAP_HELP = "a snapshot's id, label or day (YYYY-MM-DD)"
+SNAPSHOT_USAGE = """segdesk snapshot [--label TEXT] [--json]
+       segdesk snapshot delete ID [--json]"""
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -35,7 +37,13 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
 def snapshot_parser(commands: Any, common: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """``snapshot [--label TEXT]`` and its ``delete ID``."""
     text = "take a snapshot of every active and draft segment's members"
-    take = commands.add_parser("snapshot", parents=[common], help=text, description=text)
+    take = commands.add_parser(
+        "snapshot",
+        parents=[common],
+        help=text,
+        description=text,
+        usage=SNAPSHOT_USAGE,
+    )
     take.add_argument("--label", metavar="TEXT", help="a name to find it by later")
     take.add_argument("--json", action="store_true", help="print JSON")
     take.set_defaults(handler=cmd_snapshot)
