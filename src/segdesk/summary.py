@@ -23,7 +23,8 @@ from segdesk.wording import count
 
 @dataclass(frozen=True)
 class QualityAlert:
-    """A data-quality finding worth a look, e.g. contacts without an email address."""
+    """A finding worth a look: contacts without an email address, a segment that moved
+    sharply since the last snapshot (``analysis.movement_alerts``)."""
 
     count: int
     text: str
@@ -102,6 +103,10 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     stale_since = segments_due(conn)
     if stale_since is not None:
         findings.insert(0, (1, f"segments out of date since {stale_since}"))
+    if snapshots:
+        from segdesk.analysis.movement_alerts import movement_alerts
+
+        findings += [(a.moved, a.text) for a in movement_alerts(conn, today)]
     alerts = tuple(QualityAlert(n, text) for n, text in findings if n)
     return Summary(
         contacts=contacts,

@@ -69,7 +69,7 @@ def test_edit_refresh_members_explain(trio: Path, capsys: pytest.CaptureFixture[
     )
     assert (edited["version"], edited["count"]) == (2, 3)
     refreshed = ok_json(capsys, "segment", "refresh", "--today", TODAY, "--db", trio)
-    assert refreshed == {"refreshed": 1, "schemes": [], "segments": {"US": 3}}
+    assert refreshed == {"refreshed": 1, "schemes": [], "segments": {"US": 3}, "snapshot": None}
     one = ok_json(capsys, "segment", "refresh", "US", "--db", trio)
     assert one["segments"] == {"US": 3}
     listed = ok_json(capsys, "segment", "members", "US", "--limit", "2", "--db", trio)

@@ -34,6 +34,7 @@ def test_app_modes_and_keys_come_from_the_registry() -> None:
         "app.segments",
         "app.models",
         "app.overlap",
+        "app.stability",
         "app.help",
         "app.quit",
     ]

@@ -2,9 +2,9 @@
 a segment or a scheme (``rfm``, ``lifecycle``) as of each month end or Sunday, with kept /
 joined / left between consecutive dates (docs/backtest.md).
 
-`stability` will also compare two snapshots (``--from SNAP --to SNAP``). So that both join
-into one command, the backtest's options are set up by :func:`add_backtest_options` and run
-by :func:`cmd_backtest`; ``--from`` and ``--to`` are taken as text and read as dates there.
+The same `stability` command compares two snapshots without ``--backtest`` (cli/snapshots.py
+sets it up and hands over here); ``--from`` and ``--to`` are taken as text and read as dates
+here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from segdesk.cli.common import EXIT_OK, open_workspace, print_json
 from segdesk.cli.products import note
@@ -27,34 +27,7 @@ MOVES_SHOWN = 10
 DATE_WORDS = {"monthly": "month ends", "weekly": "Sundays"}
 
 
-def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
-    stability = commands.add_parser(
-        "stability",
-        parents=[common],
-        help="how a segment or a scheme holds still: a backtest over past dates",
-        description="A segment, or every segment of a scheme (rfm, lifecycle), evaluated as "
-        "of each month end or Sunday from the orders up to it, with the people kept, joined "
-        "and left between consecutive dates. Contact fields are read as they are today.",
-    )
-    stability.add_argument("name", metavar="NAME|SCHEME", help="a segment, or rfm or lifecycle")
-    add_backtest_options(stability)
-    stability.add_argument("--json", action="store_true", help="print JSON")
-    stability.set_defaults(handler=cmd_backtest)
-
-
-def add_backtest_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--backtest",
-        choices=CADENCES,
-        help="evaluate as of each month end (monthly) or Sunday (weekly) between --from and --to",
-    )
-    parser.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
-
-
 def cmd_backtest(args: argparse.Namespace) -> int:
-    if args.backtest is None:
-        raise UserError("say --backtest monthly or --backtest weekly, with --from DATE --to DATE")
     start, end = _date("--from", args.start), _date("--to", args.end)
     with open_workspace(args, "read") as ws:
         ws.backtests.dates(start, end, args.backtest)  # mistakes said before any bar shows

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from segdesk import __version__
 from segdesk.cli import (
-    backtest,
     exports,
     importing,
     models,
@@ -19,6 +18,7 @@ from segdesk.cli import (
     profiles,
     segments,
 )
+from segdesk.cli import snapshots as snapshot_commands
 from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
@@ -87,10 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     segments.add_commands(commands, common)
     products.add_commands(commands, common)
     playbooks.add_commands(commands, common)
-    backtest.add_commands(commands, common)
     exports.add_commands(commands, common)
     profiles.add_commands(commands, common)
     overlap.add_commands(commands, common)
+    snapshot_commands.add_commands(commands, common)
     return parser
 
 

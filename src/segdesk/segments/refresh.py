@@ -2,7 +2,8 @@
 their ``in segment`` references need.
 
 ``refresh_all`` runs in the caller's transaction: a cancelled refresh raises
-:class:`~segdesk.jobs.Cancelled` and the caller's rollback leaves the database as it was. Static
+:class:`~segdesk.jobs.Cancelled` and the caller's rollback leaves the database as it was. A
+refresh that changed membership ends with an automatic snapshot in the same transaction. Static
 segments keep their frozen list; retired and deleted segments are left alone (a rule that
 names a retired segment reads the members it had when it was retired).
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, exists, select
 
@@ -31,6 +32,9 @@ from segdesk.store.refresh_due import clear_segments_due
 from segdesk.store.segment_sizes import record_sizes
 from segdesk.store.tables import Contact, Scheme, Segment, SegmentPin
 
+if TYPE_CHECKING:
+    from pyroaring import BitMap
+
 segment = Segment.__table__
 scheme = Scheme.__table__
 pin = SegmentPin.__table__
@@ -46,6 +50,8 @@ class RefreshResult:
 
     counts: dict[str, int] = field(default_factory=dict)
     schemes: list[str] = field(default_factory=list)
+    snapshot: int | None = None
+    """The automatic snapshot the refresh took, when it changed membership."""
 
     @property
     def refreshed(self) -> int:
@@ -56,6 +62,7 @@ class RefreshResult:
             "refreshed": self.refreshed,
             "schemes": list(self.schemes),
             "segments": dict(self.counts),
+            "snapshot": self.snapshot,
         }
 
 
@@ -94,12 +101,14 @@ def refresh_segment(
     if row.status == "retired":
         raise UserError(f'"{row.name}" is retired; reactivate it to refresh it')
     result = RefreshResult()
+    baseline = _snapshot_baseline(conn)
     if row.kind == "rule":
         result.counts[row.name] = refresh_rule_segment(conn, row, today=today, now=now)
     elif row.kind == "model" and row.scheme_id is not None:
         _refresh_scheme(conn, row.scheme_id, today, now, result)
     else:
         result.counts[row.name] = row.member_count or 0
+    result.snapshot = _snapshot_if_changed(conn, now, baseline)
     return result
 
 
@@ -130,6 +139,7 @@ def refresh_all(
     if job.total == 0:
         return result
     _drop_orphan_pins(conn)
+    baseline = _snapshot_baseline(conn)
     catalog = FieldCatalog.from_connection(conn)
     job.check()
     for scheme_id, scheme_name in schemes:
@@ -140,6 +150,7 @@ def refresh_all(
             conn, row, today=today, now=now, catalog=catalog
         )
         job.step(row.name)
+    result.snapshot = _snapshot_if_changed(conn, now, baseline)
     return result
 
 
@@ -177,6 +188,22 @@ def _refresh_scheme(
     name = conn.execute(select(scheme.c.name).where(scheme.c.id == scheme_id)).scalar_one()
     result.counts.update(refresh_scheme(conn, scheme_id, today=today, now=now))
     result.schemes.append(name)
+
+
+def _snapshot_baseline(conn: Connection) -> dict[int, BitMap] | None:
+    from segdesk.analysis.snapshots import refresh_baseline
+
+    return refresh_baseline(conn)
+
+
+def _snapshot_if_changed(
+    conn: Connection, now: dt.datetime, baseline: dict[int, BitMap] | None
+) -> int | None:
+    """An automatic snapshot, in the refresh's transaction, when membership changed
+    (``analysis.snapshots.auto_snapshot`` says when; docs/stability.md)."""
+    from segdesk.analysis.snapshots import auto_snapshot
+
+    return auto_snapshot(conn, now=now, baseline=baseline)
 
 
 def _drop_orphan_pins(conn: Connection) -> None:

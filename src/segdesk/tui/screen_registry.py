@@ -88,6 +88,13 @@ SCREENS = (
         "segdesk.tui.screens.overlap:OverlapScreen",
         "How segments overlap: people in both, similarity, flags and size guardrails",
     ),
+    ScreenEntry(
+        "t",
+        "stability",
+        "Stability",
+        "segdesk.tui.screens.stability:StabilityScreen",
+        "Snapshots, and how a segment or scheme changed between two: kept, joined, left",
+    ),
 )
 
 

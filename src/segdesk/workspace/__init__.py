@@ -33,13 +33,14 @@ from segdesk.workspace.contacts import Contacts
 from segdesk.workspace.exports import Exports
 from segdesk.workspace.imports import Imports
 from segdesk.workspace.models import Models
-from segdesk.workspace.playbook_exports import PlaybookExports
 from segdesk.workspace.overlap import Overlap
+from segdesk.workspace.playbook_exports import PlaybookExports
 from segdesk.workspace.playbooks import Playbooks
 from segdesk.workspace.products import Products
 from segdesk.workspace.profiles import Profiles
 from segdesk.workspace.segment_views import SegmentViews
 from segdesk.workspace.segments import Segments
+from segdesk.workspace.snapshots import Snapshots
 
 if TYPE_CHECKING:
     from segdesk.rules.vocabulary import RuleTerm
@@ -50,13 +51,14 @@ __all__ = [
     "Exports",
     "Imports",
     "Models",
-    "PlaybookExports",
     "Overlap",
+    "PlaybookExports",
     "Playbooks",
     "Products",
     "Profiles",
     "SegmentViews",
     "Segments",
+    "Snapshots",
     "Workspace",
 ]
 
@@ -81,6 +83,7 @@ class Workspace:
         self.playbook_exports = PlaybookExports(engine)
         self.profiles = Profiles(engine)
         self.overlap = Overlap(engine)
+        self.snapshots = Snapshots(engine)
 
     @classmethod
     def open(cls, target: str | os.PathLike[str], *, mode: OpenMode = "create") -> Workspace:

@@ -1,0 +1,137 @@
+"""Stability screen by keys alone at 80x24: figures as the workspace computes them, choosing
+a segment, taking, deleting and choosing snapshots, sizes from refreshes without snapshots;
+and snapshots of the screen at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Select, Static
+
+from segdesk.tui.app import make_app
+from segdesk.tui.screens.stability import StabilityScreen
+from segdesk.workspace import Workspace
+from tests.stability_data import ChangedSample, changed_sample
+from tests.tui.helpers import Notices, plain, settle, wait_until
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> ChangedSample:
+    return changed_sample(tmp_path_factory.mktemp("stability-screen"))
+
+
+@pytest.fixture
+def changed(template: ChangedSample, tmp_path: Path) -> Path:
+    db = tmp_path / "sample.db"
+    shutil.copyfile(template.db, db)
+    return db
+
+
+async def _open(app, pilot) -> StabilityScreen:  # type: ignore[no-untyped-def]
+    await settle(app, pilot)
+    await pilot.press("t")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, StabilityScreen)
+    await wait_until(pilot, lambda: screen.subject is not None, "a subject is chosen")
+    await settle(app, pilot)
+    return screen
+
+
+def _rows(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_t_shows_the_first_scheme_as_the_workspace_measures_it(changed: Path) -> None:
+    with Workspace.open(changed, mode="read") as ws:
+        expected = ws.snapshots.stability("lifecycle")
+    app = make_app(db=str(changed))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        assert screen.subject == "lifecycle"
+        rows = _rows(screen.query_one("#changes", DataTable))
+        assert [r[0] for r in rows] == [s.name for s in expected.segments]
+        for row, s in zip(rows, expected.segments, strict=True):
+            step = s.changes[0]
+            assert row[1:6] == [
+                f"{n:,}"
+                for n in (step.before, step.after, step.retained, step.entered, step.exited)
+            ]
+        moves = _rows(screen.query_one("#moves", DataTable))
+        matrix = expected.matrix()
+        assert [r[1:] for r in moves] == [[f"{n:,}" if n else "·" for n in row] for row in matrix]
+        assert "oldest first" in plain(screen.query_one("#chart", Static))
+
+
+async def test_choosing_a_segment_by_keys_shows_it_alone(changed: Path) -> None:
+    app = make_app(db=str(changed))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        choose = screen.query_one("#subject", Select)
+        assert choose.has_focus
+        options = [value for _, value in choose._options if isinstance(value, str)]
+        await pilot.press("enter", *["down"] * options.index("VIP customers"), "enter")
+        await wait_until(pilot, lambda: screen.subject == "VIP customers", "VIP is chosen")
+        await settle(app, pilot)
+        rows = _rows(screen.query_one("#changes", DataTable))
+        assert [r[0] for r in rows] == ["VIP customers"]
+        assert not screen.query_one("#moves", DataTable).display
+
+
+async def test_take_choose_and_delete_snapshots(changed: Path) -> None:
+    notices = Notices()
+    app = make_app(db=str(changed))
+    async with app.run_test(size=(80, 24), message_hook=notices) as pilot:
+        screen = await _open(app, pilot)
+        await pilot.press("n", "ctrl+u", *"Friday", "enter")
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: len(screen.snapshots) == 3, "the snapshot is listed")
+        assert screen.snapshots[-1].label == "Friday"
+        listed = screen.query_one("#snapshots", DataTable)
+        listed.focus()
+        await pilot.press("j", "j", "a")  # the oldest, "start"
+        await settle(app, pilot)
+        pair = plain(screen.query_one("#pair", Static))
+        assert "From snapshot #1 “start”" in pair and "“Friday”" in pair
+        await pilot.press("k", "k", "d", "n")  # Friday, kept
+        await settle(app, pilot)
+        assert len(screen.snapshots) == 3
+        await pilot.press("d", "y")
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: len(screen.snapshots) == 2, "the snapshot is gone")
+        assert not notices.errors()
+    with Workspace.open(changed, mode="read") as ws:
+        assert [s.label for s in ws.snapshots.all()] == ["start", None]
+
+
+async def test_without_snapshots_the_sizes_come_from_the_refreshes(sample_copy: Path) -> None:
+    app = make_app(db=str(sample_copy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(app, pilot)
+        assert "no snapshot holds it yet" in plain(screen.query_one("#chart", Static))
+        assert "needs two snapshots" in plain(screen.query_one("#pair", Static))
+        assert not screen.query_one("#changes", DataTable).display
+
+
+@pytest.mark.parametrize(
+    ("size", "end"),
+    [((80, 24), False), ((80, 24), True), ((120, 40), False)],
+    ids=["80x24", "80x24_end", "120x40"],
+)
+def test_stability_screen(
+    snap_compare, template: ChangedSample, tmp_path: Path, size: tuple[int, int], end: bool
+) -> None:
+    db = tmp_path / "sample.db"
+    shutil.copyfile(template.db, db)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = await _open(pilot.app, pilot)
+        if end:
+            screen.query_one("#snapshots", DataTable).focus()
+            screen.query_one("#stability-page").scroll_end(animate=False)
+        await settle(pilot.app, pilot)
+        await pilot.wait_for_scheduled_animations()
+
+    assert snap_compare(make_app(db=str(db)), terminal_size=size, run_before=run_before)
