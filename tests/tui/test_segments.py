@@ -345,3 +345,27 @@ async def test_a_segment_saved_in_the_builder_gets_the_cursor(tmp_path: Path) ->
         await settle(app, pilot)
         assert highlighted(screen) == "Zeta"
         assert "Zeta" in plain(screen.query_one("#status", Static))
+
+
+async def test_a_scheme_segment_whose_name_another_scheme_shares_opens(sample_copy: Path) -> None:
+    """Lifecycle's "At risk" and RFM's "At Risk": Enter opens the one under the cursor."""
+    app = make_app(db=str(sample_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_segments(app, pilot)
+        await pilot.press("slash", *"at risk", "enter")
+        rows = [r for r in screen.query_one(SegmentList).rows_shown if r.line]
+        assert {(r.line.info.scheme, r.line.info.name) for r in rows if r.line} >= {
+            ("lifecycle", "At risk"),
+            ("rfm", "At Risk"),
+        }
+        await go_to(pilot, screen, "At risk")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SegmentScreen), "the page opens")
+        page = app.screen
+        assert isinstance(page, SegmentScreen)
+        await wait_until(pilot, lambda: page.page is not None, "the page is read")
+        assert page.page is not None
+        assert (page.page.detail.info.scheme, page.page.detail.info.name) == (
+            "lifecycle",
+            "At risk",
+        )

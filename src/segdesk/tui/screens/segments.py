@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, ProgressBar, Static
 from textual.worker import Worker
 
+from segdesk.segments.lookup import SegmentInfo, qualified_name
 from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.job_control import cancel_check, progress_to
@@ -243,7 +244,7 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
             return
         from segdesk.tui.screens.segment import SegmentScreen
 
-        self.app.push_screen(SegmentScreen(row.line.info.name))
+        self.app.push_screen(SegmentScreen(_name(row.line.info)))
 
     def action_new(self) -> None:
         self.app.push_screen(make_screen(BUILDER), self._built)
@@ -255,11 +256,11 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
 
     def action_edit(self) -> None:
         if line := self._segment():
-            self.app.push_screen(make_screen(BUILDER, line.info.name))
+            self.app.push_screen(make_screen(BUILDER, _name(line.info)))
 
     def action_document(self) -> None:
         if line := self._segment():
-            self.app.push_screen(make_screen(PLAYBOOK_FORM, line.info.name))
+            self.app.push_screen(make_screen(PLAYBOOK_FORM, _name(line.info)))
 
     def action_rename(self) -> None:
         if line := self._segment():
@@ -304,7 +305,7 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
 
     def action_reactivate(self) -> None:
         if line := self._segment():
-            self._set_status(line.info.name, "active")
+            self._set_status(_name(line.info), "active")
 
     def _set_status(self, name: str, status: str) -> None:
         said = "Retired" if status == "retired" else "Reactivated"
@@ -312,7 +313,7 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
 
     def action_delete(self) -> None:
         if (line := self._segment()) and self.app.workspace is not None:
-            self._ask_delete(self.app.workspace, line.info.name)
+            self._ask_delete(self.app.workspace, _name(line.info))
 
     @work(thread=True, exclusive=True, group="segments-change", exit_on_error=False)
     def _ask_delete(self, workspace: Workspace, name: str) -> None:
@@ -355,7 +356,7 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
     def action_refresh(self) -> None:
         if (line := self._segment()) and self.app.workspace is not None:
             self._start_refresh(f"Refreshing “{line.info.name}”…")
-            self._refresh(self.app.workspace, line.info.name)
+            self._refresh(self.app.workspace, _name(line.info))
 
     def action_refresh_all(self) -> None:
         if self.app.workspace is not None:
@@ -417,6 +418,11 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
         status = self.query_one("#run-status", Static)
         status.display = True
         status.update(escape(text))
+
+
+def _name(info: SegmentInfo) -> str:
+    """The name that finds the segment even where another scheme has one of its name."""
+    return qualified_name(info.scheme, info.name)
 
 
 def _allowed(action: str, line: SegmentLine) -> bool:
