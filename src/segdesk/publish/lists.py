@@ -1,7 +1,7 @@
 """Contact list exports: plan who goes into which file, write each file whole, and record it.
 
 :func:`plan_files` decides the files and who goes into each, with the count left out by each
-reason, before anything is written (the app shows it before asking). :func:`write_file`
+reason, before anything is written, for a front end to show before writing. :func:`write_file`
 writes one planned file under a temporary name; the workspace records the export and renames
 the file into place in one transaction (:func:`record_file`), so the log and the files agree.
 """
