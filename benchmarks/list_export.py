@@ -8,7 +8,9 @@
   ``DataFrame.to_csv``: what a person would write with pandas, without the guard.
 
 Runs alternate (ours, floor, ours, ...); the medians and their ratio are printed, with the
-1.5x target. The script asserts nothing.
+1.5x target, for the wall clock and for the CPU time of the process (both run in this one
+process, SQLite included): on a busy machine the CPU figure is the steadier. The script
+asserts nothing.
 
     python benchmarks/list_export.py                     # 1,000,000 contacts
     python benchmarks/list_export.py --contacts 100000   # a tenth, while working
@@ -100,25 +102,29 @@ ORDER BY c.id
 """
 
 
-def floor(db: Path, out: Path) -> tuple[float, int]:
+Timed = tuple[float, float, int]
+"""Wall seconds, CPU seconds, rows written."""
+
+
+def floor(db: Path, out: Path) -> Timed:
     import pandas as pd
 
     with closing(sqlite3.connect(db)) as conn:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         frame = pd.read_sql(FLOOR_SQL, conn)
         frame.to_csv(out, index=False)
-        return time.perf_counter() - started, len(frame)
+        return time.perf_counter() - started, time.process_time() - cpu, len(frame)
 
 
-def ours(db: Path, out: Path) -> tuple[float, int]:
+def ours(db: Path, out: Path) -> Timed:
     import segdesk.publish.lists  # noqa: F401  (loaded before the clock, as pandas is)
     from segdesk.publish.lists import ListOptions
     from segdesk.workspace import Workspace
 
     with Workspace.open(db, mode="write") as ws:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = ws.exports.write_list([SEGMENT], out, ListOptions())
-        return time.perf_counter() - started, report.rows
+        return time.perf_counter() - started, time.process_time() - cpu, report.rows
 
 
 def main() -> None:
@@ -133,29 +139,31 @@ def main() -> None:
         started = time.perf_counter()
         build(db, args.contacts)
         print(f"Built in {time.perf_counter() - started:.1f} s", flush=True)
-    times: dict[str, list[float]] = {"ours": [], "floor": []}
+    walls: dict[str, list[float]] = {"ours": [], "floor": []}
+    cpus: dict[str, list[float]] = {"ours": [], "floor": []}
     rows: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(args.runs):
             for name, run in (("ours", ours), ("floor", floor)):
-                seconds, written = run(db, Path(folder) / f"{name}.csv")
-                times[name].append(seconds)
+                wall, cpu, written = run(db, Path(folder) / f"{name}.csv")
+                walls[name].append(wall)
+                cpus[name].append(cpu)
                 rows[name] = written
-        sizes = {n: (Path(folder) / f"{n}.csv").stat().st_size for n in times}
+        sizes = {n: (Path(folder) / f"{n}.csv").stat().st_size for n in walls}
     if rows["ours"] != rows["floor"]:
         print(f"rows differ: ours {rows['ours']:,}, floor {rows['floor']:,}")
-    mine, base = statistics.median(times["ours"]), statistics.median(times["floor"])
-    ratio = mine / base
-    verdict = "PASS" if ratio <= TARGET_RATIO else "MISS"
     print(f"{args.contacts:,} contacts in the segment, {rows['ours']:,} rows written")
-    print(f"{'':<8}{'median s':>10}{'min s':>8}{'max s':>8}{'MB':>8}")
+    print(f"{'':<8}{'median s':>10}{'min s':>8}{'max s':>8}{'CPU s':>8}{'MB':>8}")
     for name in ("ours", "floor"):
-        t = times[name]
+        t = walls[name]
         print(
             f"{name:<8}{statistics.median(t):>10.2f}{min(t):>8.2f}{max(t):>8.2f}"
-            f"{sizes[name] / 1e6:>8.1f}"
+            f"{statistics.median(cpus[name]):>8.2f}{sizes[name] / 1e6:>8.1f}"
         )
-    print(f"ours / floor = {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict}")
+    for what, figures in (("wall", walls), ("CPU", cpus)):
+        ratio = statistics.median(figures["ours"]) / statistics.median(figures["floor"])
+        verdict = "PASS" if ratio <= TARGET_RATIO else "MISS"
+        print(f"ours / floor ({what}) = {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict}")
 
 
 if __name__ == "__main__":

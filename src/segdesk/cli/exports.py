@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 LIST_EPILOG = """\
 formats: generic (CSV of chosen fields, the default), mailchimp, hubspot, xlsx (Excel)
   Excel in most of Europe: --delimiter ';' --bom
-  -o naming a folder with several segments: one file per segment, named after it
+  -o naming a folder: one file per segment in it, named after the segment
 left out: unsubscribed contacts (unless --include-unsubscribed); for mailchimp and hubspot,
   contacts without an email address; both counted in the report
 examples:
@@ -52,7 +52,13 @@ def add_list_command(actions: Any, common: argparse.ArgumentParser) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub.add_argument("names", metavar="NAME", nargs="+", help="segments to export")
-    sub.add_argument("-o", "--output", metavar="FILE", required=True, help="the file to write")
+    sub.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="the file to write, or a folder for one file per segment",
+    )
     sub.add_argument(
         "--format",
         choices=("generic", "mailchimp", "hubspot", "xlsx"),
@@ -141,7 +147,7 @@ def list_options(args: argparse.Namespace) -> ListOptions:
 def cmd_export_list(args: argparse.Namespace) -> int:
     options = list_options(args)
     target = Path(args.output).expanduser()
-    each = target.is_dir() and len(args.names) > 1
+    each = target.is_dir()
     with open_workspace(args, "write") as ws:
         if args.json or not sys.stderr.isatty():
             report = ws.exports.write_list(args.names, target, options, each=each)

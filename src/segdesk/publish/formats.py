@@ -13,7 +13,6 @@ from segdesk.errors import UserError
 from segdesk.ingest.values.text import FORMULA_STARTS
 
 FORMATS = ("generic", "mailchimp", "hubspot", "xlsx")
-SPREADSHEET_FORMATS = frozenset({"generic", "xlsx"})
 EMAIL_FORMATS = frozenset({"mailchimp", "hubspot"})
 """Formats for email platforms: a contact without an email address is left out."""
 
@@ -101,8 +100,6 @@ class TextLayout:
 EXCEL_EUROPE = TextLayout(";", bom=True)
 """What Excel in most of Europe opens with a double click: ``;`` between values, and a BOM."""
 
-PRESETS = {"standard": TextLayout(), "excel-europe": EXCEL_EUROPE}
-
 
 def check_format(name: str) -> str:
     if name not in FORMATS:
@@ -119,13 +116,8 @@ def check_delimiter(text: str) -> str:
 
 
 FIRSTS = frozenset(FORMULA_STARTS)
-"""The first characters of a formula, as a set: ``value[:1] in FIRSTS`` is the guard's test
-(an empty value is not in it)."""
-
-
-def guard(value: str) -> str:
-    """A text a spreadsheet would run as a formula, with a ``'`` before it."""
-    return "'" + value if value[:1] in FIRSTS else value
+"""The first characters of a formula, as a set: ``value[:1] in FIRSTS`` is the formula guard's
+test (an empty value is not in it), written out where it runs for every cell."""
 
 
 def mailchimp_tags(names: list[str]) -> str:

@@ -1,7 +1,7 @@
 """Contact list exports: plan who goes into which file, write each file whole, and record it.
 
 :func:`plan_files` decides the files and who goes into each, with the count left out by each
-reason, before anything is written (the app shows it before asking). :func:`write_file`
+reason, before anything is written, for a front end to show before writing. :func:`write_file`
 writes one planned file under a temporary name; the workspace records the export and renames
 the file into place in one transaction (:func:`record_file`), so the log and the files agree.
 """
@@ -98,6 +98,8 @@ class ListOptions:
 class PlannedFile:
     path: Path
     selection: Selection
+    written: int | None = None
+    """Rows written, once written: the selection's, less any contact deleted meanwhile."""
 
 
 def plan_files(
@@ -147,7 +149,12 @@ def shape_for(
         return HubspotShape(several=len(segments) > 1)
     columns = generic_columns(conn, options.fields, anonymise=options.anonymise)
     pseudonyms = Pseudonyms(salt) if options.anonymise and salt is not None else None
-    return GenericShape(columns, csv=options.format != "xlsx", pseudonyms=pseudonyms)
+    return GenericShape(
+        columns,
+        csv=options.format != "xlsx",
+        segments=[s.name for s in segments],
+        pseudonyms=pseudonyms,
+    )
 
 
 def write_file(
@@ -175,8 +182,10 @@ def write_file(
         sink.header(shape.header)
         names = _names(selection)
         done = progress_base
-        for chunk in contact_rows(conn, selection.ids, shape.reads):
+        written = 0
+        for chunk in contact_rows(conn, selection.ids, shape):
             sink.rows([shape.cells(row, names) for row in chunk])
+            written += len(chunk)
             done += len(chunk)
             if job.progress is not None:
                 job.progress(done, job.total, planned.path.name)
@@ -185,6 +194,7 @@ def write_file(
     except BaseException:
         file.discard()
         raise
+    planned.written = written
     return file
 
 
@@ -260,6 +270,7 @@ def record_file(
 ) -> FileReport:
     """Log one written file (in the caller's transaction); its report."""
     selection = planned.selection
+    rows = planned.written if planned.written is not None else selection.rows
     holdout = selection.holdout
     recorded = options.to_json()
     if holdout is not None:
@@ -269,7 +280,7 @@ def record_file(
         what="list",
         format=options.format,
         path=str(planned.path.resolve()),
-        rows=selection.rows,
+        rows=rows,
         segment_ids=[s.id for s in selection.segments],
         segments=[s.name for s in selection.segments],
         left_out=dict(selection.left_out),
@@ -280,7 +291,7 @@ def record_file(
         path=planned.path,
         format=options.format,
         segments=[s.name for s in selection.segments],
-        rows=selection.rows,
+        rows=rows,
         left_out=dict(selection.left_out),
         holdout=holdout.to_json() if holdout is not None else None,
         export_id=export_id,

@@ -9,9 +9,10 @@ from itertools import islice
 from typing import Any
 
 from pyroaring import BitMap
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
 
 from segdesk.errors import UserError
+from segdesk.ingest.values.text import FORMULA_STARTS
 from segdesk.publish.anonymise import Pseudonyms
 from segdesk.publish.formats import (
     ANONYMISED_OUT,
@@ -47,12 +48,29 @@ class Column:
     name: str
     custom_type: str | None = None
 
-    def expression(self) -> ColumnElement[Any]:
+    def expression(self, *, csv: bool = False) -> ColumnElement[Any]:
+        """The column's value. For CSV: a yes/no field as ``true``/``false``, and text that a
+        spreadsheet would run as a formula with a ``'`` before it (:func:`guarded`)."""
         if self.custom_type is None:
-            return contact.c[self.name]
+            column = contact.c[self.name]
+            return guarded(column) if csv and self.name not in EXTRA_FIELDS else column
         if self.custom_type == "bool":
-            return json_kind(contact.c.attributes, self.name, "bool")
-        return func.json_extract(contact.c.attributes, f'$."{self.name}"')
+            flag = json_kind(contact.c.attributes, self.name, "bool")
+            if csv:
+                return case((flag == 1, literal("true")), (flag == 0, literal("false")))
+            return flag
+        value = func.json_extract(contact.c.attributes, f'$."{self.name}"')
+        return guarded(value, text_only=True) if csv else value
+
+
+def guarded(value: ColumnElement[Any], *, text_only: bool = False) -> ColumnElement[Any]:
+    """``value`` with a ``'`` before a text a spreadsheet would run as a formula, in SQL: the
+    database does it far quicker than a loop over every cell. ``text_only`` leaves numbers
+    (a custom field's ``-5``) as they are."""
+    formula: ColumnElement[bool] = func.substr(value, 1, 1).in_(FORMULA_STARTS)
+    if text_only:
+        formula = and_(func.typeof(value) == "text", formula)
+    return case((formula, literal("'") + value), else_=value)
 
 
 def custom_fields(conn: Connection) -> dict[str, str]:
@@ -99,47 +117,80 @@ class Shape:
 
     header: tuple[str, ...]
     reads: tuple[Column, ...]
+    """What it reads of each contact, its id first."""
 
-    def cells(self, row: Sequence[Any], names: Names) -> list[Any]:
+    def expressions(self) -> list[ColumnElement[Any]]:
+        """The SQL of what it reads."""
+        return [c.expression() for c in self.reads]
+
+    def cells(self, row: Sequence[Any], names: Names) -> Sequence[Any]:
         raise NotImplementedError
 
 
 class GenericShape(Shape):
-    """Generic CSV and Excel: the fields by name, custom fields typed, the segment's name.
+    """Generic CSV and Excel: the fields by name, custom fields typed, the segments' names.
 
     For CSV (``csv=True``) text that a spreadsheet would run as a formula gets a ``'`` before
     it, and yes/no is written ``true``/``false``; numbers are numbers, so ``-5`` stays as it
-    is. For Excel, values keep their types and the sheet marks such text (``XlsxSink``)."""
+    is. All of that is done in the SQL, with the name of a list's one segment, so that a row
+    goes from the database to the file untouched. For Excel, values keep their types and the
+    sheet marks such text (``XlsxSink``)."""
 
     def __init__(
         self,
         columns: list[Column | None],
         *,
         csv: bool,
+        segments: Sequence[str],
         pseudonyms: Pseudonyms | None = None,
     ) -> None:
         self.header = tuple(c.name if c else SEGMENT_COLUMN for c in columns)
-        kept = [c for c in columns if c is not None]
-        self.reads = (Column("id"), Column("external_id"), *kept)
-        self._segment_at = next((i for i, c in enumerate(columns) if c is None), None)
-        self._bools = tuple(i for i, c in enumerate(kept) if c.custom_type == "bool")
         self._csv = csv
-        self._external_at = next((i for i, c in enumerate(kept) if c.name == "external_id"), None)
         self._pseudonyms = pseudonyms
+        self._one = SEGMENT_SEPARATOR.join(segments) if csv and len(segments) == 1 else None
+        """The cell of the segment's name when the SQL holds it (CSV of one segment)."""
+        kept = [c for c in columns if c is not None or self._one is not None]
+        self.reads = (Column("id"), Column("external_id"), *(c or Column("") for c in kept))
+        self._columns = kept
+        self._segment_at = (
+            next((i for i, c in enumerate(columns) if c is None), None)
+            if self._one is None
+            else None
+        )
+        self._bools = tuple(
+            i for i, c in enumerate(kept) if c is not None and c.custom_type == "bool"
+        )
+        self._external_at = next(
+            (i for i, c in enumerate(kept) if c is not None and c.name == "external_id"), None
+        )
+        self._untouched = self._segment_at is None and pseudonyms is None and csv
 
-    def cells(self, row: Sequence[Any], names: Names) -> list[Any]:
+    def expressions(self) -> list[ColumnElement[Any]]:
+        """The id and external id as stored (the key of an anonymised list), then the cells."""
+        return [contact.c.id, contact.c.external_id, *map(self._cell, self._columns)]
+
+    def _cell(self, column: Column | None) -> ColumnElement[Any]:
+        if column is not None:
+            return column.expression(csv=self._csv)
+        name = self._one or ""
+        return literal("'" + name if name[:1] in FIRSTS else name)
+
+    def cells(self, row: Sequence[Any], names: Names) -> Sequence[Any]:
+        if self._untouched:
+            return row[2:]
         values = list(row[2:])
-        for i in self._bools:
-            value = values[i]
-            if value is not None:
-                values[i] = ("true" if value else "false") if self._csv else bool(value)
+        if not self._csv:
+            for i in self._bools:
+                if values[i] is not None:
+                    values[i] = bool(values[i])
         if self._pseudonyms is not None and self._external_at is not None:
             values[self._external_at] = self._pseudonyms(row[0], row[1])
         if self._segment_at is not None:
-            values.insert(self._segment_at, SEGMENT_SEPARATOR.join(names(row[0])))
-        if not self._csv:
-            return values
-        return ["'" + v if v.__class__ is str and v[:1] in FIRSTS else v for v in values]
+            segments = SEGMENT_SEPARATOR.join(names(row[0]))
+            if self._csv and segments[:1] in FIRSTS:
+                segments = "'" + segments
+            values.insert(self._segment_at, segments)
+        return values
 
 
 class MailchimpShape(Shape):
@@ -182,11 +233,23 @@ class HubspotShape(Shape):
 
 
 def contact_rows(
-    conn: Connection, ids: BitMap, reads: Sequence[Column], chunk: int = CHUNK
+    conn: Connection, ids: BitMap, shape: Shape, chunk: int = CHUNK
 ) -> Iterator[Sequence[Sequence[Any]]]:
-    """The contacts of ``ids`` in id order, ``chunk`` at a time: one list of rows per chunk."""
-    columns = [c.expression() for c in reads]
+    """The contacts of ``ids`` in id order, ``chunk`` ids at a time: one list of rows per
+    chunk (a contact no longer stored is missing from it).
+
+    Ids close together (a segment of most contacts) are read as a range of ids, the rows of
+    others dropped; scattered ones by a list of ids."""
+    assert shape.reads[0].name == "id"
+    columns = shape.expressions()
     numbers = iter(ids)
     while part := list(islice(numbers, chunk)):
-        query = select(*columns).where(contact.c.id.in_(part)).order_by(contact.c.id)
-        yield conn.execute(query).all()
+        low, high = part[0], part[-1]
+        if high - low + 1 > 2 * len(part):
+            condition = contact.c.id.in_(part)
+        else:
+            condition = contact.c.id.between(low, high)
+        rows = conn.execute(select(*columns).where(condition).order_by(contact.c.id)).all()
+        if high - low + 1 != len(part):
+            rows = [r for r in rows if r[0] in ids]
+        yield rows
