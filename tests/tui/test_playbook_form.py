@@ -153,7 +153,7 @@ async def test_document_from_the_segment_page_then_mark_the_review_done(
         assert not page.query_one("#playbook").display  # nothing written yet
 
         await _page_to_form(app, pilot)
-        await type_in(pilot, "Bring 20 regulars back to a monthly order by March")
+        await type_in(pilot, "Win back 20 by March")
         await pilot.press("tab", "tab", "tab")  # target, deadline, owner
         await type_in(pilot, "Ana")
         await pilot.press("tab", "enter", "down", "down", "down", "enter")  # monthly
@@ -162,23 +162,23 @@ async def test_document_from_the_segment_page_then_mark_the_review_done(
         await pilot.press("tab", "tab", "tab", "tab", "tab")  # status … use cases, channels
         await type_in(pilot, "email\nSMS")
         await pilot.press("tab", "tab", "tab", "tab")  # message, offer, next actions, KPIs
-        await type_in(pilot, "Monthly orders >= 20")
+        await type_in(pilot, "Orders >= 20")
         await pilot.press("f2")
         shown = await _back_to_page(app, pilot)
         assert app.screen is page
         assert shown == {
-            "Goal": "Bring 20 regulars back to a monthly order by March",
+            "Goal": "Win back 20 by March",
             "Owner": "Ana",
             "Channels": "email; SMS",
-            "KPIs": "Monthly orders · >= 20",
+            "KPIs": "Orders · >= 20",
             "Review cadence": "monthly",
             "Next review": review,
         }
         assert shown_by_the_command_line() == {
-            "goal": "Bring 20 regulars back to a monthly order by March",
+            "goal": "Win back 20 by March",
             "owner": "Ana",
             "channels": ["email", "SMS"],
-            "kpis": [{"name": "Monthly orders", "target": ">= 20"}],
+            "kpis": [{"name": "Orders", "target": ">= 20"}],
             "review_cadence": "monthly",
             "next_review": review,
         }

@@ -29,10 +29,19 @@ def test_playbook_form(
         await settle(app, pilot)
         screen = app.screen
         await wait_until(pilot, lambda: screen.loaded is not None, "the playbook is read")
+        wanted = focus or "goal"  # the form gives the goal the focus once it has read
+        screen.query_one(f"#{wanted}").focus()
+        await wait_until(
+            pilot,
+            lambda: screen.focused is not None and screen.focused.id == wanted,
+            f"#{wanted} has the focus",
+        )
         for box in [*screen.query(Input), *screen.query(TextArea)]:
             box.cursor_blink = False
-        if focus is not None:
-            screen.query_one(f"#{focus}").focus()
+            # A text area keys the lines it caches by the cursor only while it blinks: a
+            # line drawn before it had the focus came back without the cursor when the
+            # machine was busy. Drawing its lines again gives the cursor back.
+            box.notify_style_update()
         await settle(app, pilot)
         await pilot.wait_for_scheduled_animations()
 

@@ -136,6 +136,27 @@ class Rows:
         line = {name: [row[3][name] for row in rows] for name in rows[0][3]}
         return cls(columns, line, [row[0] for row in rows], [row[1] for row in rows])
 
+    def values(self, index: int) -> tuple[Any, ...]:
+        """One row's line in the file and values, without the values as read (no rejected
+        row comes of it): less to keep aside than ``row``, for ``from_values``."""
+        return (
+            self.lines[index],
+            *(column[index] for column in self.columns.values()),
+            *(column[index] for column in self.line.values()),
+        )
+
+    @classmethod
+    def from_values(
+        cls, names: Sequence[str], line_names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> Rows:
+        """The ``Rows`` of rows kept aside by ``values``, with the names of their columns."""
+        by_column = list(zip(*rows, strict=True))
+        columns = {name: list(by_column[1 + i]) for i, name in enumerate(names)}
+        columns["attributes"] = JsonTexts(columns["attributes"])
+        start = 1 + len(names)
+        line = {name: list(by_column[start + i]) for i, name in enumerate(line_names)}
+        return cls(columns, line, list(by_column[0]), [()] * len(rows))
+
 
 @dataclass(eq=False)
 class _Order:
@@ -200,6 +221,7 @@ class OrderRows:
         self.conflicts = _Conflicts()
         self._waiting = False
         self._restating = False
+        self._restated_names: tuple[list[str], list[str]] = ([], [])
 
     def taken(self, keys: Sequence[str]) -> dict[str, tuple[int, int | None]]:
         """The stored events among ``keys``: key → (event id, import that stored it)."""
@@ -296,12 +318,11 @@ class OrderRows:
             if not self._restating:
                 _restated.create(self.conn)
                 self._restating = True
+                self._restated_names = (list(rows.columns), list(rows.line))
+            keys = rows.columns["dedup_key"]
             self.conn.execute(
                 _restated.insert(),
-                [
-                    {"key": rows.columns["dedup_key"][i], "row": pickle.dumps(rows.row(i))}
-                    for i in restated
-                ],
+                [{"key": keys[i], "row": pickle.dumps(rows.values(i))} for i in restated],
             )
 
     def _add(self, order: _Order, rows: Rows, index: int) -> None:
@@ -477,33 +498,49 @@ class OrderRows:
                 .order_by(_restated.c.key, _restated.c.n)
             ).scalars()
             # the import's own values, written by ``_store`` in this transaction
-            yield keys, Rows.from_rows([pickle.loads(row) for row in kept])
+            yield keys, Rows.from_values(*self._restated_names, [pickle.loads(r) for r in kept])
 
     def _restate(self, keys: list[str], rows: Rows) -> None:
         """Orders of earlier imports as the file gives them: unchanged, or updated."""
         stored = {
             row.dedup_key: row
             for row in self.conn.execute(
-                select(event).where(
+                select(
+                    event.c.dedup_key,
+                    event.c.id,
+                    event.c.contact_id,
+                    event.c.occurred_at,
+                    event.c.amount,
+                    event.c.quantity,
+                    event.c.status,
+                ).where(
                     event.c.kind == self.kind,
                     event.c.dedup_key.in_(select(listed(self.conn, keys).c.value)),
                 )
             )
         }
-        ids = [row.id for row in stored.values()]
-        stored_lines: dict[int, list[Any]] = {event_id: [] for event_id in ids}
-        for line in self.conn.execute(
-            select(order_line)
-            .where(among(self.conn, order_line.c.event_id, ids))
-            .order_by(order_line.c.event_id, order_line.c.line_no)
-        ):
-            stored_lines[line.event_id].append(line)
+        stored_lines: dict[int, list[tuple[Any, ...]]] = {row.id: [] for row in stored.values()}
+        file_lines: list[tuple[Any, ...]] = []
+        if rows.line:
+            compared = [order_line.c[name] for name in _LINE_VALUES]
+            for event_id, *line_values in self.conn.execute(
+                select(order_line.c.event_id, *compared)
+                .where(among(self.conn, order_line.c.event_id, list(stored_lines)))
+                .order_by(order_line.c.event_id, order_line.c.line_no)
+            ):
+                stored_lines[event_id].append(tuple(line_values))
+            file_lines = list(
+                zip(
+                    *(rows.columns[n] if n == "quantity" else rows.line[n] for n in _LINE_VALUES),
+                    strict=True,
+                )
+            )
         groups: dict[str, list[int]] = {}
         for index, key in enumerate(rows.columns["dedup_key"]):
             groups.setdefault(key, []).append(index)
         given = self._given(rows)
         updates: list[dict[str, Any]] = []
-        befores: list[tuple[int, dict[str, Any]]] = []
+        befores: list[tuple[Any, bool]] = []
         new_lines: list[tuple[_Order, int, int]] = []
         report = self.report
         for key, indexes in groups.items():
@@ -512,7 +549,9 @@ class OrderRows:
             for index in indexes:
                 self._add(order, rows, index)
             values = {name: getattr(order, name) for name in given}
-            replaced = bool(rows.line) and _lines_differ(rows, indexes, stored_lines[old.id])
+            replaced = bool(rows.line) and _lines_differ(
+                [file_lines[i] for i in indexes], stored_lines[old.id]
+            )
             if not replaced and all(getattr(old, n) == v for n, v in values.items()):
                 report.unchanged += len(indexes)
                 continue
@@ -520,21 +559,48 @@ class OrderRows:
             report.merged += len(indexes) - 1
             report.quality.repeated_refs += len(indexes) - 1
             updates.append({"v_id": old.id, **{f"v_{n}": v for n, v in values.items()}})
-            befores.append(_before(old, stored_lines[old.id] if replaced else None))
+            befores.append((old, replaced))
             if replaced:
                 new_lines.extend((order, index, number) for number, index in enumerate(indexes, 1))
-        if not updates:
-            return
+        if updates:
+            self._update_restated(rows, given, updates, befores, new_lines)
+
+    def _update_restated(
+        self,
+        rows: Rows,
+        given: list[str],
+        updates: list[dict[str, Any]],
+        befores: list[tuple[Any, bool]],
+        new_lines: list[tuple[_Order, int, int]],
+    ) -> None:
+        """Write what the updated orders were (``import_change``: ``befores`` are the stored
+        orders, each with whether its lines are replaced), then the file's values, and the
+        file's lines in place of those that differ."""
+        replaced = [old.id for old, lines in befores if lines]
+        old_lines: dict[int, list[dict[str, Any]]] = {event_id: [] for event_id in replaced}
+        if replaced:
+            for line in self.conn.execute(
+                select(order_line)
+                .where(among(self.conn, order_line.c.event_id, replaced))
+                .order_by(order_line.c.event_id, order_line.c.line_no)
+            ):
+                old_lines[line.event_id].append(_line_values(line))
         self.conn.execute(
             change.insert(),
             [
                 {
                     "import_batch_id": self.batch_id,
-                    "contact_id": contact_id,
+                    "contact_id": old.contact_id,
                     "action": ORDER_UPDATED,
-                    "before": before,
+                    "before": {
+                        "event_id": old.id,
+                        "amount": old.amount,
+                        "quantity": old.quantity,
+                        "status": old.status,
+                        "lines": old_lines[old.id] if lines else None,
+                    },
                 }
-                for contact_id, before in befores
+                for old, lines in befores
             ],
         )
         if given:
@@ -547,7 +613,7 @@ class OrderRows:
         if new_lines:
             # new lines first: their ids are then above every line's, the old ones' included,
             # so that an undo can put the old lines back under their own ids
-            old_ids = [line["id"] for _, before in befores for line in before["lines"] or ()]
+            old_ids = [line["id"] for lines in old_lines.values() for line in lines]
             self._insert_lines(rows, new_lines)
             if old_ids:
                 self.conn.execute(
@@ -589,32 +655,16 @@ def count_amounts(report: ImportReport, amounts: list[float | None], given: bool
         add_counts(report.quality.missing, [(amounts.index(None), "amount", amounts.count(None))])
 
 
-def _lines_differ(rows: Rows, indexes: list[int], stored: list[Any]) -> bool:
+def _lines_differ(given: list[tuple[Any, ...]], stored: list[tuple[Any, ...]]) -> bool:
     """Whether the file's lines of an order are other than the stored ones, in any order."""
-    given = Counter(
-        tuple(rows.columns[n][i] if n == "quantity" else rows.line[n][i] for n in _LINE_VALUES)
-        for i in indexes
-    )
-    return given != Counter(tuple(line._mapping[n] for n in _LINE_VALUES) for line in stored)
+    return given != stored and Counter(given) != Counter(stored)
 
 
-def _before(order: Any, lines: list[Any] | None) -> tuple[int, dict[str, Any]]:
-    """What an undo needs to give an updated order back: its contact (for ``import_change``),
-    and its values with its lines whole, or None for lines the import left as they were."""
-    return order.contact_id, {
-        "event_id": order.id,
-        "amount": order.amount,
-        "quantity": order.quantity,
-        "status": order.status,
-        "lines": None
-        if lines is None
-        else [
-            {
-                name: value.isoformat() if isinstance(value, dt.datetime) else value
-                for name, value in line._mapping.items()
-            }
-            for line in lines
-        ],
+def _line_values(line: Any) -> dict[str, Any]:
+    """A stored line whole, as ``import_change`` keeps it (times as ISO text) for undo."""
+    return {
+        name: value.isoformat() if isinstance(value, dt.datetime) else value
+        for name, value in line._mapping.items()
     }
 
 

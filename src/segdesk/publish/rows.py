@@ -9,7 +9,20 @@ from itertools import islice
 from typing import Any
 
 from pyroaring import BitMap
-from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 
 from segdesk.errors import UserError
 from segdesk.ingest.values.text import FORMULA_STARTS
@@ -34,7 +47,7 @@ from segdesk.store.tables import Contact, FieldDef
 contact = Contact.__table__
 field_table = FieldDef.__table__
 
-CHUNK = 5_000
+CHUNK = 20_000
 """Contacts read per query (and per progress report)."""
 
 Names = Callable[[int], list[str]]
@@ -66,11 +79,19 @@ class Column:
 def guarded(value: ColumnElement[Any], *, text_only: bool = False) -> ColumnElement[Any]:
     """``value`` with a ``'`` before a text a spreadsheet would run as a formula, in SQL: the
     database does it far quicker than a loop over every cell. ``text_only`` leaves numbers
-    (a custom field's ``-5``) as they are."""
-    formula: ColumnElement[bool] = func.substr(value, 1, 1).in_(FORMULA_STARTS)
+    (a custom field's ``-5``) as they are. The characters are written into the SQL, not
+    bound: one statement for every list, which SQLite runs quicker."""
+    formula: ColumnElement[bool] = func.substr(value, _ONE, _ONE).in_(_STARTS)
     if text_only:
-        formula = and_(func.typeof(value) == "text", formula)
-    return case((formula, literal("'") + value), else_=value)
+        formula = and_(func.typeof(value) == literal_column("'text'"), formula)
+    return case((formula, _QUOTE + value), else_=value)
+
+
+_ONE = literal_column("1", Integer)
+_QUOTE = literal_column("''''", String)
+"""``'`` as SQL text."""
+_STARTS = [literal_column(f"'{c}'", String) for c in FORMULA_STARTS]
+"""The formula starts as SQL text: none of them is a quote, so each is written as it is."""
 
 
 def custom_fields(conn: Connection) -> dict[str, str]:
@@ -118,6 +139,8 @@ class Shape:
     header: tuple[str, ...]
     reads: tuple[Column, ...]
     """What it reads of each contact, its id first."""
+    text = True
+    """Whether every cell it writes is text (CSV), so values need no converting on reading."""
 
     def expressions(self) -> list[ColumnElement[Any]]:
         """The SQL of what it reads."""
@@ -145,7 +168,7 @@ class GenericShape(Shape):
         pseudonyms: Pseudonyms | None = None,
     ) -> None:
         self.header = tuple(c.name if c else SEGMENT_COLUMN for c in columns)
-        self._csv = csv
+        self._csv = self.text = csv
         self._pseudonyms = pseudonyms
         self._one = SEGMENT_SEPARATOR.join(segments) if csv and len(segments) == 1 else None
         """The cell of the segment's name when the SQL holds it (CSV of one segment)."""
@@ -239,17 +262,50 @@ def contact_rows(
     chunk (a contact no longer stored is missing from it).
 
     Ids close together (a segment of most contacts) are read as a range of ids, the rows of
-    others dropped; scattered ones by a list of ids."""
+    others dropped; scattered ones by a list of ids. A shape whose cells are all text
+    (``Shape.text``) reads SQLite's rows as they come, without SQLAlchemy's row objects:
+    for a CSV of a million contacts that is an eighth of the time."""
     assert shape.reads[0].name == "id"
     columns = shape.expressions()
+    read = _raw_reader(conn) if shape.text else None
+    ranged = (
+        select(*columns)
+        .where(contact.c.id.between(bindparam("low"), bindparam("high")))
+        .order_by(contact.c.id)
+    )
     numbers = iter(ids)
     while part := list(islice(numbers, chunk)):
         low, high = part[0], part[-1]
         if high - low + 1 > 2 * len(part):
-            condition = contact.c.id.in_(part)
+            query = select(*columns).where(contact.c.id.in_(part)).order_by(contact.c.id)
+            values: dict[str, Any] = {}
         else:
-            condition = contact.c.id.between(low, high)
-        rows = conn.execute(select(*columns).where(condition).order_by(contact.c.id)).all()
+            query, values = ranged, {"low": low, "high": high}
+        if read is None:
+            rows: Sequence[Sequence[Any]] = conn.execute(query, values).all()
+        else:
+            rows = read(query, values)
         if high - low + 1 != len(part):
             rows = [r for r in rows if r[0] in ids]
         yield rows
+
+
+def _raw_reader(conn: Connection) -> Callable[[Select[Any], dict[str, Any]], list[Any]] | None:
+    """Runs a query on the connection's SQLite cursor (in its transaction), or None for other
+    databases. The last statement compiled is kept: the range query repeats, chunk after
+    chunk, with other bounds."""
+    if conn.dialect.name != "sqlite" or conn.dialect.paramstyle != "qmark":
+        return None
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    last: list[Any] = [None, "", None]
+
+    def read(query: Select[Any], values: dict[str, Any]) -> list[Any]:
+        if last[0] is not query:
+            done = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+            last[:] = [query, str(done), done]
+        _query, sql, done = last
+        params = {**done.params, **values}
+        rows: list[Any] = cursor.execute(sql, [params[k] for k in done.positiontup]).fetchall()
+        return rows
+
+    return read
