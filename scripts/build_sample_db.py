@@ -1417,12 +1417,6 @@ SEGMENTS = (
         ((10, 'plan = "team" or job_title contains "office"', "created"),),
         status="draft",
     ),
-    # Made for the wholesale price list, nearly the trade accounts again: the overlap screen's
-    # near-duplicate.
-    SampleSegment(
-        "Wholesale buyers",
-        ((30, 'orders(product contains "Wholesale").count >= 1', "for the wholesale price list"),),
-    ),
 )
 
 PINS = (
@@ -1702,26 +1696,7 @@ def write_segments(conn: Connection) -> int:
     weekly_refreshes(conn)
     refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 0))  # the first moment of the day
     write_playbooks(conn)
-    monthly_snapshots(conn)
     return conn.execute(select(func.count()).select_from(Segment.__table__)).scalar_one()
-
-
-SNAPSHOT_MONTHS = 12
-"""A year of month-end snapshots, worked out from the order history as of each month end."""
-
-
-def monthly_snapshots(conn: Connection) -> None:
-    """A snapshot as of each of the last ``SNAPSHOT_MONTHS`` month ends before the anchor,
-    labelled by its month, so that the stability screen has a year to show."""
-    from segdesk.analysis.snapshots import take_snapshot_as_of
-
-    month_end = ANCHOR.replace(day=1) - timedelta(days=1)
-    days = []
-    for _ in range(SNAPSHOT_MONTHS):
-        days.append(month_end)
-        month_end = month_end.replace(day=1) - timedelta(days=1)
-    for day in reversed(days):
-        take_snapshot_as_of(conn, day, label=f"{day:%B %Y}", now=moment(day + timedelta(days=1), 0))
 
 
 REFRESH_WEEKS = 12
