@@ -1654,6 +1654,7 @@ def days_before_anchor(days: int) -> datetime:
 def write_segments(conn: Connection) -> int:
     """The RFM and lifecycle schemes and the shop's segments, all up to date on the anchor
     day; returns how many segments there are (the models' included)."""
+    from segdesk.analysis.snapshots import delete_snapshot
     from segdesk.models.lifecycle import Thresholds
     from segdesk.models.runner import run_lifecycle, run_rfm
     from segdesk.segments.editing import create_segment, edit_segment, set_status
@@ -1694,7 +1695,9 @@ def write_segments(conn: Connection) -> int:
     for segment_name, email, mode, note in PINS:
         pin_contact(conn, segment_name, email, mode, now=days_before_anchor(20), note=note)
     weekly_refreshes(conn)
-    refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 0))  # the first moment of the day
+    refreshed = refresh_all(conn, today=ANCHOR, now=moment(ANCHOR, 0))  # the day's first moment
+    if refreshed.snapshot is not None:  # the build's own bookkeeping, not a snapshot of the shop's
+        delete_snapshot(conn, refreshed.snapshot)
     write_playbooks(conn)
     return conn.execute(select(func.count()).select_from(Segment.__table__)).scalar_one()
 
