@@ -48,6 +48,7 @@ class OverlapPeopleScreen(ReportsFailures, Screen[None]):
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
+    TITLE = "People of two segments"
     BINDINGS = [
         Binding("1", "part('both')", "Both", id="overlap_people.both"),
         Binding("2", "part('only_a')", "First only", id="overlap_people.only_a"),

@@ -32,6 +32,7 @@ class PlaybookPreviewScreen(ReportsFailures, Screen[None]):
     if TYPE_CHECKING:
         app = getters.app(SegdeskApp)
 
+    TITLE = "Playbook preview"
     BINDINGS = [
         Binding("w", "write", "Write to a file…", id="preview.write"),
         Binding("j", "scroll('down')", "Down", show=False, id="preview.down"),

@@ -32,6 +32,7 @@ class WriteRequest:
 class WritePlaybookScreen(ModalScreen[WriteRequest | None]):
     """Dismisses with the path and format chosen, or None when the user goes back."""
 
+    TITLE = "Write the playbook"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="write_playbook.cancel")]
 
     def __init__(self, name: str) -> None:
