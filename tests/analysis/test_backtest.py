@@ -146,7 +146,7 @@ def expected_sets(
 def test_members_as_of_each_date_equal_the_rules_computed_from_the_orders_up_to_it(
     conn: Connection, expected_sets: Expected
 ) -> None:
-    ids = {name: find_subject(conn, name).segment_ids[0] for name in RULES}
+    ids = {name: find_subject(conn, name).ids[0] for name in RULES}
     assert len(expected_sets) == 16
     for day, sets in expected_sets.items():
         found = members_as_of(conn, day, list(ids.values()))
@@ -224,7 +224,7 @@ def test_a_cancelled_backtest_stops_between_dates_and_leaves_the_connection_usab
 
 
 def test_members_as_of_reports_progress_and_stops_when_cancelled(conn: Connection) -> None:
-    ids = list(find_subject(conn, "Pro regulars").segment_ids)
+    ids = list(find_subject(conn, "Pro regulars").ids)
     reports: list[tuple[int, int, str]] = []
     members_as_of(conn, LAST, ids, progress=lambda *report: reports.append(report))
     assert [label for _, _, label in reports] == ["Regulars", "Pro regulars"]
@@ -326,8 +326,8 @@ def test_rfm_as_of_each_date_puts_people_where_the_model_run_as_of_it_does(
         assert sum(placed.values()) == sum(s.sizes[i] for s in rfm_backtest.segments)
     subject = find_subject(sample, "rfm")
     day = rfm_backtest.dates[5]
-    found = members_as_of(sample, day, list(subject.segment_ids))
-    by_name = {n: set(found[i]) for n, i in zip(subject.names, subject.segment_ids, strict=True)}
+    found = members_as_of(sample, day, list(subject.ids))
+    by_name = {n: set(found[i]) for n, i in zip(subject.names, subject.ids, strict=True)}
     for name, members in by_name.items():
         assert members == {c for c, segment in rfm_runs[5].items() if segment == name}
 

@@ -17,33 +17,20 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pyroaring import BitMap
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from segdesk.analysis.as_of import SegmentsAsOf
 from segdesk.analysis.set_measures import Change, change
+from segdesk.analysis.stability import Subject
+from segdesk.analysis.stability import find_subject as stability_subject
 from segdesk.errors import NotFoundError, UserError
 from segdesk.jobs import CancelCheck, Job, Progress
-from segdesk.segments.lookup import find_segment, live
-from segdesk.store.tables import Scheme, Segment
-
-segment = Segment.__table__
-scheme = Scheme.__table__
 
 Cadence = Literal["monthly", "weekly"]
 CADENCES: tuple[Cadence, ...] = ("monthly", "weekly")
 NONE = "none"
 """In a scheme's transitions: in none of its segments."""
 SUNDAY = 6
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What a backtest follows: one segment, or every segment of a scheme."""
-
-    name: str
-    scheme: str | None
-    segment_ids: tuple[int, ...]
-    names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -130,29 +117,16 @@ def next_date(day: dt.date, cadence: Cadence) -> dt.date:
 
 
 def find_subject(conn: Connection, name: str) -> Subject:
-    """A scheme by its name (``rfm``, ``lifecycle``, ignoring case), else a segment by its
-    name; NotFoundError when neither exists."""
-    found = conn.execute(
-        select(scheme.c.id, scheme.c.name).where(
-            func.lower(scheme.c.name) == name.strip().casefold()
-        )
-    ).first()
-    if found is not None:
-        rows = conn.execute(
-            select(segment.c.id, segment.c.name)
-            .where(live(), segment.c.scheme_id == found.id)
-            .order_by(segment.c.priority, segment.c.id)
-        ).all()
-        if not rows:
-            raise UserError(f'the scheme "{found.name}" has no segments')
-        return Subject(
-            found.name, found.name, tuple(r.id for r in rows), tuple(r.name for r in rows)
-        )
+    """The scheme (``rfm``, ``lifecycle``) or segment called ``name``, as stability finds it,
+    with a backtest's errors: NotFoundError naming both kinds, UserError for a scheme that
+    has no segments to follow."""
     try:
-        row = find_segment(conn, name)
+        subject = stability_subject(conn, name)
     except NotFoundError:
         raise NotFoundError(f'there is no segment or scheme called "{name}"') from None
-    return Subject(row.name, None, (row.id,), (row.name,))
+    if not subject.segments:
+        raise UserError(f'the scheme "{subject.name}" has no segments')
+    return subject
 
 
 def run_backtest(
@@ -175,12 +149,12 @@ def run_backtest(
     changes: dict[str, list[Change]] = {n: [] for n in subject.names}
     moves: list[Move] = []
     before: dict[str, BitMap] = {}
-    with SegmentsAsOf(conn, subject.segment_ids, until=dates[-1]) as segments:
+    with SegmentsAsOf(conn, subject.ids, until=dates[-1]) as segments:
         notes = segments.plan.notes
         job.check()
         for step, day in enumerate(dates):
             found = segments.members(day)
-            after = {n: found[i] for n, i in zip(subject.names, subject.segment_ids, strict=True)}
+            after = {n: found[i] for i, n in subject.segments}
             for n in subject.names:
                 sizes[n].append(len(after[n]))
                 if step:

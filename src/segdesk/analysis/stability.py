@@ -51,6 +51,10 @@ class Subject:
     def ids(self) -> list[int]:
         return [segment_id for segment_id, _ in self.segments]
 
+    @property
+    def names(self) -> list[str]:
+        return [name for _, name in self.segments]
+
 
 @dataclass(frozen=True)
 class SegmentStability:
