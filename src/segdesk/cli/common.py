@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from typing import TYPE_CHECKING, Any, Literal
@@ -12,6 +13,14 @@ if TYPE_CHECKING:
     from segdesk.workspace.opening import OpenMode
 
 EXIT_OK, EXIT_FAULT, EXIT_USER = 0, 1, 2
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: a day written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 class Parser(argparse.ArgumentParser):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, Parser, open_workspace, positive_int, print_json
+from segdesk.cli.common import EXIT_OK, Parser, iso_date, open_workspace, positive_int, print_json
 
 if TYPE_CHECKING:
     from segdesk.models.run_data import ModelSummary
@@ -30,13 +29,6 @@ LABELS = {
     "segment": "segment",
 }
 """Column headings of the contacts table, in the order shown."""
-
-
-def iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, open_workspace, positive_int, print_json
-from segdesk.cli.segments import day
+from segdesk.cli.common import EXIT_OK, iso_date, open_workspace, positive_int, print_json
 from segdesk.errors import UserError
 
 if TYPE_CHECKING:
@@ -59,10 +58,12 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     text = "record a playbook review and move the next review by the cadence"
     done = actions.add_parser("review-done", parents=[common], help=text, description=text)
     done.add_argument("name", metavar="NAME")
-    done.add_argument("--today", type=day, metavar="DATE", help="the day of the review, YYYY-MM-DD")
+    done.add_argument(
+        "--today", type=iso_date, metavar="DATE", help="the day of the review, YYYY-MM-DD"
+    )
     done.add_argument(
         "--next",
-        type=day,
+        type=iso_date,
         metavar="DATE",
         help="the next review, YYYY-MM-DD (default: one cadence after the review)",
     )
@@ -77,7 +78,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         "--days", metavar="N", type=positive_int, default=7, help="days ahead (default: 7)"
     )
     reviews.add_argument(
-        "--today", type=day, metavar="DATE", help="count from this day, YYYY-MM-DD"
+        "--today", type=iso_date, metavar="DATE", help="count from this day, YYYY-MM-DD"
     )
     reviews.add_argument("--json", action="store_true", help="print JSON")
     reviews.set_defaults(handler=cmd_reviews)

@@ -4,10 +4,9 @@ scheme's segments leave people out or claim them twice."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, Parser, open_workspace, print_json
+from segdesk.cli.common import EXIT_OK, Parser, iso_date, open_workspace, print_json
 from segdesk.cli.products import note
 
 if TYPE_CHECKING:
@@ -29,7 +28,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         "name", metavar="NAME", help='the segment ("rfm: At Risk" where two schemes share a name)'
     )
     profile.add_argument(
-        "--today", type=_day, metavar="DATE", help="count days and orders up to this day"
+        "--today", type=iso_date, metavar="DATE", help="count days and orders up to this day"
     )
     profile.add_argument("--json", action="store_true", help="print JSON")
     profile.set_defaults(handler=cmd_profile)
@@ -58,13 +57,6 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     check.add_argument("--json", action="store_true", help="print JSON")
     check.set_defaults(handler=cmd_scheme_check)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def _names(text: str) -> list[str]:

@@ -4,7 +4,6 @@ and the lifecycle commands (rename, retire, reactivate, duplicate, delete, purge
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,7 @@ from segdesk.cli.common import (
     EXIT_OK,
     EXIT_USER,
     Parser,
+    iso_date,
     open_workspace,
     positive_int,
     print_json,
@@ -51,7 +51,7 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         if today:
             sub.add_argument(
                 "--today",
-                type=day,
+                type=iso_date,
                 metavar="DATE",
                 help="evaluate as of this day, YYYY-MM-DD (default: today)",
             )
@@ -141,13 +141,6 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
     unpin.add_argument("name", metavar="NAME")
     unpin.add_argument("contact", metavar="CONTACT")
     segment_versions.add_command(action, cmd_versions)
-
-
-def day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

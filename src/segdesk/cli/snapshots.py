@@ -5,11 +5,9 @@ snapshots of every segment's members, and stability between two of them (docs/st
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from segdesk.cli.common import EXIT_OK, open_workspace, print_json
-from segdesk.errors import UserError
+from segdesk.cli.common import EXIT_OK, iso_date, open_workspace, print_json
 
 if TYPE_CHECKING:
     from segdesk.analysis.snapshots import SnapshotInfo
@@ -50,6 +48,7 @@ def snapshot_parser(commands: Any, common: argparse.ArgumentParser) -> argparse.
     take.add_argument(
         "--as-of",
         metavar="DATE",
+        type=iso_date,
         help="the members as they would have been at the end of DATE (YYYY-MM-DD), from the "
         "orders up to it; contact fields are read as they are today",
     )
@@ -101,7 +100,7 @@ def cmd_stability(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    as_of = None if args.as_of is None else _day("--as-of", args.as_of)
+    as_of = args.as_of
     with open_workspace(args, "write") as ws:
         if as_of is None or args.json:
             taken = ws.snapshots.take(args.label, as_of=as_of)
@@ -115,13 +114,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     else:
         print(f"Took snapshot {_name(taken)}: {_held(taken)}")
     return EXIT_OK
-
-
-def _day(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{option}: expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def cmd_snapshot_delete(args: argparse.Namespace) -> int:
