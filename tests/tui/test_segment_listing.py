@@ -6,7 +6,8 @@ import datetime as dt
 
 from segdesk.segments.lookup import SegmentInfo
 from segdesk.segments.overview import SegmentLine
-from segdesk.tui.segment_listing import listed_rows, review_words, sparkline
+from segdesk.tui.segment_listing import listed_rows, review_words
+from segdesk.wording import sparkline
 
 TODAY = dt.date(2026, 11, 15)
 

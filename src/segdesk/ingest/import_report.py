@@ -352,7 +352,7 @@ def remove_stale_partials(folder: Path, started: float) -> list[Path]:
     removed: list[Path] = []
     for path in folder.glob(f".*{PARTIAL_SUFFIX}"):
         match = _PARTIAL_NAME.fullmatch(path.name)
-        if match is None or _running(int(match[1])):
+        if match is None or process_running(int(match[1])):
             continue
         try:
             if path.stat().st_mtime >= started or not _rejects_content(path):
@@ -380,7 +380,7 @@ def default_rejects_path(source: Path) -> Path:
     return path
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     """Whether a process with this id exists (one of another user counts as running)."""
     if pid == os.getpid():
         return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -17,9 +18,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from segdesk.errors import UserError
+from segdesk.ingest.import_report import PARTIAL_SUFFIX, process_running
 from segdesk.publish.formats import FIRSTS
 
-PARTIAL_SUFFIX = ".partial"
 BUFFER = 1 << 20
 XLSX_MAX_ROWS = 1_048_576
 """Rows an Excel sheet holds, the header included."""
@@ -50,30 +51,14 @@ def remove_stale_partials(target: Path) -> list[Path]:
         return []
     pattern = re.compile(re.escape(f".{target.name}.") + r"([0-9]+)" + re.escape(PARTIAL_SUFFIX))
     removed = []
-    for path in target.parent.glob(f".{glob_escape(target.name)}.*{PARTIAL_SUFFIX}"):
+    for path in target.parent.glob(f".{glob.escape(target.name)}.*{PARTIAL_SUFFIX}"):
         match = pattern.fullmatch(path.name)
-        if match is None or _running(int(match[1])):
+        if match is None or process_running(int(match[1])):
             continue
         with contextlib.suppress(OSError):
             path.unlink()
             removed.append(path)
     return removed
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 class PrivateFile:

@@ -8,8 +8,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from segdesk.wording import sparkline as sparkline  # the screens import it from here
-
 if TYPE_CHECKING:
     from segdesk.segments.overview import SegmentLine
 

@@ -28,7 +28,7 @@ from textual.worker import Worker
 from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.screen_paths import BUILDER, PLAYBOOK_FORM, PLAYBOOK_PREVIEW, make_screen
-from segdesk.tui.segment_listing import people, share, sparkline
+from segdesk.tui.segment_listing import people, share
 from segdesk.tui.theme_styles import theme_style
 from segdesk.tui.widgets.contact_list import CONTACT_COLUMNS
 from segdesk.tui.widgets.footer import Footer
@@ -36,7 +36,7 @@ from segdesk.tui.widgets.paged_table import PagedTable
 from segdesk.tui.widgets.segment_profile import SegmentProfileView
 from segdesk.tui.widgets.segment_table import kind_label
 from segdesk.tui.widgets.title_bar import TitleBar
-from segdesk.wording import count
+from segdesk.wording import count, sparkline
 
 if TYPE_CHECKING:
     from segdesk.contact_values import ContactRow

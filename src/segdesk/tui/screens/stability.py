@@ -27,10 +27,10 @@ from segdesk.analysis.stability import NONE
 from segdesk.errors import UserError
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.messages import DataChanged
-from segdesk.tui.segment_listing import sparkline
 from segdesk.tui.theme_styles import theme_style
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
+from segdesk.wording import sparkline
 
 if TYPE_CHECKING:
     from segdesk.analysis.snapshots import SnapshotInfo

@@ -25,11 +25,11 @@ from segdesk.tui.segment_listing import (
     review_words,
     scheme_label,
     share,
-    sparkline,
 )
 from segdesk.tui.theme_styles import theme_style
 from segdesk.tui.widgets.paged_table import TableColumn, column_widths
 from segdesk.tui.widgets.segment_table import kind_label
+from segdesk.wording import sparkline
 
 if TYPE_CHECKING:
     from segdesk.segments.overview import SegmentLine
