@@ -2,8 +2,7 @@
 
 Who joined since a day is in ``segment_member.joined_at``. Who left needs the members the
 segment had then, which only a snapshot keeps: the one named, or the newest taken at or
-before the day. :func:`past_members` is the one place that reads a past membership, so that
-it can be pointed at the snapshot module once there is one.
+before the day, read through the snapshot module (``analysis.snapshots``).
 """
 
 from __future__ import annotations
@@ -15,12 +14,11 @@ from datetime import UTC, date, datetime, time
 from pyroaring import BitMap
 from sqlalchemy import Connection, select
 
-from segdesk.analysis.set_measures import Members, from_bytes
-from segdesk.errors import UserError
-from segdesk.store.tables import SegmentMember, Snapshot, SnapshotMembership
+from segdesk.analysis.set_measures import Members
+from segdesk.analysis.snapshots import find_snapshot, list_snapshots, load_snapshot
+from segdesk.errors import NotFoundError, UserError
+from segdesk.store.tables import SegmentMember
 
-snapshot = Snapshot.__table__
-held = SnapshotMembership.__table__
 member = SegmentMember.__table__
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -61,28 +59,20 @@ def past_members(
     """The segment's members in the snapshot named by id or label, or in the newest snapshot
     of ``on`` or before; None when there is no such snapshot. A snapshot that does not hold
     the segment (taken before it existed) holds it empty."""
-    rows = conn.execute(
-        select(snapshot.c.id, snapshot.c.label, snapshot.c.taken_at, snapshot.c.as_of)
-    ).all()
-    dated = [(r.as_of or r.taken_at.date(), r.taken_at, r.id, r.label) for r in rows]
     if snapshot_ref is not None:
         ref = snapshot_ref.strip()
-        found = [d for d in dated if str(d[2]) == ref or (d[3] or "").casefold() == ref.casefold()]
-        if not found:
-            raise UserError(f'there is no snapshot with the id or label "{ref}"')
-        chosen = max(found, key=lambda d: (d[1], d[2]))
+        try:
+            chosen = find_snapshot(conn, ref)
+        except NotFoundError:
+            raise UserError(f'there is no snapshot with the id or label "{ref}"') from None
     else:
         assert on is not None
-        earlier = [d for d in dated if d[0] <= on]
+        earlier = [s for s in list_snapshots(conn, people_of=()) if s.day <= on]
         if not earlier:
             return None
-        chosen = max(earlier, key=lambda d: (d[0], d[1], d[2]))
-    data = conn.execute(
-        select(held.c.members).where(
-            held.c.snapshot_id == chosen[2], held.c.segment_id == segment_id
-        )
-    ).scalar_one_or_none()
-    return PastMembers(chosen[2], chosen[0], from_bytes(data) if data is not None else BitMap())
+        chosen = max(earlier, key=lambda s: (s.day, s.moment, s.id))
+    held = load_snapshot(conn, chosen.id, [segment_id])
+    return PastMembers(chosen.id, chosen.day, held.get(segment_id, BitMap()))
 
 
 def joined_since(conn: Connection, segment_id: int, current: Members, since: Since) -> BitMap:
