@@ -9,12 +9,20 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from segdesk.paths import sample_db
 from tests.factories import new_shop
 from tests.sizes import ENV, use_full_sizes
 
 SAMPLE_DB = sample_db()
+
+settings.register_profile(
+    "suite", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.load_profile("suite")
+"""Property tests judge results, not speed: on a loaded machine hypothesis's timing health
+checks fail runs whose every example passed."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
