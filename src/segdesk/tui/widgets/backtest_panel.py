@@ -286,16 +286,7 @@ class BacktestPanel(ReportsFailures, Vertical):
                 table.add_row(row[0], *_right(*row[1:]))
         else:
             table.add_columns(
-                "segment",
-                *_right(
-                    f"{result.dates[0]:%d %b %y}",
-                    f"{result.dates[-1]:%d %b %y}",
-                    "kept",
-                    "joined",
-                    "left",
-                    "similarity",
-                    "days in it",
-                ),
+                "segment", *_right("kept", "joined", "left", "similarity", "days in it")
             )
             for s in result.segments:
                 row = _summary(s)
@@ -355,14 +346,12 @@ def _date_rows(result: Backtest) -> list[list[str]]:
 
 
 def _summary(series: SegmentSeries) -> list[str]:
-    """A scheme's segment: people on the first and last dates, average kept, joined, left
-    and similarity per step, days in it."""
+    """A scheme's segment: average kept, joined, left and similarity per step, days in it
+    (its people on the first and last dates are beside its chart)."""
     changes = series.changes
     similar = [c.jaccard for c in changes if c.jaccard is not None]
     return [
         series.name,
-        f"{series.sizes[0]:,}",
-        f"{series.sizes[-1]:,}",
         _mean([c.retained for c in changes]),
         _mean([c.entered for c in changes]),
         _mean([c.exited for c in changes]),
