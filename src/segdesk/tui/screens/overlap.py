@@ -235,13 +235,15 @@ class OverlapScreen(ReportsFailures, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = isinstance(self.focused, Input)
-        away = typing or isinstance(self.focused, DataTable)
+        in_profiles = isinstance(self.focused, DataTable)  # escape goes back to the matrix
         if action == "next_measure":
             return not typing and parameters == (self.matrix.measure,)
         if action == "leave_form":
-            return away
-        if action in ("back", "guardrails", "profiles"):
-            return not away if action == "back" else not typing
+            return typing or in_profiles
+        if action == "back":
+            return not typing and not in_profiles
+        if action in ("guardrails", "profiles"):
+            return not typing
         return True
 
     def on_descendant_focus(self) -> None:

@@ -96,6 +96,7 @@ class BacktestPanel(ReportsFailures, Vertical):
         self.running = False
         self.result: Backtest | None = None
         self._stop = threading.Event()
+        self._subjects: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Backtest", classes="section-title")
@@ -143,15 +144,15 @@ class BacktestPanel(ReportsFailures, Vertical):
         if choose.expanded:
             return
         picked = choose.value if isinstance(choose.value, str) else viewed
+        self._subjects = subjects
         choose.set_options(subjects)
         if picked is not None and any(v == picked for _, v in subjects):
             choose.value = picked
 
     def follow(self, viewed: str) -> None:
         """The subject chosen at the top of the screen is the one to backtest."""
-        choose = self.query_one("#backtest-subject", Select)
-        if any(v == viewed for _, v in choose._options):
-            choose.value = viewed
+        if any(v == viewed for _, v in self._subjects):
+            self.query_one("#backtest-subject", Select).value = viewed
 
     def default_dates(self, start: date, end: date) -> None:
         """Fill the dates the user has not typed."""
