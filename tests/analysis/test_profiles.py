@@ -26,6 +26,7 @@ from segdesk.analysis.profiles import (
     ProfileTable,
     median_of_counts,
 )
+from segdesk.jobs import Cancelled
 from segdesk.paths import sample_db
 from segdesk.workspace import Workspace
 from tests.analysis import generated_shop
@@ -250,3 +251,18 @@ def test_refunded_voided_and_cancelled_orders_are_left_out(tmp_path: Path) -> No
 def test_median_of_counts_is_the_median(pairs: list[tuple[int, int]]) -> None:
     values = [v for v, n in pairs for _ in range(n)]
     assert median_of_counts(pairs) == (statistics.median(values) if values else None)
+
+
+def test_progress_counts_every_query_and_a_cancel_stops(generated: Shop) -> None:
+    reports: list[tuple[int, int]] = []
+    with Workspace.open(generated.db, mode="read") as ws:
+        table = ws.profiles.table(
+            None,
+            generated.today,
+            progress=lambda done, total, _label: reports.append((done, total)),
+        )
+        assert table == ws.profiles.table(None, generated.today)
+        with pytest.raises(Cancelled):
+            ws.profiles.table(None, generated.today, cancelled=lambda: True)
+    total = reports[-1][1]
+    assert reports == [(done, total) for done in range(1, total + 1)] and total >= 7

@@ -1,14 +1,18 @@
 """The overlap screen by keys alone at 80x24: open it, move over the matrix, switch the measure,
 edit the guardrails, drill down into a pair and save its people in both as a static segment
-that `segdesk segment list --json` then lists; snapshots at 80x24 and 120x40."""
+that `segdesk segment list --json` then lists, holding exactly the people in both, and that
+the profiles table then shows with the figures the workspace computes; snapshots at 80x24 and
+120x40, and of the profiles table at 80x24."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
+from segdesk.analysis.profiles import money, percent
 from segdesk.settings import overlap_guardrails
 from segdesk.tui.app import make_app
 from segdesk.tui.screens.ask_text import AskTextScreen
@@ -16,9 +20,12 @@ from segdesk.tui.screens.overlap import OverlapScreen
 from segdesk.tui.screens.overlap_people import OverlapPeopleScreen
 from segdesk.tui.widgets.overlap_matrix import OverlapMatrix
 from segdesk.tui.widgets.paged_table import PagedTable
+from segdesk.tui.widgets.profile_table import EVERYONE
 from segdesk.workspace import Workspace
 from tests.cli_runs import ok_json
 from tests.tui.helpers import Notices, plain, settle, wait_until
+
+SAMPLE_DAY = date(2026, 11, 15)
 
 
 async def _open(app, pilot) -> OverlapScreen:  # type: ignore[no-untyped-def]
@@ -82,7 +89,14 @@ async def test_guardrails_edited_are_remembered_and_flag_again(sample_copy: Path
         assert screen.query_one(OverlapMatrix).has_focus
 
 
-async def test_drill_down_and_save_people_in_both(sample_copy: Path, capsys) -> None:
+def _ids(ws: Workspace, name: str) -> set[int]:
+    return {c.id for c in ws.segments.members(name)}
+
+
+async def test_drill_down_save_people_in_both_and_profile_them(
+    sample_copy: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("segdesk.tui.clock.today", lambda: SAMPLE_DAY)
     notices = Notices()
     app = make_app(db=str(sample_copy))
     async with app.run_test(size=(80, 24), message_hook=notices) as pilot:
@@ -114,27 +128,77 @@ async def test_drill_down_and_save_people_in_both(sample_copy: Path, capsys) -> 
         await settle(app, pilot)
         assert app.screen is people
         assert any("Saved “Gift givers”" in n.message for n in notices.shown)
+        # Back on the matrix, the profiles are worked out again with the new segment in them.
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+        await pilot.press("p")
+        view = screen.profiles
+        await wait_until(pilot, lambda: view.profiles is not None, "the profiles are read")
+        table = view.query_one(DataTable)
+        assert table.has_focus
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        await pilot.press("down")
+        apart = plain(view.query_one("#profile-apart", Static))
     listed = {s["name"]: s for s in ok_json(capsys, "segment", "list", "--db", sample_copy)}
     assert (listed["Gift givers"]["kind"], listed["Gift givers"]["count"]) == ("static", both)
+    with Workspace.open(sample_copy, mode="read") as ws:
+        assert _ids(ws, "Gift givers") == _ids(ws, "Gift buyers") & _ids(ws, "Holiday gift buyers")
+        expected = ws.profiles.table(None, SAMPLE_DAY)
+    assert rows[0][0] == EVERYONE
+    assert [r[0] for r in rows[1:]] == [
+        f"{p.scheme}: {p.name}"[:24] if p.scheme else p.name[:24] for p in expected.profiles
+    ]
+    assert "Gift givers" in [r[0] for r in rows]
+    for row, f in zip(
+        rows, [expected.everyone, *(p.segment for p in expected.profiles)], strict=True
+    ):
+        assert row[1:6] == [
+            f"{f.size:,}",
+            percent(f.share),
+            money(f.revenue),
+            percent(f.revenue_share),
+            money(f.average_order_value),
+        ]
+    second = expected.profiles[1]
+    assert f"{second.name} stands apart by:" in apart
+    assert all(s.sentence() in apart for s in second.apart)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize(
-    ("name", "keys"),
+    ("name", "keys", "size"),
     [
-        ("overlap", ["o", "down", "down", "right", "right"]),
-        ("overlap_people", ["o", "down", "down", "right", "right", "enter"]),
+        ("overlap", ["o", "down", "down", "right", "right"], (80, 24)),
+        ("overlap", ["o", "down", "down", "right", "right"], (120, 40)),
+        ("overlap_people", ["o", "down", "down", "right", "right", "enter"], (80, 24)),
+        ("overlap_people", ["o", "down", "down", "right", "right", "enter"], (120, 40)),
+        ("overlap_profiles", ["o", "p", "down", "down"], (80, 24)),
+    ],
+    ids=[
+        "overlap-keys0-80x24",
+        "overlap-keys0-120x40",
+        "overlap_people-keys1-80x24",
+        "overlap_people-keys1-120x40",
+        "profiles-80x24",
     ],
 )
 def test_overlap_snapshot(
-    snap_compare, sample_copy: Path, name: str, keys: list[str], size: tuple[int, int]
+    snap_compare,
+    sample_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    keys: list[str],
+    size: tuple[int, int],
 ) -> None:
+    monkeypatch.setattr("segdesk.tui.clock.today", lambda: SAMPLE_DAY)
+
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await settle(pilot.app, pilot)
         await pilot.press(keys[0])
         await settle(pilot.app, pilot)
         screen = pilot.app.screen
         await wait_until(pilot, lambda: screen.report is not None, "the matrix is read")
+        await settle(pilot.app, pilot)  # the profiles too
         for key in keys[1:]:
             await pilot.press(key)
         await settle(pilot.app, pilot)

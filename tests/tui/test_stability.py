@@ -1,20 +1,24 @@
 """Stability screen by keys alone at 80x24: figures as the workspace computes them, choosing
-a segment, taking, deleting and choosing snapshots, sizes from refreshes without snapshots;
-and snapshots of the screen at 80x24 and 120x40."""
+a segment, taking, deleting and choosing snapshots, sizes from refreshes without snapshots,
+the backtest form (a bad date refused in a sentence, then a run whose figures are the
+workspace's); and snapshots of the screen at 80x24 and 120x40, one with a backtest's result."""
 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
 from segdesk.tui.app import make_app
 from segdesk.tui.screens.stability import StabilityScreen
 from segdesk.workspace import Workspace
 from tests.stability_data import ChangedSample, changed_sample
 from tests.tui.helpers import Notices, plain, settle, wait_until
+
+SAMPLE_DAY = date(2026, 11, 15)
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +69,13 @@ async def test_t_shows_the_first_scheme_as_the_workspace_measures_it(changed: Pa
         assert "oldest first" in plain(screen.query_one("#chart", Static))
 
 
-async def test_choosing_a_segment_by_keys_shows_it_alone(changed: Path) -> None:
+async def test_choosing_a_segment_by_keys_shows_it_alone_and_backtests_it(
+    changed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("segdesk.tui.clock.today", lambda: SAMPLE_DAY)
+    notices = Notices()
     app = make_app(db=str(changed))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notices) as pilot:
         screen = await _open(app, pilot)
         choose = screen.query_one("#subject", Select)
         assert choose.has_focus
@@ -78,6 +86,40 @@ async def test_choosing_a_segment_by_keys_shows_it_alone(changed: Path) -> None:
         rows = _rows(screen.query_one("#changes", DataTable))
         assert [r[0] for r in rows] == ["VIP customers"]
         assert not screen.query_one("#moves", DataTable).display
+        # The backtest follows the segment chosen, over the last year of orders.
+        panel = screen.backtest
+        assert panel.query_one("#backtest-subject", Select).value == "VIP customers"
+        start = panel.query_one("#backtest-from", Input)
+        assert (start.value, panel.query_one("#backtest-to", Input).value) == (
+            "2025-11-15",
+            "2026-11-14",
+        )
+        start.focus()
+        await pilot.press("end", "ctrl+u", *"2025-13-01", "enter")
+        status = panel.query_one("#backtest-status", Static)
+        assert "From: a date as YYYY-MM-DD" in plain(status) and not panel.running
+        await pilot.press("ctrl+u", *"2025-11-15", "escape", "r")
+        await wait_until(pilot, lambda: panel.result is not None, "the backtest has run")
+        await settle(app, pilot)
+        bar = panel.query_one(ProgressBar)
+        assert not panel.running and bar.progress == bar.total == 12
+        steps = _rows(panel.query_one("#backtest-steps", DataTable))
+        notes = plain(panel.query_one("#backtest-notes", Static))
+        assert not notices.errors()
+    with Workspace.open(changed, mode="read") as ws:
+        result = ws.backtests.run(
+            "VIP customers", date(2025, 11, 15), date(2026, 11, 14), today=SAMPLE_DAY
+        )
+    assert panel.result == result
+    series = result.segments[0]
+    assert [r[:2] for r in steps] == [
+        [str(d), f"{n:,}"] for d, n in zip(result.dates, series.sizes, strict=True)
+    ]
+    assert [r[2:5] for r in steps[1:]] == [
+        [f"{c.retained:,}", f"{c.entered:,}", f"{c.exited:,}"] for c in series.changes
+    ]
+    assert "use today's values on every date" in notes
+    assert f"about {series.average_days:,.0f} days" in notes
 
 
 async def test_take_choose_and_delete_snapshots(changed: Path) -> None:
@@ -121,15 +163,24 @@ async def test_without_snapshots_the_sizes_come_from_the_refreshes(sample_copy: 
     ids=["80x24", "80x24_end", "120x40"],
 )
 def test_stability_screen(
-    snap_compare, template: ChangedSample, tmp_path: Path, size: tuple[int, int], end: bool
+    snap_compare,
+    template: ChangedSample,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+    end: bool,
 ) -> None:
+    """``end``: the lifecycle's backtest, run by r, at the end of the page."""
+    monkeypatch.setattr("segdesk.tui.clock.today", lambda: SAMPLE_DAY)
     db = tmp_path / "sample.db"
     shutil.copyfile(template.db, db)
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         screen = await _open(pilot.app, pilot)
         if end:
-            screen.query_one("#snapshots", DataTable).focus()
+            await pilot.press("r")
+            await wait_until(pilot, lambda: screen.backtest.result is not None, "a backtest")
+            await settle(pilot.app, pilot)
             screen.query_one("#stability-page").scroll_end(animate=False)
         await settle(pilot.app, pilot)
         await pilot.wait_for_scheduled_animations()

@@ -40,6 +40,7 @@ from sqlalchemy import (
 )
 
 from segdesk.analysis.products import LINE_PRODUCT
+from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.segments.lookup import find_segment, list_segments
 from segdesk.store.fields import stored_fields
 from segdesk.store.order_status import counted
@@ -273,17 +274,32 @@ APART_RULE = (
 
 
 def profile_table(
-    conn: Connection, segment_ids: Sequence[int], today: dt.date, *, limit: int = APART_LIMIT
+    conn: Connection,
+    segment_ids: Sequence[int],
+    today: dt.date,
+    *,
+    limit: int = APART_LIMIT,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ProfileTable:
-    """The profiles of ``segment_ids`` (in that order) beside everyone, as of ``today``."""
+    """The profiles of ``segment_ids`` (in that order) beside everyone, as of ``today``.
+    Progress counts the queries (the orders, each field, the products); a cancel stops
+    between two, where nothing has been written."""
     ids = list(dict.fromkeys(segment_ids))
     names = _names(conn, ids)
-    orders = _order_figures(conn, ids, today)
     fields = category_fields(conn)
-    counts = {f.name: _value_counts(conn, ids, f) for f in fields}
+    job = Job(progress, cancelled, total=len(fields) + 2)
+    job.check()
+    orders = _order_figures(conn, ids, today)
+    job.step("orders")
+    counts = {}
+    for f in fields:
+        counts[f.name] = _value_counts(conn, ids, f)
+        job.step(f.label)
     consent = {g: _consent(counts["consent"].get(g, {})) for g in (EVERYONE, *ids)}
     everyone = _figures(orders.get(EVERYONE), consent[EVERYONE], None, today)
     products = _product_buyers(conn, ids, today)
+    job.step("products")
     profiles = []
     for segment_id in ids:
         figures = _figures(orders.get(segment_id), consent[segment_id], everyone, today)
@@ -307,7 +323,13 @@ def segment_profile(
 
 
 def named_profiles(
-    conn: Connection, names: Sequence[str] | None, today: dt.date, *, limit: int = APART_LIMIT
+    conn: Connection,
+    names: Sequence[str] | None,
+    today: dt.date,
+    *,
+    limit: int = APART_LIMIT,
+    progress: Progress | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> ProfileTable:
     """The profiles of the segments ``names`` (ignoring case, "scheme: name" where two
     schemes share a name); ``None``: every active segment, as the segments list orders them."""
@@ -315,7 +337,7 @@ def named_profiles(
         ids = [s.id for s in list_segments(conn) if s.status == "active"]
     else:
         ids = [find_segment(conn, n).id for n in names]
-    return profile_table(conn, ids, today, limit=limit)
+    return profile_table(conn, ids, today, limit=limit, progress=progress, cancelled=cancelled)
 
 
 def category_fields(conn: Connection) -> list[CategoryField]:

@@ -59,6 +59,14 @@ class Backtests:
         with self._engine.connect() as conn:
             return find_subject(conn, name)
 
+    def last_year(self, *, today: date | None = None) -> tuple[date, date]:
+        """The dates a backtest starts from before the user types any: the last 12 months
+        of the order history (``analysis.order_history.last_year``)."""
+        from segdesk.analysis.order_history import last_year, order_days
+
+        with self._engine.connect() as conn:
+            return last_year(order_days(conn), today or date.today())
+
     def dates(
         self, start: date, end: date, cadence: Cadence = "monthly", *, today: date | None = None
     ) -> list[date]:

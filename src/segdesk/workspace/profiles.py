@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 if TYPE_CHECKING:
     from segdesk.analysis.profiles import ProfileTable, SegmentProfile
     from segdesk.analysis.scheme_check import HistoryReader, SchemeCheck
+    from segdesk.jobs import CancelCheck, Progress
 
 
 class Profiles:
@@ -28,13 +29,23 @@ class Profiles:
         """The segment called ``name`` beside everyone, with the values that set it apart."""
         return self.table([name], today).profiles[0]
 
-    def table(self, names: Sequence[str] | None = None, today: date | None = None) -> ProfileTable:
+    def table(
+        self,
+        names: Sequence[str] | None = None,
+        today: date | None = None,
+        *,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> ProfileTable:
         """Several segments' profiles read together (default: every active segment), for
-        the overlap screen's profiles table and the playbooks."""
+        the overlap screen's profiles table and the playbooks. Progress counts the queries;
+        a cancel stops between two."""
         from segdesk.analysis.profiles import named_profiles
 
         with self._engine.connect() as conn:
-            return named_profiles(conn, names, today or date.today())
+            return named_profiles(
+                conn, names, today or date.today(), progress=progress, cancelled=cancelled
+            )
 
     def check_scheme(self, name: str, *, history: HistoryReader | None = None) -> SchemeCheck:
         """Gaps, double claims and empty segments of the scheme ``name`` (``rfm``,

@@ -1,23 +1,28 @@
 """Overlap: every active segment outside a scheme against every other as a heatmap (v switches
 people in both / share / similarity), the full names and figures of the pair under the cursor,
-Enter for its people, the flags (near-duplicates, near-subsets, size guardrails), and the
+Enter for its people, the flags (near-duplicates, near-subsets, size guardrails), the
 guardrails themselves, edited here and remembered (``settings``), which the command line uses
-too. The page scrolls at 80x24; so does the matrix, within it.
+too, and the profiles table: every active segment beside all contacts, worked out in a worker
+with its progress (slow on a large database, so the matrix works meanwhile) and stopped when
+the user leaves. The page scrolls at 80x24; so does the matrix, within it.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
+from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
+from segdesk.tui.job_control import cancel_check, progress_to
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.overlap_matrix import (
     MEASURE_WORDS,
@@ -28,10 +33,15 @@ from segdesk.tui.widgets.overlap_matrix import (
     people_text,
     percent,
 )
+from segdesk.tui.widgets.profile_table import ProfileTableView
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from segdesk.analysis.overlap import OverlapReport
+    from segdesk.analysis.profiles import ProfileTable
+    from segdesk.jobs import Progress
     from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
@@ -57,13 +67,17 @@ class OverlapScreen(ReportsFailures, Screen[None]):
             for measure in MEASURES
         ),
         Binding("g", "guardrails", "Guardrails", id="overlap.guardrails"),
-        Binding("escape", "leave_form", "Leave form", id="overlap.leave_form"),
+        Binding("p", "profiles", "Profiles", id="overlap.profiles"),
+        Binding("escape", "leave_form", "To the matrix", id="overlap.leave_form"),
         Binding("escape", "back", "Back", id="overlap.back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.report: OverlapReport | None = None
+        self._stop_profiles = threading.Event()
+        self._profiles_version: int | None = None
+        """The app's data version the profiles shown (or being read) are of."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Overlap")
@@ -84,18 +98,20 @@ class OverlapScreen(ReportsFailures, Screen[None]):
                 "enter saves the guardrails, remembered for next time and for `segdesk overlap`.",
                 classes="muted hint",
             )
-            # The profiles table (each segment beside all contacts) goes here.
-            yield Vertical(id="profiles")
+            yield ProfileTableView(id="profiles")
         yield Footer(compact=True)
 
     @property
     def matrix(self) -> OverlapMatrix:
         return self.query_one(OverlapMatrix)
 
+    @property
+    def profiles(self) -> ProfileTableView:
+        return self.query_one(ProfileTableView)
+
     def on_mount(self) -> None:
         from segdesk.settings import overlap_guardrails
 
-        self.query_one("#profiles").display = False
         for (name, *_), value in zip(GUARDRAILS, overlap_guardrails(), strict=True):
             self.query_one(f"#{name}", Input).value = "" if value is None else str(value)
         self.matrix.focus()
@@ -105,16 +121,63 @@ class OverlapScreen(ReportsFailures, Screen[None]):
     def on_screen_resume(self) -> None:
         self._reload()
 
+    def on_screen_suspend(self) -> None:
+        """Leaving the screen stops the profiles, coming back starts them again; a pair's
+        people opened on top of it leave them running."""
+        if self in self.app.screen_stack:
+            return
+        if self._profiles_version is not None and self.profiles.profiles is None:
+            self._stop_profiles.set()
+            self._profiles_version = None
+
     def _reload(self, _workspace: Workspace | None = None) -> None:
         workspace = self.app.workspace
         guardrails = self._guardrails()
         if workspace is not None and guardrails is not None:
             self._load(workspace, *guardrails)
+        if workspace is not None and self._profiles_version != self.app.data_version:
+            self._stop_profiles.set()
+            self._stop_profiles = threading.Event()
+            self._profiles_version = self.app.data_version
+            self.profiles.working()
+            self._load_profiles(workspace, self._stop_profiles)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="overlap-load")
     def _load(self, workspace: Workspace, min_size: int | None, max_segments: int | None) -> None:
         report = workspace.overlap.report(min_size=min_size, max_segments=max_segments)
         self.app.call_from_thread(self._show, report)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="overlap-profiles")
+    def _load_profiles(self, workspace: Workspace, stop: threading.Event) -> None:
+        from segdesk.jobs import Cancelled
+
+        try:
+            profiles = workspace.profiles.table(
+                None,
+                clock.today(),
+                progress=progress_to(self.app, self._profiles_progress(stop)),
+                cancelled=cancel_check(stop),
+            )
+        except Cancelled:
+            return  # left, or started again: whoever stopped it says what comes next
+        self.app.call_from_thread(self._show_profiles, profiles, stop)
+
+    def _profiles_progress(self, stop: threading.Event) -> Progress:
+        def show(done: int, total: int, label: str) -> None:
+            if not stop.is_set():
+                self.profiles.working(done, total, label)
+
+        return show
+
+    def _show_profiles(self, profiles: ProfileTable, stop: threading.Event) -> None:
+        if not stop.is_set():
+            self.profiles.show(profiles)
+
+    def work_failed(self, worker: Worker[None], error: BaseException) -> bool:
+        if worker.group == "overlap-profiles":
+            self.profiles.stopped("The profiles could not be worked out.")
+            self._profiles_version = None
+        return False
 
     # Showing ------------------------------------------------------------------------------
 
@@ -172,11 +235,14 @@ class OverlapScreen(ReportsFailures, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = isinstance(self.focused, Input)
+        in_profiles = isinstance(self.focused, DataTable)  # escape goes back to the matrix
         if action == "next_measure":
             return not typing and parameters == (self.matrix.measure,)
         if action == "leave_form":
-            return typing
-        if action in ("back", "guardrails"):
+            return typing or in_profiles
+        if action == "back":
+            return not typing and not in_profiles
+        if action in ("guardrails", "profiles"):
             return not typing
         return True
 
@@ -205,6 +271,12 @@ class OverlapScreen(ReportsFailures, Screen[None]):
         first = self.query_one(f"#{GUARDRAILS[0][0]}", Input)
         first.focus()
         first.scroll_visible()
+
+    def action_profiles(self) -> None:
+        table = self.profiles.table
+        if table.display:
+            table.focus()
+        self.profiles.scroll_visible(top=True)
 
     def action_leave_form(self) -> None:
         self.matrix.focus()

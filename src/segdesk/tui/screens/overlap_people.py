@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from segdesk.tui.failures import ReportsFailures
+from segdesk.tui.messages import DataChanged
 from segdesk.tui.widgets.contact_list import CONTACT_COLUMNS
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.paged_table import PagedTable
@@ -155,3 +156,4 @@ class OverlapPeopleScreen(ReportsFailures, Screen[None]):
         saved = workspace.overlap.save_people(pair, part, name)
         said = f"Saved “{saved.name}”: a static segment of {saved.count or 0:,} people."
         self.app.call_from_thread(self.notify, said, markup=False)
+        self.app.call_from_thread(self.app.post_message, DataChanged())  # a new segment

@@ -3,9 +3,9 @@
 Choose a segment or a scheme; see its size over time (at each snapshot, else at each
 refresh), the people kept, joined and left between two snapshots (the last two, or two
 chosen in the list with ``a`` and ``b``), a scheme's moves between its segments, and the
-snapshots themselves, with ``n`` to take one and ``d`` to delete one. One scrolling page, so
-that 80x24 shows all of it by scrolling. The backtest section at the end is where the
-evaluation over past dates will go.
+snapshots themselves, with ``n`` to take one and ``d`` to delete one; at the end, the
+backtest (``widgets/backtest_panel.py``): ``r`` runs it over past dates, escape cancels it.
+One scrolling page, so that 80x24 shows all of it by scrolling.
 """
 
 from __future__ import annotations
@@ -19,15 +19,17 @@ from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from segdesk.analysis.stability import NONE
 from segdesk.errors import UserError
+from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.theme_styles import theme_style
+from segdesk.tui.widgets.backtest_panel import BacktestPanel
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.wording import sparkline
@@ -54,6 +56,8 @@ class Loaded:
     sizes: SizeSeries | None
     stability: Stability | None
     problem: str | None
+    backtest_dates: tuple[date, date]
+    """The backtest's dates before the user types any: the last year of orders."""
 
 
 class StabilityScreen(ReportsFailures, Screen[None]):
@@ -65,6 +69,9 @@ class StabilityScreen(ReportsFailures, Screen[None]):
         Binding("d", "delete", "Delete", id="stability.delete"),
         Binding("a", "compare('start')", "From", id="stability.from"),
         Binding("b", "compare('end')", "To", id="stability.to"),
+        Binding("r", "backtest", "Backtest", id="stability.backtest"),
+        Binding("escape", "cancel_backtest", "Cancel backtest", id="stability.cancel_backtest"),
+        Binding("escape", "leave_date", "Leave the date", id="stability.leave_date"),
         Binding("escape", "back", "Back", id="stability.back"),
         Binding("j", "move(1)", "Down", show=False, id="stability.down"),
         Binding("k", "move(-1)", "Up", show=False, id="stability.up"),
@@ -103,13 +110,7 @@ class StabilityScreen(ReportsFailures, Screen[None]):
                 classes="muted",
             )
             yield DataTable(id="snapshots", cursor_type="row", zebra_stripes=True)
-            with Vertical(id="backtest"):
-                yield Static("Backtest", classes="section-title")
-                yield Static(
-                    "A segment as of each week or month of the order history: not in this "
-                    "version yet.",
-                    classes="muted",
-                )
+            yield BacktestPanel(id="backtest")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -149,7 +150,8 @@ class StabilityScreen(ReportsFailures, Screen[None]):
                 )
             except UserError as refused:
                 problem = str(refused)
-        loaded = Loaded(subjects, snapshots, sizes, stability, problem)
+        backtest_dates = workspace.backtests.last_year(today=clock.today())
+        loaded = Loaded(subjects, snapshots, sizes, stability, problem, backtest_dates)
         self.app.call_from_thread(self._show, loaded)
 
     # Showing ------------------------------------------------------------------------------
@@ -164,6 +166,8 @@ class StabilityScreen(ReportsFailures, Screen[None]):
                 choose.set_options(loaded.subjects)
                 if self.subject is not None and any(v == self.subject for _, v in loaded.subjects):
                     choose.value = self.subject
+        self.backtest.offer(loaded.subjects, self.subject)
+        self.backtest.default_dates(*loaded.backtest_dates)
         self.snapshots = loaded.snapshots
         compared = loaded.stability.snapshots if loaded.stability is not None else ()
         self._show_snapshots(loaded.snapshots, [s.id for s in compared])
@@ -274,6 +278,7 @@ class StabilityScreen(ReportsFailures, Screen[None]):
     def _chosen(self, event: Select.Changed) -> None:
         if isinstance(event.value, str) and event.value != self.subject:
             self.subject = event.value
+            self.backtest.follow(event.value)
             self._reload()
 
     def _highlighted(self) -> SnapshotInfo | None:
@@ -337,6 +342,39 @@ class StabilityScreen(ReportsFailures, Screen[None]):
         self.app.call_from_thread(self.notify, said)
         self.app.call_from_thread(self.app.post_message, DataChanged())
         self.app.call_from_thread(self._reload)
+
+    @property
+    def backtest(self) -> BacktestPanel:
+        return self.query_one(BacktestPanel)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = isinstance(self.focused, Input)
+        running = self.backtest.running
+        if action == "cancel_backtest":
+            return running
+        if action == "leave_date":
+            return typing and not running
+        if action == "back":
+            return not typing and not running
+        if action in ("take", "delete", "compare", "backtest"):
+            return not typing
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    def action_backtest(self) -> None:
+        self.backtest.run()
+        self.backtest.query_one("#backtest-status").scroll_visible()
+
+    def action_cancel_backtest(self) -> None:
+        self.backtest.cancel()
+
+    def action_leave_date(self) -> None:
+        self.backtest.query_one("#backtest-subject", Select).focus()
 
     def action_move(self, step: int) -> None:
         if isinstance(table := self.focused, DataTable):
