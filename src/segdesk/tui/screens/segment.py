@@ -119,7 +119,8 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         Binding("p", "pin", "Pin", id="segment.pin"),
         Binding("u", "unpin", "Unpin", id="segment.unpin"),
         Binding("w", "why", "Why…", id="segment.why"),
-        Binding("x", "export", "Export", id="segment.export"),
+        # Out of the footer too: the members' title names the key.
+        Binding("x", "export", "Export the members", show=False, id="segment.export"),
         Binding("escape", "leave_search", "Leave search", id="segment.leave_search"),
         Binding("escape", "app.pop_screen", "Back", id="segment.back"),
     ]
@@ -358,7 +359,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
     def _counted(self, event: PagedTable.Counted) -> None:
         where = f" matching “{escape(event.search)}”" if event.search else ""
         said = f"Members · {count(event.total, 'person', 'people')}{where}"
-        self.query_one("#members-title", Static).update(f"{said} · enter says why")
+        self.query_one("#members-title", Static).update(f"{said} · enter says why · x exports the segment")
 
     @on(PagedTable.Opened, "#members")
     def _member_opened(self, event: PagedTable.Opened[ContactRow]) -> None:
