@@ -359,7 +359,8 @@ class SegmentScreen(ReportsFailures, Screen[None]):
     def _counted(self, event: PagedTable.Counted) -> None:
         where = f" matching “{escape(event.search)}”" if event.search else ""
         said = f"Members · {count(event.total, 'person', 'people')}{where}"
-        self.query_one("#members-title", Static).update(f"{said} · enter says why · x exports the segment")
+        said += " · enter says why · x exports the segment"
+        self.query_one("#members-title", Static).update(said)
 
     @on(PagedTable.Opened, "#members")
     def _member_opened(self, event: PagedTable.Opened[ContactRow]) -> None:
