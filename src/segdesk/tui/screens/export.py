@@ -490,6 +490,8 @@ class ExportScreen(ReportsFailures, Screen[None]):
         self.query_one("#export-progress").display = False
         self._summary(markup)
         self.refresh_bindings()
+        if self.planned is None:  # the choices changed while it was written: count again
+            self._plan_now()
 
     def action_log(self) -> None:
         table = self.query_one("#log", DataTable)
