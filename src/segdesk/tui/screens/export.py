@@ -86,7 +86,6 @@ class ExportScreen(ReportsFailures, Screen[None]):
         self.planned: list[PlannedFile] | None = None
         """Who goes into each file for ``planned_for``, once worked out."""
         self.planned_for: Request | None = None
-        self.problem: str | None = None
         self.writing = False
         self.report: ExportReport | None = None
         """The last export written here."""
@@ -367,7 +366,6 @@ class ExportScreen(ReportsFailures, Screen[None]):
         if request != self.planned_for or self.writing:
             return  # the choices changed meanwhile: a newer count is on its way
         self.planned = planned
-        self.problem = None
         rows = sum(p.selection.rows for p in planned)
         left: dict[str, int] = {}
         for p in planned:
@@ -396,7 +394,6 @@ class ExportScreen(ReportsFailures, Screen[None]):
         return True
 
     def _show_problem(self, message: str) -> None:
-        self.problem = message
         self._summary(f"[$warning]{escape(message)}[/]")
         self.refresh_bindings()
 
