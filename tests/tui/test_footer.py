@@ -60,7 +60,9 @@ async def test_at_80_columns_the_busiest_footer_drops_the_palette_hint(shop: Pat
 
 async def test_a_wide_terminal_keeps_the_palette_hint(shop: Path) -> None:
     app = make_app(db=str(shop))
-    async with app.run_test(size=(120, 24)) as pilot:
+    # 132 columns, the classic wide terminal: the contacts' keys and all eight screens' fit
+    # beside the hint.
+    async with app.run_test(size=(132, 24)) as pilot:
         await _contacts_with_a_search(app, pilot)
         assert _footer(app)[1] is not None
         assert _keys_fit(app)

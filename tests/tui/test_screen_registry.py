@@ -35,6 +35,7 @@ def test_app_modes_and_keys_come_from_the_registry() -> None:
         "app.models",
         "app.overlap",
         "app.stability",
+        "app.export",
         "app.help",
         "app.quit",
     ]

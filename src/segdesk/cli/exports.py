@@ -165,15 +165,8 @@ def cmd_export_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-FORMAT_NAMES = {
-    "generic": "CSV",
-    "mailchimp": "Mailchimp CSV",
-    "hubspot": "HubSpot CSV",
-    "xlsx": "Excel workbook",
-}
-
-
 def report_lines(report: ExportReport) -> list[str]:
+    from segdesk.publish.formats import FORMAT_NAMES
     from segdesk.publish.selection import REASONS
     from segdesk.publish.selection import UNSUBSCRIBED as UNSUB
     from segdesk.wording import count
@@ -241,9 +234,9 @@ def cmd_exports(args: argparse.Namespace) -> int:
 
 
 def left_out_text(left_out: dict[str, int]) -> str:
-    from segdesk.publish.selection import REASONS
+    from segdesk.publish.selection import left_out_words
 
-    return ", ".join(f"{n:,} {REASONS.get(r, r)}" for r, n in left_out.items() if n) or "-"
+    return left_out_words(left_out) or "-"
 
 
 def _entry_json(entry: ExportEntry, result: HoldoutResponse | None) -> dict[str, Any]:

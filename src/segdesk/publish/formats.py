@@ -16,6 +16,14 @@ FORMATS = ("generic", "mailchimp", "hubspot", "xlsx")
 EMAIL_FORMATS = frozenset({"mailchimp", "hubspot"})
 """Formats for email platforms: a contact without an email address is left out."""
 
+FORMAT_NAMES = {
+    "generic": "CSV",
+    "mailchimp": "Mailchimp CSV",
+    "hubspot": "HubSpot CSV",
+    "xlsx": "Excel workbook",
+}
+"""Each format as the user knows it, in reports and on screen."""
+
 SUFFIXES = {"generic": ".csv", "mailchimp": ".csv", "hubspot": ".csv", "xlsx": ".xlsx"}
 
 GENERIC_FIELDS = (

@@ -4,7 +4,7 @@ holdout. Each left out is counted by its reason, before anything is written."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pyroaring import BitMap
@@ -23,6 +23,12 @@ NO_EMAIL = "no_email"
 REASONS = {UNSUBSCRIBED: "unsubscribed", NO_EMAIL: "without an email address"}
 """Why a contact is left out of a list, in the order they are checked: a contact left out
 for the first is not counted again for the second."""
+
+
+def left_out_words(left_out: Mapping[str, int]) -> str:
+    """The people left out by reason, in words ("12 unsubscribed, 3 without an email
+    address"); empty when none were, for the command line and the app alike."""
+    return ", ".join(f"{n:,} {REASONS.get(r, r)}" for r, n in left_out.items() if n)
 
 
 @dataclass(frozen=True)

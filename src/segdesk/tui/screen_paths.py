@@ -23,3 +23,6 @@ def make_screen(path: str, *args: object) -> Screen:
 
 PLAYBOOK_PREVIEW = "segdesk.tui.screens.playbook_preview:PlaybookPreviewScreen"
 """A segment's or a scheme's playbook as it would be exported, by name."""
+
+EXPORT = "segdesk.tui.screens.export:ExportScreen"
+"""Export, with the segments named (a tuple) ticked."""

@@ -95,6 +95,13 @@ SCREENS = (
         "segdesk.tui.screens.stability:StabilityScreen",
         "Snapshots, and how a segment or scheme changed between two: kept, joined, left",
     ),
+    ScreenEntry(
+        "x",
+        "export",
+        "Export",
+        "segdesk.tui.screens.export:ExportScreen",
+        "Write segments' contacts to a file for a spreadsheet, Mailchimp or HubSpot; the log",
+    ),
 )
 
 

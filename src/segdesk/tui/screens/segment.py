@@ -5,7 +5,8 @@ write it to a file.
 
 Enter on a version compares it with the one before; Enter on a member or a pin says why
 that contact is in or out, condition by condition; w asks the same of any contact. d opens
-the playbook; f3 records a review done today, as in the playbook form.
+the playbook; f3 records a review done today, as in the playbook form; x exports the members
+to a file (the export screen, with this segment ticked).
 """
 
 from __future__ import annotations
@@ -27,7 +28,13 @@ from textual.worker import Worker
 
 from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
-from segdesk.tui.screen_paths import BUILDER, PLAYBOOK_FORM, PLAYBOOK_PREVIEW, make_screen
+from segdesk.tui.screen_paths import (
+    BUILDER,
+    EXPORT,
+    PLAYBOOK_FORM,
+    PLAYBOOK_PREVIEW,
+    make_screen,
+)
 from segdesk.tui.segment_listing import people, share
 from segdesk.tui.theme_styles import theme_style
 from segdesk.tui.widgets.contact_list import CONTACT_COLUMNS
@@ -112,6 +119,8 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         Binding("p", "pin", "Pin", id="segment.pin"),
         Binding("u", "unpin", "Unpin", id="segment.unpin"),
         Binding("w", "why", "Why…", id="segment.why"),
+        # Out of the footer too: the members' title names the key.
+        Binding("x", "export", "Export the members", show=False, id="segment.export"),
         Binding("escape", "leave_search", "Leave search", id="segment.leave_search"),
         Binding("escape", "app.pop_screen", "Back", id="segment.back"),
     ]
@@ -296,6 +305,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
                 "pin",
                 "unpin",
                 "why",
+                "export",
             }
         info = self.page.detail.info
         if action == "edit":
@@ -349,7 +359,8 @@ class SegmentScreen(ReportsFailures, Screen[None]):
     def _counted(self, event: PagedTable.Counted) -> None:
         where = f" matching “{escape(event.search)}”" if event.search else ""
         said = f"Members · {count(event.total, 'person', 'people')}{where}"
-        self.query_one("#members-title", Static).update(f"{said} · enter says why")
+        said += " · enter says why · x exports the segment"
+        self.query_one("#members-title", Static).update(said)
 
     @on(PagedTable.Opened, "#members")
     def _member_opened(self, event: PagedTable.Opened[ContactRow]) -> None:
@@ -394,6 +405,9 @@ class SegmentScreen(ReportsFailures, Screen[None]):
 
     def action_playbook(self) -> None:
         self.app.push_screen(make_screen(PLAYBOOK_PREVIEW, self._qualified_name()))
+
+    def action_export(self) -> None:
+        self.app.push_screen(make_screen(EXPORT, (self._qualified_name(),)))
 
     def _qualified_name(self) -> str:
         """The name that finds this segment even where another scheme has one of its name."""
