@@ -115,14 +115,15 @@ def test_every_documented_field_and_figure_is_in_both_formats(
 
 def test_sections_without_data_are_left_out(rendered: dict[tuple[str, str], str]) -> None:
     # RFM's Loyal Customers has no playbook fields and, as a model segment, no versions; the
-    # sample has no snapshots, kept backtests or holdout exports.
+    # sample has no snapshots, kept backtests or holdout exports. In its scheme's playbook
+    # the opening compares the profiles; the part says what sets it apart.
     md = rendered["rfm", "md"]
     loyal = md.split("## Loyal Customers\n", 1)[1].split("\n---\n", 1)[0]
     titles = re.findall(r"^### (.+)$", loyal, flags=re.M)
     assert titles == [
         "Size, share and trend",
         "Definition",
-        "Profile beside everyone",
+        "What sets it apart",
         "Overlap with other segments",
     ]
     page = rendered["rfm", "html"]

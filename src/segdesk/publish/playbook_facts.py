@@ -54,6 +54,9 @@ class SegmentFacts:
     """The model's own name for a model segment, which may have been renamed."""
     profile: SegmentProfile | None = None
     """Beside everyone; None for a segment never refreshed or without members."""
+    in_scheme: bool = False
+    """Read for its scheme's playbook, whose opening has every segment's figures side by
+    side: its own part then gives only what sets it apart."""
 
     @property
     def name(self) -> str:
@@ -88,6 +91,7 @@ def segment_facts(
     contacts: int | None = None,
     scheme: SchemeFacts | None = None,
     profiles: dict[int, SegmentProfile] | None = None,
+    in_scheme: bool = False,
 ) -> SegmentFacts:
     """The segment called ``name`` (a qualified name, "rfm: At Risk", tells apart two
     schemes' segments of one name); its profile from ``profiles`` when given (read
@@ -111,6 +115,7 @@ def segment_facts(
         scheme=scheme,
         model_segment=model_segment,
         profile=profiles.get(detail.info.id),
+        in_scheme=in_scheme,
     )
 
 
@@ -126,6 +131,7 @@ def scheme_segments(conn: Connection, scheme: SchemeFacts) -> list[SegmentFacts]
             contacts=contacts,
             scheme=scheme,
             profiles=profiles,
+            in_scheme=True,
         )
         for s in infos
     ]

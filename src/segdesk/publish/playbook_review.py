@@ -4,8 +4,10 @@ control of its holdout exports; and a scheme's profiles, stability and backtest 
 side. Each section is left out when its data does not exist (no snapshots, no backtest
 kept, no holdout export). Counts and shares only, never a contact.
 
-A segment's profile is as of the day of its last refresh (UTC), so that a playbook reads no
-clock; a scheme's as of its latest run.
+A profile is as of the scheme's latest run, else the day of the segment's last refresh
+(UTC), so that a playbook reads no clock (``playbook_facts.profile_day``). In a scheme's
+playbook the opening compares its segments' figures, and each segment's part gives only
+what sets it apart.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ from segdesk.wording import count
 
 OVERLAPS_SHOWN = 5
 """The segments a playbook names as overlapping most."""
+IN_SCHEME_SHOWN = 3
+"""In a scheme's playbook, with a part for each of its segments: the overlapping segments
+and the values that set a segment apart it names, so that the whole stays short to read
+(and quick to preview)."""
 CADENCE_WORDS = {"monthly": ("Monthly", "month end"), "weekly": ("Weekly", "Sunday")}
 AVERAGE_NOTE = Paragraph(
     "Average time in a segment counts a stay going on at the first or the last date only as "
@@ -62,6 +68,8 @@ def profile(_conn: Connection, seg: SegmentFacts) -> Section | None:
     found = seg.profile
     if found is None:
         return None
+    if seg.in_scheme:  # the scheme's opening compares the figures
+        return section("What sets it apart", _apart(found, IN_SCHEME_SHOWN, label=None))
     return section(
         "Profile beside everyone",
         [
@@ -89,7 +97,7 @@ def overlap(conn: Connection, seg: SegmentFacts) -> Section | None:
     if not shared:
         return None
     shared.sort(key=lambda sm: (-(sm[1].jaccard or 0.0), -sm[1].both, sm[0].name))
-    top = shared[:OVERLAPS_SHOWN]
+    top = shared[: IN_SCHEME_SHOWN if seg.in_scheme else OVERLAPS_SHOWN]
     rows = tuple(
         (
             qualified_name(s.scheme, s.name),
@@ -340,12 +348,14 @@ def scheme_backtests(
 # Words ---------------------------------------------------------------------------------------
 
 
-def _apart(found: SegmentProfile) -> list[Block]:
+def _apart(
+    found: SegmentProfile, limit: int | None = None, label: str | None = "What sets it apart"
+) -> list[Block]:
     if not found.apart:
         return []
     return [
-        Paragraph(APART_RULE, label="What sets it apart"),
-        Bullets(tuple(s.sentence() for s in found.apart)),
+        Paragraph(APART_RULE, label=label),
+        Bullets(tuple(s.sentence() for s in found.apart[:limit])),
     ]
 
 
