@@ -245,3 +245,25 @@ def test_schema_version_constant_matches_migrations() -> None:
     from segdesk.store.version import SCHEMA_VERSION
 
     assert current_version() == SCHEMA_VERSION
+
+
+def test_a_schema_7_database_gains_the_kept_backtests_table_after_a_backup(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "seven.db"
+    open_database(db).dispose()
+    with closing(sqlite3.connect(db)) as conn:  # as schema 7 left it
+        conn.execute("drop table backtest_run")
+        conn.execute("update meta set value='7' where key='schema_version'")
+        conn.commit()
+    open_database(db, mode="write").dispose()
+    assert _version(db) == str(current_version())
+    backup = backup_path(db, 7)
+    assert _version(backup) == "7"
+
+    def tables(path: Path) -> set[str]:
+        with closing(sqlite3.connect(path)) as conn:
+            return {r[0] for r in conn.execute("select name from sqlite_master")}
+
+    assert "backtest_run" in tables(db) and "backtest_run" not in tables(backup)
+    assert {"ix_backtest_run_segment_id", "ix_backtest_run_scheme_id"} <= tables(db)

@@ -114,11 +114,18 @@ def test_every_documented_field_and_figure_is_in_both_formats(
 
 
 def test_sections_without_data_are_left_out(rendered: dict[tuple[str, str], str]) -> None:
-    # RFM's Loyal Customers has no playbook fields and, as a model segment, no versions.
+    # RFM's Loyal Customers has no playbook fields and, as a model segment, no versions; the
+    # sample has no snapshots, kept backtests or holdout exports. In its scheme's playbook
+    # the opening compares the profiles; the part says what sets it apart.
     md = rendered["rfm", "md"]
     loyal = md.split("## Loyal Customers\n", 1)[1].split("\n---\n", 1)[0]
     titles = re.findall(r"^### (.+)$", loyal, flags=re.M)
-    assert titles == ["Size, share and trend", "Definition"]
+    assert titles == [
+        "Size, share and trend",
+        "Definition",
+        "What sets it apart",
+        "Overlap with other segments",
+    ]
     page = rendered["rfm", "html"]
     part = page.split('data-segment="Loyal Customers">', 1)[1].split("</section>", 1)[0]
     assert re.findall(r"<h3>(.+?)</h3>", part) == titles
@@ -130,7 +137,14 @@ def test_a_new_segment_shows_only_what_it_has(tmp_path: Path, sample_copy: Path)
         ws.playbooks.set("Quiet ones", {"goal": "Wake them up"})
         md = ws.playbook_exports.render("Quiet ones", "md")
     titles = re.findall(r"^## (.+)$", md, flags=re.M)
-    assert titles == ["Purpose and goal", "Size, share and trend", "Definition", "Change log"]
+    assert titles == [
+        "Purpose and goal",
+        "Size, share and trend",
+        "Definition",
+        "Profile beside everyone",
+        "Overlap with other segments",
+        "Change log",
+    ]
     assert "Owner" not in md and "KPIs" not in md
 
 

@@ -170,3 +170,50 @@ def test_grid_snapshot(snap_compare, sample_copy: Path, size: tuple[int, int]) -
 
     app = make_app(db=str(sample_copy))
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_b_and_shift_b_preview_the_scheme_playbooks_and_a_page_shows_its_holdout(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from segdesk.publish.lists import ListOptions
+    from segdesk.tui.screens.playbook_preview import PlaybookPreviewScreen
+    from segdesk.tui.screens.segment import SegmentScreen
+    from segdesk.tui.widgets.footer import Footer
+    from segdesk.workspace.playbook_exports import PlaybookExports
+
+    # The scheme playbooks themselves are tested without the app (tests/publish): here a
+    # stand-in says which one the preview asked for, and draws at once.
+    monkeypatch.setattr(PlaybookExports, "render", lambda _self, name, fmt="md": f"# {name}\n")
+
+    with Workspace.open(sample_copy, mode="write") as ws:
+        options = ListOptions(holdout_share=0.2, seed=1)
+        ws.exports.write_list(["VIP customers"], tmp_path / "vip.csv", options)
+    app = make_app(db=str(sample_copy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_models(app, pilot)
+        await wait_until(pilot, lambda: screen.schemes == {"rfm", "lifecycle"}, "both read")
+        await settle(app, pilot)
+        keys = list(screen.query_one(Footer).query(FooterKey))
+        assert all(k.region.right <= 80 for k in keys)  # the footer fits 80 columns
+        assert "RFM playbook" in {k.description for k in keys}
+        assert "b and B show the RFM and lifecycle playbooks" in plain(screen.query_one(".hint"))
+        for key, scheme in (("b", "rfm"), ("B", "lifecycle")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            preview = app.screen
+            assert isinstance(preview, PlaybookPreviewScreen)
+            assert preview.markdown == f"# {scheme}\n"
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert app.screen is screen
+
+        app.push_screen(SegmentScreen("VIP customers"))
+        await settle(app, pilot)
+        page = app.screen
+        shown = page.query_one("#holdout", Static)
+        await wait_until(pilot, lambda: shown.display, "test against control is shown")
+        text = plain(shown)
+        assert "Sent (test)" in text and "Held back (control)" in text
+        assert page.query_one("#holdout-title").display

@@ -1,6 +1,7 @@
 """`segdesk stability NAME|SCHEME --backtest monthly|weekly --from DATE --to DATE [--json]`:
 a segment or a scheme (``rfm``, ``lifecycle``) as of each month end or Sunday, with kept /
-joined / left between consecutive dates (docs/backtest.md).
+joined / left between consecutive dates (docs/backtest.md). The run is kept, replacing the
+one before of the same subject and cadence, for the playbook.
 
 The same `stability` command compares two snapshots without ``--backtest`` (cli/snapshots.py
 sets it up and hands over here); ``--from`` and ``--to`` are taken as text and read as dates
@@ -29,7 +30,8 @@ DATE_WORDS = {"monthly": "month ends", "weekly": "Sundays"}
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     start, end = _date("--from", args.start), _date("--to", args.end)
-    with open_workspace(args, "read") as ws:
+    # Written to keep the run for the playbook; a due refresh is only reported, as in a read.
+    with open_workspace(args, "write", due="warn") as ws:
         ws.backtests.dates(start, end, args.backtest)  # mistakes said before any bar shows
         ws.backtests.subject(args.name)
         if args.json:

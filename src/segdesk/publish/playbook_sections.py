@@ -27,6 +27,16 @@ from segdesk.publish.document import (
 )
 from segdesk.publish.model_definitions import scheme_label, scheme_method, segment_definition
 from segdesk.publish.playbook_facts import SchemeFacts, SegmentFacts
+from segdesk.publish.playbook_review import (
+    backtests,
+    holdout,
+    overlap,
+    profile,
+    scheme_backtests,
+    scheme_profiles,
+    scheme_stability,
+    stability,
+)
 from segdesk.wording import count
 
 SegmentSection: TypeAlias = Callable[[Connection, SegmentFacts], Section | None]
@@ -183,6 +193,11 @@ SEGMENT_SECTIONS: tuple[SegmentSection, ...] = (
     kpis,
     review,
     data_sources,
+    profile,
+    overlap,
+    stability,
+    backtests,
+    holdout,
     change_log,
 )
 """A segment's sections, in the order they appear."""
@@ -213,7 +228,13 @@ def method(
     return section("How the scheme sorts contacts", [Paragraph(said) if said else None])
 
 
-SCHEME_SECTIONS: tuple[SchemeSection, ...] = (summary, method)
+SCHEME_SECTIONS: tuple[SchemeSection, ...] = (
+    summary,
+    method,
+    scheme_profiles,
+    scheme_stability,
+    scheme_backtests,
+)
 """The opening of a scheme's playbook, before its segments."""
 
 

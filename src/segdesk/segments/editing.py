@@ -44,6 +44,7 @@ from segdesk.segments.refresh import refresh_rule_segment
 from segdesk.store.inserted import inserted_id
 from segdesk.store.segment_sizes import record_sizes
 from segdesk.store.tables import (
+    BacktestRun,
     ExportLog,
     Segment,
     SegmentMember,
@@ -204,6 +205,7 @@ def purge_segment(conn: Connection, name: str) -> None:
         SegmentMemberSet.__table__,
         SegmentRefresh.__table__,
         SegmentReview.__table__,
+        BacktestRun.__table__,
     ):
         conn.execute(delete(table).where(table.c.segment_id == row.id))
     conn.execute(delete(segment).where(segment.c.id == row.id))

@@ -52,9 +52,14 @@ def sqlite_file(url: URL) -> Path | None:
 def sqlite_path(engine: Engine) -> Path | None:
     """The file behind a SQLite engine, or None for other databases, in-memory and read-only
     ones (a read-only engine never backs up or migrates)."""
-    if engine.url.query.get("mode") == "ro":
+    if is_read_only(engine):
         return None
     return sqlite_file(engine.url)
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether the engine opened its SQLite file read-only (a read never writes)."""
+    return engine.url.query.get("mode") == "ro"
 
 
 def make_engine(url: URL, *, read_only: bool = False, immutable: bool = False) -> Engine:

@@ -93,6 +93,11 @@ def _add_segment_reviews(conn: Connection) -> None:
     tables.SegmentReview.__table__.create(conn)
 
 
+def _add_backtest_runs(conn: Connection) -> None:
+    """The ``backtest_run`` table (empty: no backtest was kept before)."""
+    tables.BacktestRun.__table__.create(conn)
+
+
 # Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "contacts found by their folded search text", _add_search_text),
@@ -101,6 +106,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "segments keep their size at each refresh", _add_segment_refresh),
     Migration(6, "playbook reviews are recorded", _add_segment_reviews),
     Migration(7, "segments keep a compact copy of their members", fill_member_sets),
+    Migration(8, "the latest backtest of each segment and scheme is kept", _add_backtest_runs),
 )
 BASE_VERSION = 1
 

@@ -361,3 +361,20 @@ class SegmentReview(TableModel, table=True):
     reviewed_by: str | None = None
     note: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class BacktestRun(TableModel, table=True):
+    """The latest backtest of a segment (``segment_id``) or a scheme (``scheme_id``) at one
+    cadence, kept so that its playbook can show it: the dates, sizes and mean measures in
+    ``summary``, never a contact."""
+
+    __tablename__ = "backtest_run"
+    id: int | None = Field(default=None, primary_key=True)
+    segment_id: int | None = Field(default=None, foreign_key="segment.id", index=True)
+    scheme_id: int | None = Field(default=None, foreign_key="scheme.id", index=True)
+    subject: str = Field(description="the name it was run for")
+    cadence: str = Field(description="monthly or weekly")
+    start_date: date
+    end_date: date
+    run_at: datetime = Field(default_factory=utcnow)
+    summary: dict[str, Any] | None = _json(dict)

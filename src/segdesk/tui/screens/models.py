@@ -1,6 +1,7 @@
 """Models: the RFM scheme as its RxF grid with the breakpoints of its last run, and the
 lifecycle stages with their thresholds in a form. Both run again from here, for today, in a
-worker with progress and cancel; a run saves its scheme, as `segdesk model rfm` does.
+worker with progress and cancel; a run saves its scheme, as `segdesk model rfm` does. b and
+B show the RFM and lifecycle playbooks as they would be exported, to write them to a file.
 """
 
 from __future__ import annotations
@@ -52,6 +53,15 @@ class ModelsScreen(ReportsFailures, Screen[None]):
         Binding("r", "run_rfm", "Run RFM", id="models.run_rfm"),
         Binding("l", "run_lifecycle", "Run lifecycle", id="models.run_lifecycle"),
         Binding("t", "thresholds", "Edit thresholds", show=False, id="models.thresholds"),
+        Binding("b", "playbook('rfm')", "RFM playbook", id="models.rfm_playbook"),
+        # Out of the footer, which B would push past 80 columns: the hint under the form says it.
+        Binding(
+            "B",
+            "playbook('lifecycle')",
+            "Lifecycle playbook",
+            show=False,
+            id="models.life_playbook",
+        ),
         Binding("escape", "cancel", "Cancel", id="models.cancel"),
         Binding("escape", "leave_form", "Leave form", id="models.leave_form"),
         Binding("escape", "back", "Back", id="models.back"),
@@ -61,6 +71,8 @@ class ModelsScreen(ReportsFailures, Screen[None]):
         super().__init__()
         self.running: str | None = None
         """The model running now ("rfm", "lifecycle"), else None."""
+        self.schemes: set[str] = set()
+        """The schemes that have been run, whose playbooks can be shown."""
         self._stop = threading.Event()
         self._data_version = -1
 
@@ -82,7 +94,8 @@ class ModelsScreen(ReportsFailures, Screen[None]):
             yield Static(id="life-error")
             yield Static(
                 "r runs RFM and l runs lifecycle for today, saving each (Enter in the form "
-                "too); t edits the thresholds. escape cancels a run.",
+                "too); t edits the thresholds. escape cancels a run. b and B show the RFM and "
+                "lifecycle playbooks.",
                 classes="muted hint",
             )
         with Horizontal(id="job"):
@@ -121,6 +134,7 @@ class ModelsScreen(ReportsFailures, Screen[None]):
     def _show_rfm(self, grid: RfmGrid | None) -> None:
         status = self.query_one("#rfm-status", Static)
         self.grid_view.grid = grid
+        self._has_scheme("rfm", grid is not None)
         if grid is None:
             status.update("RFM has not been run on this database yet: press [b]r[/b] to run it.")
             self.query_one("#rfm-points", Static).update("")
@@ -143,6 +157,7 @@ class ModelsScreen(ReportsFailures, Screen[None]):
     def _show_lifecycle(self, view: LifecycleView, *, fill_form: bool) -> None:
         sizes = " · ".join(f"{name} {people:,}" for name, people in view.sizes.items())
         when = f"As of {view.as_of}: {sizes}" if view.as_of else "Not run yet."
+        self._has_scheme("lifecycle", view.as_of is not None)
         self.query_one("#life-status", Static).update(when)
         if fill_form:
             for name, *_ in THRESHOLDS:
@@ -162,7 +177,21 @@ class ModelsScreen(ReportsFailures, Screen[None]):
             "leave_form": idle and typing,
             "back": idle and not typing,
         }
+        if action == "playbook":
+            return idle and not typing and parameters[0] in self.schemes
         return allowed.get(action, True)
+
+    def _has_scheme(self, scheme: str, run: bool) -> None:
+        if run:
+            self.schemes.add(scheme)
+        else:
+            self.schemes.discard(scheme)
+        self.refresh_bindings()
+
+    def action_playbook(self, scheme: str) -> None:
+        from segdesk.tui.screen_paths import PLAYBOOK_PREVIEW, make_screen
+
+        self.app.push_screen(make_screen(PLAYBOOK_PREVIEW, scheme))
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()

@@ -1,5 +1,6 @@
 """One segment: its rule in text and plain English, size, share and trend, playbook, its
-profile beside everyone, pins, versions and members. The page scrolls; tab (or v, m, p) moves
+profile beside everyone, test against control of its holdout exports (when it has some),
+pins, versions and members. The page scrolls; tab (or v, m, p) moves
 between its lists, r jumps to the profile; b shows the playbook as it would be exported, to
 write it to a file.
 
@@ -47,6 +48,7 @@ from segdesk.wording import count, sparkline
 
 if TYPE_CHECKING:
     from segdesk.contact_values import ContactRow
+    from segdesk.publish.holdout import HoldoutResponse
     from segdesk.segments.detail import SegmentDetail
     from segdesk.segments.overview import SizePoint
     from segdesk.segments.versions import VersionEntry
@@ -152,6 +154,12 @@ class SegmentScreen(ReportsFailures, Screen[None]):
                 id="profile-title",
             )
             yield SegmentProfileView(id="profile")
+            yield Static(
+                "Test against control · after each export with a holdout",
+                classes="section-title",
+                id="holdout-title",
+            )
+            yield Static(id="holdout")
             yield Static("Pins", classes="section-title")
             yield DataTable(id="pins", cursor_type="row")
             yield Static(id="no-pins", classes="muted")
@@ -171,6 +179,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         for title, width in (("Version", 7), ("Saved", 16), ("People", 7), ("Reason", 34)):
             versions.add_column(title, width=width)
         self.query_one("#page").focus()
+        self._show_holdout([])
         self._reload()
 
     def on_screen_resume(self) -> None:
@@ -204,6 +213,21 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         profile = workspace.profiles.profile(self.segment_name, clock.today())
         self.app.call_from_thread(self.query_one("#profile", SegmentProfileView).show, profile)
 
+    @work(thread=True, exclusive=True, group="segment-holdout", exit_on_error=False)
+    def _load_holdout(self, workspace: Workspace, name: str) -> None:
+        results = workspace.exports.holdout_results(name)
+        self.app.call_from_thread(self._show_holdout, results)
+
+    def _show_holdout(self, results: list[HoldoutResponse]) -> None:
+        """Shown only for a segment exported with a holdout."""
+        from segdesk.tui.widgets.holdout_results import rendered
+
+        self.query_one("#holdout-title").display = bool(results)
+        shown = self.query_one("#holdout", Static)
+        shown.display = bool(results)
+        if results:
+            shown.update(rendered(results))
+
     def work_failed(self, worker: Worker, error: BaseException) -> bool:
         if worker.group == "segment-page" and self.page is None:
             self.query_one("#heading", Static).update("This segment could not be shown.")
@@ -230,6 +254,7 @@ class SegmentScreen(ReportsFailures, Screen[None]):
         self._show_versions(page.versions)
         members = self.query_one("#members", PagedTable)
         members.load(MemberPages(workspace.segment_views, info.id), self._search)
+        self._load_holdout(workspace, self._qualified_name())
         self.refresh_bindings()
 
     def _figures(self, page: Page) -> Text:
