@@ -1,6 +1,7 @@
 """The export screen by keys alone at 80x24 on a small shop: tick a segment, choose a format,
 see who goes in and who is left out, write, see the file and its log row; a cancelled export
-leaves no file; a segment's page opens the screen with that segment ticked. Snapshots at 80x24
+leaves no file; a segment's page opens the screen with that segment ticked, and `b` there
+previews the segment's playbook. Snapshots at 80x24
 and 120x40."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from segdesk.tui.app import make_app
 from segdesk.tui.screens import export as export_screen
 from segdesk.tui.screens.confirm import ConfirmScreen
 from segdesk.tui.screens.export import ExportScreen
+from segdesk.tui.screens.playbook_preview import PlaybookPreviewScreen
 from segdesk.tui.screens.segment import SegmentScreen
 from segdesk.tui.widgets.toggles import CheckList
 from segdesk.workspace import Workspace
@@ -127,6 +129,16 @@ async def test_choose_count_write_cancel_and_open_from_a_segment(
         await wait_until(pilot, lambda: chosen.segments is not None, "the segments are listed")
         assert chosen.query_one(CheckList).selected == ["Team"]
         await _counted(pilot, chosen, "3 people go into Team.csv")
+        # b previews the playbook of the segment under the cursor; Team has no scheme, so B
+        # (a scheme's playbook) stays off.
+        assert chosen.check_action("scheme_playbook", ()) is False
+        await pilot.press("down", "b")
+        preview = app.screen
+        assert isinstance(preview, PlaybookPreviewScreen) and preview.playbook_of == "Team"
+        await wait_until(pilot, lambda: preview.markdown is not None, "the playbook is read")
+        assert "# Team" in preview.markdown
+        await pilot.press("escape")
+        assert app.screen is chosen
         await pilot.press("escape")
         assert app.screen is page
     with Workspace.open(db, mode="read") as ws:

@@ -2,6 +2,8 @@
 left out (worked out in a worker each time a choice changes), write with progress and cancel,
 and the export log. One scrolling page, so that 80x24 reaches all of it with tab; the line
 above the footer keeps the count in view. A segment's page opens it with that segment ticked.
+Playbooks start here too: `b` previews the playbook of the segment under the cursor, `B` that
+of its whole scheme, each with `w` to write it to a file.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from segdesk.publish.selection import left_out_words
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.job_control import cancel_check, progress_to
 from segdesk.tui.messages import DataChanged
+from segdesk.tui.screen_paths import PLAYBOOK_PREVIEW, make_screen
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.path_input import PathInput
 from segdesk.tui.widgets.title_bar import TitleBar
@@ -74,6 +77,8 @@ class ExportScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("f2", "write", "Write", id="export.write"),
         Binding("l", "log", "Export log", id="export.log"),
+        Binding("b", "playbook", "Playbook", id="export.playbook"),
+        Binding("B", "scheme_playbook", "Scheme playbook", show=False, id="export.scheme_playbook"),
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
         Binding("escape", "back", "Back", id="export.back"),
     ]
@@ -83,6 +88,8 @@ class ExportScreen(ReportsFailures, Screen[None]):
         self.chosen = chosen
         self.segments: list[str] | None = None
         """The names to tick from, once read."""
+        self.schemes: dict[str, str] = {}
+        """The scheme of each name that belongs to one (``rfm``, ``lifecycle``)."""
         self.planned: list[PlannedFile] | None = None
         """Who goes into each file for ``planned_for``, once worked out."""
         self.planned_for: Request | None = None
@@ -204,6 +211,8 @@ class ExportScreen(ReportsFailures, Screen[None]):
             name = qualified_name(s.scheme, s.name)
             if s.status != "retired" or name in self.chosen:
                 names.append(name)
+                if s.scheme:
+                    self.schemes[name] = s.scheme
         names += [n for n in self.chosen if n not in names]
         picker = self.query_one(CheckList)
         ticked = set(picker.selected) if self.segments is not None else set(self.chosen)
@@ -411,10 +420,36 @@ class ExportScreen(ReportsFailures, Screen[None]):
             return not self.writing
         if action == "log":
             return not isinstance(self.focused, Input)
+        if action == "playbook":
+            return not self.writing and self._highlighted() is not None
+        if action == "scheme_playbook":
+            return not self.writing and self._highlighted() in self.schemes
         return True
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+
+    @on(SelectionList.SelectionHighlighted, "#segments")
+    def _highlight_moved(self) -> None:
+        self.refresh_bindings()
+
+    def _highlighted(self) -> str | None:
+        """The segment under the cursor in the list to tick from, while that list has focus."""
+        picker = self.query_one(CheckList)
+        index = picker.highlighted
+        if self.focused is not picker or self.segments is None or index is None:
+            return None
+        return self.segments[index] if index < len(self.segments) else None
+
+    def action_playbook(self) -> None:
+        """The playbook of the segment under the cursor, to read and write to a file."""
+        if (name := self._highlighted()) is not None:
+            self.app.push_screen(make_screen(PLAYBOOK_PREVIEW, name))
+
+    def action_scheme_playbook(self) -> None:
+        """The playbook of the whole scheme the segment under the cursor belongs to."""
+        if (scheme := self.schemes.get(self._highlighted() or "")) is not None:
+            self.app.push_screen(make_screen(PLAYBOOK_PREVIEW, scheme))
 
     def action_write(self) -> None:
         request, planned = self.planned_for, self.planned
