@@ -1417,6 +1417,12 @@ SEGMENTS = (
         ((10, 'plan = "team" or job_title contains "office"', "created"),),
         status="draft",
     ),
+    # Made for the wholesale price list, nearly the trade accounts again: the overlap screen's
+    # near-duplicate.
+    SampleSegment(
+        "Wholesale buyers",
+        ((30, 'orders(product contains "Wholesale").count >= 1', "for the wholesale price list"),),
+    ),
 )
 
 PINS = (
@@ -1699,7 +1705,30 @@ def write_segments(conn: Connection) -> int:
     if refreshed.snapshot is not None:  # the build's own bookkeeping, not a snapshot of the shop's
         delete_snapshot(conn, refreshed.snapshot)
     write_playbooks(conn)
+    monthly_snapshots(conn)
     return conn.execute(select(func.count()).select_from(Segment.__table__)).scalar_one()
+
+
+SNAPSHOT_MONTHS = 12
+"""A year of month-end snapshots, worked out from the order history as of each month end."""
+
+
+def monthly_snapshots(conn: Connection) -> None:
+    """A snapshot as of each of the last ``SNAPSHOT_MONTHS`` month ends before the anchor, so
+    that the stability screen has a year to show. Labelled by their place in the year
+    ("month 1 of 12", the oldest), not by a month's name: ``segdesk demo`` moves every date so
+    that the history ends yesterday, the snapshots' days with them, and a name in a label
+    would not move (docs/stability.md)."""
+    from segdesk.analysis.snapshots import take_snapshot_as_of
+
+    month_end = ANCHOR.replace(day=1) - timedelta(days=1)
+    days = []
+    for _ in range(SNAPSHOT_MONTHS):
+        days.append(month_end)
+        month_end = month_end.replace(day=1) - timedelta(days=1)
+    for place, day in enumerate(reversed(days), start=1):
+        label = f"month {place} of {SNAPSHOT_MONTHS}"
+        take_snapshot_as_of(conn, day, label=label, now=moment(day + timedelta(days=1), 0))
 
 
 REFRESH_WEEKS = 12
