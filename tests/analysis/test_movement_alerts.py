@@ -98,11 +98,12 @@ def test_since_words() -> None:
 
 
 def test_a_segment_that_moves_this_much_every_step_is_not_named(tmp_path: Path) -> None:
-    """Churn swaps most of its people at every snapshot, as "New this month" does; Steady
-    never did until now. Four earlier snapshots make three steps of history."""
+    """Churn swaps most of its people at every snapshot and again since the last one (the
+    thresholds alone name it), as "New this month" does; Steady never did until now. Four
+    earlier snapshots make three steps of history."""
     db = _shop(tmp_path)
     with Workspace.open(db) as ws:
-        add_segment(ws.engine, "Churn", range(1, 61))
+        add_segment(ws.engine, "Churn", range(41, 101))
         add_segment(ws.engine, "Steady", range(26, 86))
         ids = {s.name: s.id for s in ws.segments.all()}
         today = date.today()
