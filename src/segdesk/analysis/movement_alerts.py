@@ -24,7 +24,7 @@ from itertools import pairwise
 from sqlalchemy import Connection, select
 
 from segdesk.analysis.member_sets import current_members
-from segdesk.analysis.set_measures import Members, change
+from segdesk.analysis.set_measures import Change, Members, change
 from segdesk.analysis.snapshots import (
     SNAPSHOT_STATUSES,
     SnapshotInfo,
@@ -108,30 +108,30 @@ def movement_alerts(conn: Connection, today: dt.date) -> list[MovementAlert]:
     held = [r for r in rows if r.id in before]
     names = {r.id: r.name for r in held}
     big = [r.id for r in held if max(len(before[r.id]), r.member_count or 0) >= MIN_PEOPLE]
-    usual = usual_moves(_history(conn, earlier, base, before, big), big)
-    since = since_words(base.day, today)
-    found: list[tuple[float, MovementAlert]] = []
+    moves: dict[int, Change] = {}
     for segment_id, members in current_members(conn, big).items():
         moved = change(before[segment_id], members)
-        if max(moved.before, moved.after) < MIN_PEOPLE:
-            continue
+        if max(moved.before, moved.after) >= MIN_PEOPLE and (
+            _size_news(moved, None) or _people_news(moved, None)
+        ):
+            moves[segment_id] = moved
+    # Only the segments past the thresholds are weighed against their history, which is read
+    # for them alone: a shop where nothing moved reads no more than the last snapshot.
+    usual = usual_moves(_history(conn, earlier, before, list(moves)), list(moves))
+    since = since_words(base.day, today)
+    found: list[tuple[float, MovementAlert]] = []
+    for segment_id, moved in moves.items():
         people = moved.entered + moved.exited
         name = names[segment_id]
-        growth = (moved.after - moved.before) / moved.before if moved.before else None
-        mine = usual[segment_id]
-        if growth is None or (
-            abs(growth) >= SIZE_CHANGE and (not mine.known or abs(growth) > mine.growth)
-        ):
+        growth = _growth(moved)
+        mine = usual[segment_id] if usual[segment_id].known else None
+        if _size_news(moved, mine):
             verb = "appeared" if growth is None else "grew" if growth > 0 else "shrank"
             amount = "" if growth is None else f" {abs(growth):.0%}"
             text = f"{name} {verb}{amount} {since}"
             weight = abs(growth) if growth is not None else 1.0
             found.append((weight, MovementAlert(name, people, text)))
-        elif (
-            moved.jaccard is not None
-            and moved.jaccard < SIMILARITY
-            and (not mine.known or moved.jaccard < mine.similarity)
-        ):
+        elif moved.jaccard is not None and _people_news(moved, mine):
             text = f"{name} changed {1 - moved.jaccard:.0%} of its people {since}"
             found.append((1 - moved.jaccard, MovementAlert(name, people, text)))
     found.sort(key=lambda pair: (-pair[0], pair[1].text))
@@ -147,15 +147,37 @@ def movement_alerts(conn: Connection, today: dt.date) -> list[MovementAlert]:
     return alerts
 
 
+def _growth(moved: Change) -> float | None:
+    return (moved.after - moved.before) / moved.before if moved.before else None
+
+
+def _size_news(moved: Change, usual: Usual | None) -> bool:
+    """Appeared, or its size changed past the threshold and (with a known history) more
+    than it ever did."""
+    growth = _growth(moved)
+    if growth is None:
+        return True
+    return abs(growth) >= SIZE_CHANGE and (usual is None or abs(growth) > usual.growth)
+
+
+def _people_news(moved: Change, usual: Usual | None) -> bool:
+    """Its similarity fell below the threshold and (with a known history) below any it
+    showed."""
+    return (
+        moved.jaccard is not None
+        and moved.jaccard < SIMILARITY
+        and (usual is None or moved.jaccard < usual.similarity)
+    )
+
+
 def _history(
     conn: Connection,
     earlier: list[SnapshotInfo],
-    base: SnapshotInfo,
     before: Mapping[int, Members],
     segment_ids: list[int],
 ) -> list[Mapping[int, Members]]:
-    """The segments' members in the last snapshots up to ``base`` (``before``, read
-    already), enough for :data:`HISTORY_STEPS` steps, oldest first."""
+    """The segments' members in the last snapshots up to the last of ``earlier``
+    (``before``, read already), enough for :data:`HISTORY_STEPS` steps, oldest first."""
     if not segment_ids:
         return []
     older = earlier[-HISTORY_STEPS - 1 : -1]
