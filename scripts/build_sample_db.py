@@ -1417,6 +1417,12 @@ SEGMENTS = (
         ((10, 'plan = "team" or job_title contains "office"', "created"),),
         status="draft",
     ),
+    # Made for the wholesale price list, nearly the trade accounts again: the overlap screen's
+    # near-duplicate.
+    SampleSegment(
+        "Wholesale buyers",
+        ((30, 'orders(product contains "Wholesale").count >= 1', "for the wholesale price list"),),
+    ),
 )
 
 PINS = (
@@ -1699,7 +1705,40 @@ def write_segments(conn: Connection) -> int:
     if refreshed.snapshot is not None:  # the build's own bookkeeping, not a snapshot of the shop's
         delete_snapshot(conn, refreshed.snapshot)
     write_playbooks(conn)
+    monthly_snapshots(conn)
     return conn.execute(select(func.count()).select_from(Segment.__table__)).scalar_one()
+
+
+SNAPSHOT_MONTHS = 12
+"""A year of month-end snapshots, worked out from the order history as of each month end."""
+
+
+def monthly_snapshots(conn: Connection) -> None:
+    """A snapshot as of each of the last ``SNAPSHOT_MONTHS`` month ends before the anchor, so
+    that the stability screen has a year to show. Labelled by their place in the year
+    ("month 1 of 12", the oldest), not by a month's name: ``segdesk demo`` moves every date so
+    that the history ends yesterday, the snapshots' days with them, and a name in a label
+    would not move (docs/stability.md). Worked out as a backtest does, the orders read once
+    for the year (``take_snapshot_as_of`` gives the same members, reading them each time)."""
+    from segdesk.analysis.as_of import SegmentsAsOf
+    from segdesk.analysis.snapshots import save_snapshot, snapshot_segments
+
+    month_end = ANCHOR.replace(day=1) - timedelta(days=1)
+    days = []
+    for _ in range(SNAPSHOT_MONTHS):
+        days.append(month_end)
+        month_end = month_end.replace(day=1) - timedelta(days=1)
+    days.reverse()
+    with SegmentsAsOf(conn, snapshot_segments(conn), until=days[-1]) as segments:
+        for place, day in enumerate(days, start=1):
+            save_snapshot(
+                conn,
+                segments.members(day),
+                kind="as_of",
+                label=f"month {place} of {SNAPSHOT_MONTHS}",
+                as_of=day,
+                now=moment(day + timedelta(days=1), 0),
+            )
 
 
 REFRESH_WEEKS = 12

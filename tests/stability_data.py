@@ -1,8 +1,8 @@
 """sample.db with two snapshots and a change between them, for the stability tests: a
 snapshot "start", 40 people of RFM's "No purchases" buying, people moving to Portland, and a
 refresh 45 days after the sample's last day, which takes the automatic snapshot. The two
-snapshots are dated at fixed times, so that what the screens show does not move with the
-clock."""
+snapshots are dated at fixed times after the sample's year of monthly ones, so that they are
+the last two and what the screens show does not move with the clock."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ ANCHOR = date(2026, 11, 15)
 """The sample's last day of history."""
 NO_PURCHASES = 11
 """The id of RFM's "No purchases" in sample.db."""
-TAKEN = ("2026-01-05 09:00:00.000000", "2026-02-16 09:00:00.000000")
-"""Before any day the tests run: a snapshot taken by a test comes last."""
+TAKEN = ("2026-11-16 09:00:00.000000", "2026-11-30 09:00:00.000000")
+"""After the sample's monthly snapshots (the last as of 2026-10-31) and before any day the
+tests run: a snapshot taken by a test comes last."""
 
 
 @dataclass(frozen=True)

@@ -346,9 +346,21 @@ def test_rfm_transitions_are_the_moves_of_each_contact(
         assert kept == [c.retained for c in series.changes]
 
 
+def test_the_samples_monthly_snapshots_are_its_backtest(
+    sample: Connection, rfm_backtest: Backtest
+) -> None:
+    """sample.db's year of snapshots was worked out as of the backtest's month ends."""
+    with Workspace.open(SAMPLE_DB, mode="read") as ws:
+        snapshots = ws.snapshots.all()
+        sizes = dict(ws.snapshots.sizes("rfm").segments)
+    assert tuple(s.as_of for s in snapshots) == rfm_backtest.dates
+    for series in rfm_backtest.segments:
+        assert tuple(p.size for p in sizes[series.name]) == series.sizes, series.name
+
+
 def test_members_as_of_the_sample_day_equal_the_current_members(sample: Connection) -> None:
     found = members_as_of(sample, SAMPLE_TODAY)
-    assert len(found) == 32
+    assert len(found) == 33
     current = current_members(sample, list(found))
     assert {i: list(m) for i, m in found.items()} == {i: list(m) for i, m in current.items()}
 

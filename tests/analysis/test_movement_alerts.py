@@ -6,6 +6,8 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
+from pyroaring import BitMap
+
 from segdesk.analysis.movement_alerts import since_words
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts, add_segment, new_shop
@@ -93,3 +95,25 @@ def test_since_words() -> None:
         "since last month",
         "since 2024-12-01",
     ]
+
+
+def test_a_segment_that_moves_this_much_every_step_is_not_named(tmp_path: Path) -> None:
+    """Churn swaps most of its people at every snapshot and again since the last one (the
+    thresholds alone name it), as "New this month" does; Steady never did until now. Four
+    earlier snapshots make three steps of history."""
+    db = _shop(tmp_path)
+    with Workspace.open(db) as ws:
+        add_segment(ws.engine, "Churn", range(41, 101))
+        add_segment(ws.engine, "Steady", range(26, 86))
+        ids = {s.name: s.id for s in ws.segments.all()}
+        today = date.today()
+        for step in range(4):
+            churn = range(1, 61) if step % 2 else range(41, 101)  # similarity 0.2 a step
+            ws.snapshots.save(
+                {ids["Churn"]: BitMap(churn), ids["Steady"]: BitMap(range(1, 61))},
+                kind="as_of",
+                as_of=today - timedelta(days=40 - 10 * step),
+            )
+    alerts = _alerts(db)
+    assert "Steady changed 59% of its people since last week" in alerts
+    assert not [a for a in alerts if a.startswith("Churn")]  # 0.2 again: as it always moves

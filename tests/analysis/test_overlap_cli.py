@@ -47,9 +47,12 @@ def test_guardrails_from_options_else_remembered(capsys, db: Path) -> None:
         return found
 
     assert kinds()["too_small"] == 1  # VIPs slipping away, 13 people
-    assert kinds("--min-size", "0", "--max-segments", "16").keys() == {"near_subset"}
+    assert kinds("--min-size", "0", "--max-segments", "17") == {
+        "near_subset": 2,  # VIPs slipping away in VIP customers and in Holiday gift buyers
+        "near_duplicate": 1,  # Trade accounts and Wholesale buyers
+    }
     save_overlap_guardrails(200, 30)
-    assert kinds()["too_small"] == 4  # 73, 136, 132 and 13 people
+    assert kinds()["too_small"] == 5  # 73, 136, 132, 117 and 13 people
     assert "over_segmentation" not in kinds()
     assert kinds("--min-size", "0").get("too_small") is None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import combinations
 from pathlib import Path
 
@@ -16,11 +16,14 @@ from hypothesis import strategies as st
 from pyroaring import BitMap
 from sqlalchemy import Connection
 
-from segdesk.analysis.scheme_check import check_sets, never_reached
+from segdesk.analysis.scheme_check import check_group, check_sets, never_reached
 from segdesk.errors import NotFoundError
+from segdesk.jobs import Cancelled
+from segdesk.store.database import open_database
 from segdesk.workspace import Workspace
 from tests.analysis import generated_shop
-from tests.factories import add_segment, new_shop
+from tests.cli_runs import ok_json, run
+from tests.factories import add_orders, add_segment, new_shop
 
 ids = st.sets(st.integers(min_value=1, max_value=60), max_size=40)
 
@@ -69,7 +72,7 @@ def planted(tmp_path: Path) -> Path:
 
 def test_a_planted_gap_and_double_claim(planted: Path) -> None:
     with Workspace.open(planted, mode="read") as ws:
-        found = ws.profiles.check_group(["a", "C", "B", "D"])
+        found = ws.profiles.check_group(["a", "C", "B", "D"], past=False)
     assert [(s.name, s.count, s.won) for s in found.segments] == [
         ("B", 2, 1),  # priority 0 first, then 1, then those without one as named
         ("A", 2, 0),
@@ -147,14 +150,63 @@ def test_never_reached_over_hand_made_days() -> None:
     assert never_reached({}, [1, 2]) is None
 
 
-def test_the_check_takes_the_members_as_of_each_day(planted: Path) -> None:
+def test_the_check_asks_the_history_about_the_segments_empty_now(planted: Path) -> None:
+    """A segment with members now has been reached: only D (empty now) is asked about."""
     asked: list[Sequence[int]] = []
 
     def history(conn: Connection, segment_ids: Sequence[int]) -> dict[date, dict[int, BitMap]]:
         asked.append(segment_ids)
-        return days_of({date(2025, 1, 31): {1: {1}, 2: set()}, date(2025, 2, 28): {3: {5}}})
+        return days_of({date(2025, 1, 31): {1: {1}, 4: set()}, date(2025, 2, 28): {3: {5}}})
 
-    with Workspace.open(planted, mode="read") as ws:
-        found = ws.profiles.check_group(["A", "B", "C"], history=history)
-    assert asked == [[2, 1, 3]]
-    assert found.never_reached == ["B"]
+    engine = open_database(planted, mode="read")
+    with engine.connect() as conn:
+        found = check_group(conn, ["A", "B", "D"], history=history)
+        assert asked == [[4]] and found.never_reached == ["D"]
+        assert check_group(conn, ["A", "B"], history=history).never_reached == []
+        assert asked == [[4]]  # nothing empty now: nothing to ask
+    engine.dispose()
+
+
+TODAY = date(2025, 7, 1)
+SCHEME = {  # the shop's orders stopped in June 2024
+    "Buyers": "orders.count >= 1",  # members now
+    "Recent buyers": "orders.count in last 30 days >= 1",  # none now; some in early 2024
+    "Two and not two": "orders.count >= 2 and orders.count < 2",  # no one, ever
+}
+
+
+@pytest.fixture(scope="module")
+def lapsed_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten people who ordered from January to June 2024, three segments as one scheme."""
+    db = new_shop(tmp_path_factory.mktemp("lapsed"), [{"email": f"p{i}@x.org"} for i in range(10)])
+    with Workspace.open(db) as ws:
+        for contact_id in range(1, 11):
+            month = 1 + contact_id % 6
+            orders = [(datetime(2024, month, day, tzinfo=UTC), 20.0) for day in (3, 17)]
+            add_orders(ws.engine, contact_id, orders[: 1 + contact_id % 2])
+        for name, rule in SCHEME.items():
+            ws.segments.create(name, rule, today=TODAY)
+    return db
+
+
+def test_only_the_segment_empty_on_every_month_end_is_never_reached(lapsed_shop: Path) -> None:
+    reports: list[tuple[int, int, str]] = []
+    with Workspace.open(lapsed_shop, mode="read") as ws:
+        found = ws.profiles.check_group(
+            list(SCHEME), today=TODAY, progress=lambda *r: reports.append(r)
+        )
+        with pytest.raises(Cancelled):
+            ws.profiles.check_group(list(SCHEME), today=TODAY, cancelled=lambda: True)
+    assert found.empty == ["Recent buyers", "Two and not two"]
+    assert found.never_reached == ["Two and not two"]
+    month_ends = 18  # January 2024 to June 2025: every one read, one segment stays empty
+    assert reports[-1] == (month_ends, month_ends, "2025-06-30") and len(reports) == month_ends
+
+
+def test_scheme_check_cli_says_never_reached(lapsed_shop: Path, capsys) -> None:
+    names = ("--segments", ",".join(SCHEME), "--db", lapsed_shop)
+    assert ok_json(capsys, "scheme", "check", *names)["never_reached"] == ["Two and not two"]
+    assert ok_json(capsys, "scheme", "check", *names, "--now-only")["never_reached"] is None
+    code, out, _ = run(capsys, "scheme", "check", *names)
+    assert code == 0
+    assert "Never reached on any month end of the order history: Two and not two." in out

@@ -1,8 +1,10 @@
-"""`segdesk snapshot`, `snapshots`, `snapshot delete` and `stability`: the JSON contract and
-the one-line refusals (exit 2)."""
+"""`segdesk snapshot`, `snapshots`, `snapshot delete` and `stability`: the sample's year of
+monthly snapshots, the JSON contract and the one-line refusals (exit 2)."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,19 @@ def test_snapshots_and_stability_from_the_command_line(
     sample_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = ("--db", sample_copy)
+    monthly = ok_json(capsys, "snapshots", *db)
+    assert [s["label"] for s in monthly] == [f"month {n} of 12" for n in range(1, 13)]
+    assert {(s["kind"], s["segments"], s["people"]) for s in monthly} == {("as_of", 32, 3011)}
+    last = ok_json(capsys, "stability", "Lapsed big spenders", *db)  # the last two months
+    assert last["dates"] == ["2026-09-30", "2026-10-31"]
+    pair = ("--from", "month 1 of 12", "--to", "month 12 of 12")
+    year = ok_json(capsys, "stability", "Lapsed big spenders", *pair, *db)
+    assert year["dates"] == ["2025-11-30", "2026-10-31"]
+    assert year["segments"]["Lapsed big spenders"]["size"] == [11, 67]  # drifting
+
+    with closing(sqlite3.connect(sample_copy)) as raw, raw:  # a shop without snapshots
+        raw.execute("DELETE FROM snapshot_membership")
+        raw.execute("DELETE FROM snapshot")
     code, out, err = run(capsys, "stability", "rfm", *db)
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "needs two snapshots" in err
@@ -22,7 +37,7 @@ def test_snapshots_and_stability_from_the_command_line(
     assert (first["label"], first["kind"], first["segments"], first["people"]) == (
         "Monday",
         "manual",
-        31,
+        32,
         3011,
     )
     code, _, err = run(capsys, "stability", "rfm", *db)

@@ -30,6 +30,16 @@ def members_now(db: Path) -> Sets:
     return found
 
 
+def snapshot_members(db: Path) -> dict[int, Sets]:
+    """Each snapshot's members, by snapshot id, as Python sets."""
+    with sqlite3.connect(db) as raw:
+        rows = raw.execute("SELECT snapshot_id, segment_id, members FROM snapshot_membership")
+        found: dict[int, Sets] = {}
+        for snapshot_id, segment_id, data in rows:
+            found.setdefault(snapshot_id, {})[segment_id] = set(BitMap.deserialize(data))
+    return found
+
+
 def segments_of(db: Path) -> dict[str, list[tuple[int, str]]]:
     """Each scheme's segments by priority, and each other live segment alone, by name."""
     with sqlite3.connect(db) as raw:
@@ -54,6 +64,9 @@ class Changed:
         self.db, self.start, self.auto = sample.db, sample.start, sample.auto
         self.after = members_now(self.db)
         self.subjects = segments_of(self.db)
+        self.held = snapshot_members(self.db)
+        self.monthly = sorted(set(self.held) - {self.start, self.auto})
+        """The sample's own snapshots, a year of month ends."""
 
 
 @pytest.fixture(scope="module")
@@ -142,8 +155,10 @@ def test_a_contacts_history_lists_its_segments_in_each_snapshot(changed: Changed
     names = {i: n for segs in changed.subjects.values() for i, n in segs}
     with Workspace.open(changed.db, mode="read") as ws:
         history = ws.snapshots.contact_history(str(contact_id))
-    assert [h.snapshot.id for h in history] == [changed.start, changed.auto]
-    for entry, sets in zip(history, (changed.before, changed.after), strict=True):
+    assert [h.snapshot.id for h in history] == [*changed.monthly, changed.start, changed.auto]
+    assert len(changed.monthly) == 12
+    sets_of = [changed.held[i] for i in changed.monthly] + [changed.before, changed.after]
+    for entry, sets in zip(history, sets_of, strict=True):
         held = {names[i].casefold() for i, ids in sets.items() if contact_id in ids and i in names}
         shown = {name.split(": ")[-1].casefold() for name in entry.segments}
         assert shown == held

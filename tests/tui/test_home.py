@@ -119,7 +119,7 @@ async def test_segments_with_their_sizes(sample_copy: Path) -> None:
         rows = {
             str(table.get_row_at(i)[0]): table.get_row_at(i)[1:] for i in range(table.row_count)
         }
-        assert len(rows) == 32
+        assert len(rows) == 33
         people, share, kind = rows["VIP customers"]
         assert (str(people), str(share), kind) == ("260", "8.6%", "rule")
         assert rows["Office coffee prospects"][2] == "rule, draft"
@@ -128,7 +128,7 @@ async def test_segments_with_their_sizes(sample_copy: Path) -> None:
         assert rows["Never purchased"][2] == "lifecycle"
         cards = {card.id: _text(card) for card in app.screen.query(StepCard)}
         # The card counts the rows of the list beside it.
-        assert "32 segments" in cards["step-build"] and "2 models" in cards["step-build"]
+        assert "33 segments" in cards["step-build"] and "2 models" in cards["step-build"]
         await pilot.press("j", "j", "k")
         assert table.cursor_row == 1
         await pilot.press("down")

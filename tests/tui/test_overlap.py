@@ -84,7 +84,7 @@ async def test_guardrails_edited_are_remembered_and_flag_again(sample_copy: Path
             lambda: screen.report is not None and screen.report.guardrails.min_size == 200,
             "the matrix is read again",
         )
-        assert plain(screen.query_one("#flags", Static)).count("too small to act on") == 4
+        assert plain(screen.query_one("#flags", Static)).count("too small to act on") == 5
         assert overlap_guardrails() == (200, None)
         assert screen.query_one(OverlapMatrix).has_focus
 

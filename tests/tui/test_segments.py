@@ -261,8 +261,8 @@ async def test_refresh_all_shows_its_progress(
         await pilot.press("F")
         await wait_until(pilot, lambda: not screen.refreshing, "the refresh ends")
         await settle(app, pilot)
-        assert reports and reports[-1][0] == reports[-1][1] == 2 + 14  # two schemes, 14 rules
-        assert any(n.message == "Refreshed 30 segments." for n in notices.shown)
+        assert reports and reports[-1][0] == reports[-1][1] == 2 + 15  # two schemes, 15 rules
+        assert any(n.message == "Refreshed 31 segments." for n in notices.shown)
         assert not screen.query_one("#progress").display
 
 

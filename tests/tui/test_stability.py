@@ -13,6 +13,7 @@ import pytest
 from textual.widgets import DataTable, Input, ProgressBar, Select, Static
 
 from segdesk.tui.app import make_app
+from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.stability import StabilityScreen
 from segdesk.workspace import Workspace
 from tests.stability_data import ChangedSample, changed_sample
@@ -122,36 +123,57 @@ async def test_choosing_a_segment_by_keys_shows_it_alone_and_backtests_it(
     assert f"about {series.average_days:,.0f} days" in notes
 
 
-async def test_take_choose_and_delete_snapshots(changed: Path) -> None:
+MONTHLY = [f"month {n} of 12" for n in range(1, 13)]
+"""The labels of sample.db's own snapshots, oldest first."""
+
+
+async def test_take_choose_and_delete_snapshots(template: ChangedSample, changed: Path) -> None:
     notices = Notices()
     app = make_app(db=str(changed))
     async with app.run_test(size=(80, 24), message_hook=notices) as pilot:
         screen = await _open(app, pilot)
         await pilot.press("n", "ctrl+u", *"Friday", "enter")
         await settle(app, pilot)
-        await wait_until(pilot, lambda: len(screen.snapshots) == 3, "the snapshot is listed")
+        await wait_until(pilot, lambda: len(screen.snapshots) == 15, "the snapshot is listed")
         assert screen.snapshots[-1].label == "Friday"
         listed = screen.query_one("#snapshots", DataTable)
         listed.focus()
-        await pilot.press("j", "j", "a")  # the oldest, "start"
+        await pilot.press("j", "j", "a")  # newest first: Friday, the refresh's, "start"
         await settle(app, pilot)
         pair = plain(screen.query_one("#pair", Static))
-        assert "From snapshot #1 “start”" in pair and "“Friday”" in pair
+        assert f"From snapshot #{template.start} “start”" in pair and "“Friday”" in pair
         await pilot.press("k", "k", "d", "n")  # Friday, kept
         await settle(app, pilot)
-        assert len(screen.snapshots) == 3
+        assert len(screen.snapshots) == 15
         await pilot.press("d", "y")
         await settle(app, pilot)
-        await wait_until(pilot, lambda: len(screen.snapshots) == 2, "the snapshot is gone")
+        await wait_until(pilot, lambda: len(screen.snapshots) == 14, "the snapshot is gone")
         assert not notices.errors()
     with Workspace.open(changed, mode="read") as ws:
-        assert [s.label for s in ws.snapshots.all()] == ["start", None]
+        assert [s.label for s in ws.snapshots.all()] == [*MONTHLY, "start", None]
 
 
-async def test_without_snapshots_the_sizes_come_from_the_refreshes(sample_copy: Path) -> None:
+async def test_the_samples_year_then_without_snapshots_the_refreshes(sample_copy: Path) -> None:
+    """sample.db as shipped: the last two of its month-end snapshots compared, sizes over
+    the year. Its snapshots deleted (as from the command line), the sizes come from the
+    segments' refreshes."""
     app = make_app(db=str(sample_copy))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(app, pilot)
+        assert [s.label for s in screen.snapshots] == MONTHLY
+        assert "At each of the last 12 snapshots" in plain(screen.query_one("#chart", Static))
+        pair = plain(screen.query_one("#pair", Static))
+        assert "“month 11 of 12” (30 Sep 2026)" in pair and "“month 12 of 12” (31 Oct 2026)" in pair
+        assert screen.query_one("#changes", DataTable).display
+
+        workspace = app.workspace
+        assert workspace is not None
+        for snapshot in screen.snapshots:
+            workspace.snapshots.delete(snapshot.id)
+        app.post_message(DataChanged())
+        await pilot.press("escape", "t")
+        await wait_until(pilot, lambda: not screen.snapshots, "the snapshots are read again")
+        await settle(app, pilot)
         assert "no snapshot holds it yet" in plain(screen.query_one("#chart", Static))
         assert "needs two snapshots" in plain(screen.query_one("#pair", Static))
         assert not screen.query_one("#changes", DataTable).display

@@ -4,8 +4,9 @@ A scheme is a model's (``rfm``, ``lifecycle``) or any group of segments a user n
 check finds the gaps (people in none of them), the people claimed by several (counted per
 pair, with the segment that wins by priority) and the segments with no members now. Members
 that can never be reached, segments empty at every as-of date of the order history, need the
-members as of past dates: :func:`never_reached` takes them, day by day, from whoever
-evaluates them.
+members as of past dates: :func:`never_reached` takes them, day by day, from a
+:data:`HistoryReader` (the month ends of :mod:`segdesk.analysis.scheme_history`), asked only
+about the segments empty now, since one with members now has been reached.
 
 Priority: a lower ``segment.priority`` wins (the models number theirs 0, 1, 2... in their
 order); segments without one come after those with one, in the order given.
@@ -211,7 +212,7 @@ def _check(
     members = current_members(conn, order)
     everyone = everyone_ids(conn)
     found = check_sets(everyone, members, order)
-    unreachable = never_reached(history(conn, order), order) if history else None
+    unreachable = _never_reached(conn, found.empty, history)
     return SchemeCheck(
         scheme=scheme_name,
         segments=[
@@ -230,6 +231,17 @@ def _check(
         empty=[names[s] for s in found.empty],
         never_reached=None if unreachable is None else [names[s] for s in unreachable],
     )
+
+
+def _never_reached(
+    conn: Connection, empty: list[int], history: HistoryReader | None
+) -> list[int] | None:
+    """Of the segments empty now, those empty on every day ``history`` reads."""
+    if history is None:
+        return None
+    if not empty:
+        return []
+    return never_reached(history(conn, empty), empty)
 
 
 def everyone_ids(conn: Connection) -> BitMap:

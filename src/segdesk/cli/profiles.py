@@ -4,6 +4,8 @@ scheme's segments leave people out or claim them twice."""
 from __future__ import annotations
 
 import argparse
+import sys
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 from segdesk.cli.common import EXIT_OK, Parser, iso_date, open_workspace, print_json
@@ -45,7 +47,9 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         help="people in none of a scheme's segments, in several, and empty segments",
         description="Checks that every contact is in exactly one segment of a scheme (rfm, "
         "lifecycle, or segments you name with --segments): people in none, people claimed by "
-        "several and which segment wins by priority, segments with no members.",
+        "several and which segment wins by priority, segments with no members, and which of "
+        "those never had any on a month end of the order history (worked out as a backtest "
+        "does, only when some segment is empty now).",
     )
     which = check.add_mutually_exclusive_group(required=True)
     which.add_argument("name", metavar="NAME", nargs="?", help="the scheme: rfm, lifecycle...")
@@ -54,6 +58,11 @@ def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
         metavar="A,B,C",
         type=_names,
         help="segments to check as one scheme, by name, the winner of a tie first",
+    )
+    check.add_argument(
+        "--now-only",
+        action="store_true",
+        help="skip working out the empty segments at each month end (never_reached: null)",
     )
     check.add_argument("--json", action="store_true", help="print JSON")
     check.set_defaults(handler=cmd_scheme_check)
@@ -107,11 +116,18 @@ def print_profile(profile: SegmentProfile) -> None:
 
 
 def cmd_scheme_check(args: argparse.Namespace) -> int:
-    with open_workspace(args, "read") as ws:
+    with open_workspace(args, "read") as ws, ExitStack() as stack:
+        progress = None
+        if not args.json and not args.now_only and sys.stderr.isatty():
+            from segdesk.output import progress_bar
+
+            progress = stack.enter_context(progress_bar("Month ends of the order history"))
         if args.segments:
-            found = ws.profiles.check_group(args.segments)
+            found = ws.profiles.check_group(
+                args.segments, past=not args.now_only, progress=progress
+            )
         else:
-            found = ws.profiles.check_scheme(args.name)
+            found = ws.profiles.check_scheme(args.name, past=not args.now_only, progress=progress)
     if args.json:
         print_json(found.to_json())
         return EXIT_OK
@@ -153,7 +169,10 @@ def print_check(found: SchemeCheck) -> None:
     if found.empty:
         print(f"No members now: {', '.join(found.empty)}.")
     if found.never_reached:
-        print(f"Never reached on any day of the order history: {', '.join(found.never_reached)}.")
+        never = ", ".join(found.never_reached)
+        print(f"Never reached on any month end of the order history: {never}.")
+    elif found.empty and found.never_reached == []:
+        print("Each of them had people on some month end of the order history.")
 
 
 def _examples(people: list[Person]) -> str:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from segdesk.jobs import CancelCheck, Progress
+
 if TYPE_CHECKING:
     from segdesk.analysis.profiles import ProfileTable, SegmentProfile
     from segdesk.analysis.scheme_check import HistoryReader, SchemeCheck
@@ -47,19 +49,47 @@ class Profiles:
                 conn, names, today or date.today(), progress=progress, cancelled=cancelled
             )
 
-    def check_scheme(self, name: str, *, history: HistoryReader | None = None) -> SchemeCheck:
+    def check_scheme(
+        self,
+        name: str,
+        *,
+        past: bool = True,
+        today: date | None = None,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
+    ) -> SchemeCheck:
         """Gaps, double claims and empty segments of the scheme ``name`` (``rfm``,
-        ``lifecycle``...); with ``history``, also the segments never reached."""
+        ``lifecycle``...); with ``past``, also the segments never reached on any month end
+        of the order history up to ``today``, a backtest-sized job when some segment is
+        empty now (progress counts the month ends; a cancel stops between two)."""
         from segdesk.analysis.scheme_check import check_scheme
 
         with self._engine.connect() as conn:
+            history = _history(past, today, progress, cancelled)
             return check_scheme(conn, name, history=history)
 
     def check_group(
-        self, names: Sequence[str], *, history: HistoryReader | None = None
+        self,
+        names: Sequence[str],
+        *,
+        past: bool = True,
+        today: date | None = None,
+        progress: Progress | None = None,
+        cancelled: CancelCheck | None = None,
     ) -> SchemeCheck:
         """The same check of segments the user groups as one scheme, by name."""
         from segdesk.analysis.scheme_check import check_group
 
         with self._engine.connect() as conn:
+            history = _history(past, today, progress, cancelled)
             return check_group(conn, names, history=history)
+
+
+def _history(
+    past: bool, today: date | None, progress: Progress | None, cancelled: CancelCheck | None
+) -> HistoryReader | None:
+    from segdesk.analysis.scheme_history import month_end_reader
+
+    if not past:
+        return None
+    return month_end_reader(today or date.today(), progress=progress, cancelled=cancelled)
