@@ -120,6 +120,7 @@ def _schema_one(db: Path) -> None:
         conn.execute("DROP TABLE order_line")
         conn.execute("DROP TABLE segment_refresh")
         conn.execute("DROP TABLE segment_review")
+        conn.execute("DROP TABLE backtest_run")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         conn.commit()
 

@@ -115,8 +115,8 @@ def test_every_documented_field_and_figure_is_in_both_formats(
 
 def test_sections_without_data_are_left_out(rendered: dict[tuple[str, str], str]) -> None:
     # RFM's Loyal Customers has no playbook fields and, as a model segment, no versions; the
-    # sample has no snapshots, kept backtests or holdout exports. In its scheme's playbook
-    # the opening compares the profiles; the part says what sets it apart.
+    # sample has its year of snapshots but no kept backtests or holdout exports. In its
+    # scheme's playbook the opening compares the profiles; the part says what sets it apart.
     md = rendered["rfm", "md"]
     loyal = md.split("## Loyal Customers\n", 1)[1].split("\n---\n", 1)[0]
     titles = re.findall(r"^### (.+)$", loyal, flags=re.M)
@@ -125,6 +125,7 @@ def test_sections_without_data_are_left_out(rendered: dict[tuple[str, str], str]
         "Definition",
         "What sets it apart",
         "Overlap with other segments",
+        "Stability",
     ]
     page = rendered["rfm", "html"]
     part = page.split('data-segment="Loyal Customers">', 1)[1].split("</section>", 1)[0]

@@ -114,6 +114,7 @@ def test_migration_7_fills_a_copy_for_every_segment(ws: Workspace) -> None:
     ws.close()
     with closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("DROP TABLE segment_member_set")
+        conn.execute("DROP TABLE backtest_run")
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     open_database(db, mode="write").dispose()
     with Workspace.open(db, mode="read") as again:

@@ -79,6 +79,7 @@ class TestSizeHistory:
         with closing(sqlite3.connect(db)) as conn, conn:
             conn.execute("DROP TABLE segment_refresh")
             conn.execute("DROP TABLE segment_review")
+            conn.execute("DROP TABLE backtest_run")
             conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
             conn.execute("UPDATE segment SET member_count = 7, version = 3 WHERE name = 'Everyone'")
         open_database(db, mode="write").dispose()
