@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, func, select
 
@@ -19,6 +20,9 @@ from segdesk.store.tables import (
     Snapshot,
 )
 from segdesk.wording import count
+
+if TYPE_CHECKING:
+    from segdesk.analysis.movement_alerts import MovementAlert
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,9 @@ class Summary:
     static and model segments, drafts and retired ones), ``schemes`` the models (RFM,
     lifecycle) that made some of them. ``documented`` counts the playbooks with a goal, an
     owner and a next review; ``reviews_due`` the reviews overdue or due within 7 days
-    (``segments.reviews``)."""
+    (``segments.reviews``). ``overlaps`` counts the pairs of active segments the overlap
+    review flags as nearly the same people or one nearly inside the other; ``drifting`` the
+    segments the movement alerts name (or count)."""
 
     contacts: int
     orders: int
@@ -49,6 +55,8 @@ class Summary:
     snapshots: int
     exports: int
     alerts: tuple[QualityAlert, ...]
+    overlaps: int = 0
+    drifting: int = 0
     segments_due: str | None = None
     """What the segments are out of date since (``import 7``), when a refresh is due."""
 
@@ -103,10 +111,12 @@ def compute_summary(conn: Connection, today: date) -> Summary:
     stale_since = segments_due(conn)
     if stale_since is not None:
         findings.insert(0, (1, f"segments out of date since {stale_since}"))
+    moves: list[MovementAlert] = []
     if snapshots:
         from segdesk.analysis.movement_alerts import movement_alerts
 
-        findings += [(a.moved, a.text) for a in movement_alerts(conn, today)]
+        moves = movement_alerts(conn, today)
+        findings += [(a.moved, a.text) for a in moves]
     alerts = tuple(QualityAlert(n, text) for n, text in findings if n)
     return Summary(
         contacts=contacts,
@@ -121,4 +131,15 @@ def compute_summary(conn: Connection, today: date) -> Summary:
         exports=exports,
         alerts=alerts,
         segments_due=stale_since,
+        overlaps=_overlap_flags(conn) if segments > 1 else 0,
+        drifting=sum(a.segments for a in moves),
     )
+
+
+def _overlap_flags(conn: Connection) -> int:
+    """Pairs flagged by the overlap review of the active segments (from their compact member
+    copies, so a few milliseconds even at a million contacts)."""
+    from segdesk.analysis.overlap import overlap_report
+
+    flags = overlap_report(conn).flags
+    return sum(f.kind in ("near_duplicate", "near_subset") for f in flags)

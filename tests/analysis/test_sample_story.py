@@ -139,3 +139,18 @@ def test_home_alerts_leave_out_segments_that_turn_over_every_month(story: Story)
         alerts = [a.text for a in ws.summary(ANCHOR).alerts]
     assert not [a for a in alerts if a.startswith("New")]
     assert "Champions changed 63% of its people in 2 weeks" in alerts  # more than ever before
+
+
+def test_the_home_review_card_counts_flagged_pairs_and_drifting_segments(story: Story) -> None:
+    """Pairs nearly the same people, or one nearly inside the other, by Python sets."""
+    flagged = 0
+    for a, b in ((a, b) for a in story.now for b in story.now if a < b):
+        both = len(story.now[a] & story.now[b])
+        if (similarity(story.now[a], story.now[b]) or 0) >= 0.8:
+            flagged += 1
+        else:
+            flagged += sum(both >= 0.95 * len(story.now[x]) > 0 for x in (a, b))
+    with Workspace.open(SAMPLE_DB, mode="read") as ws:
+        summary = ws.summary(ANCHOR)
+    assert summary.overlaps == flagged >= 1
+    assert summary.drifting == 2  # Champions and Promising, the two alerts above

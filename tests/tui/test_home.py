@@ -154,6 +154,8 @@ BIG = Summary(
     snapshots=4_321,
     exports=99_499_999,
     alerts=(),
+    overlaps=12,
+    drifting=3,
 )
 
 
@@ -169,7 +171,7 @@ async def test_large_figures_fit_their_cards(shop: Path) -> None:
         assert lines["step-import"] == ["1.2M people", "125k orders", "12k imports"]
         assert lines["step-build"] == ["100k segments", "2 models"]
         assert lines["step-document"] == ["123 playbooks", "12 to review"]
-        assert lines["step-review"] == ["4k snapshots"]
+        assert lines["step-review"] == ["12 overlaps", "3 drifting"]
         assert lines["step-export"] == ["99M exports"]
         for key, card in cards.items():
             width = card.content_size.width

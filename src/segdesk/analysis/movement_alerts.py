@@ -54,6 +54,8 @@ class MovementAlert:
     moved: int
     """People who joined or left it."""
     text: str
+    segments: int = 1
+    """The segments the line stands for: one, or those counted in the last line."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def movement_alerts(conn: Connection, today: dt.date) -> list[MovementAlert]:
             None,
             sum(a.moved for a in rest),
             f"{len(rest)} more segments moved {since} (t: stability)",
+            len(rest),
         )
         alerts = [*alerts[:SHOWN], more]
     return alerts

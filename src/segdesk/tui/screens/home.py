@@ -92,7 +92,10 @@ class HomeScreen(ReportsFailures, Screen[None]):
         cards.filter("#step-document").first().show(
             _figure(s.documented, "playbook"), (s.reviews_due, "to review")
         )
-        cards.filter("#step-review").first().show(_figure(s.snapshots, "snapshot"))
+        cards.filter("#step-review").first().show(
+            _figure(s.overlaps, "overlap"),
+            (s.drifting, "drifting") if s.snapshots else _figure(0, "snapshot"),
+        )
         cards.filter("#step-export").first().show(_figure(s.exports, "export"))
         alerts = " · ".join(a.text for a in s.alerts)
         self.query_one("#alerts", Static).update(f"Alerts: {alerts}" if alerts else "")
