@@ -132,7 +132,7 @@ async def test_choose_count_write_cancel_and_open_from_a_segment(
         # b previews the playbook of the segment under the cursor; Team has no scheme, so B
         # (a scheme's playbook) stays off.
         assert chosen.check_action("scheme_playbook", ()) is False
-        await pilot.press("down", "b")
+        await pilot.press("j", "b")  # j moves as the arrows do
         preview = app.screen
         assert isinstance(preview, PlaybookPreviewScreen) and preview.playbook_of == "Team"
         await wait_until(pilot, lambda: preview.markdown is not None, "the playbook is read")

@@ -79,7 +79,7 @@ class BacktestPanel(ReportsFailures, Vertical):
         margin: 0 2 0 0;
     }
     BacktestPanel Input {
-        width: 16;
+        width: 18;
     }
     BacktestPanel #backtest-status {
         margin: 1 0 0 0;

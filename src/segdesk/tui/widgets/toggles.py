@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual import widgets
+from textual.binding import Binding
 from textual.content import Content
 from textual.strip import Strip
 from textual.widgets.option_list import OptionDoesNotExist
@@ -35,12 +36,17 @@ class Checkbox(widgets.Checkbox):
 
 
 class CheckList(widgets.SelectionList[str]):
-    """A list of check boxes, `[ ]` off and `[x]` on; space or enter ticks the highlighted one.
+    """A list of check boxes, `[ ]` off and `[x]` on; space or enter ticks the highlighted one,
+    `j` and `k` move as the arrows do.
 
     Textual's selection list draws the same `X` for both and tells them apart by colour.
     """
 
     MARKS = ("[ ]", "[x]")
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
 
     def render_line(self, y: int) -> Strip:
         line = widgets.OptionList.render_line(self, y)
