@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import time
@@ -20,6 +21,9 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 TIMEOUT = 30.0
 """Seconds a wait may take before the test fails: generous, the machines are shared."""
+POLL = 0.005
+"""Seconds between two looks at a condition: a loop that never sleeps keeps the GIL from the
+worker threads it waits for."""
 
 
 async def settle(app: App, pilot: Pilot, rounds: int = 10) -> None:
@@ -45,6 +49,7 @@ async def wait_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g}s waiting until {what}")
         await pilot.wait_for_scheduled_animations()
+        await asyncio.sleep(POLL)
 
 
 def palette_highlights(app: App, name: str) -> bool:
