@@ -125,12 +125,16 @@ def test_bulk_and_row_by_row_imports_make_the_same_database(
     assert list(map(_counts, bulk)) == list(map(_counts, by_row))
     assert bulk[2].updated == 20 and bulk[2].inserted == 40
     # the orders imports really dropped the indexes that take new rows at random places
-    assert set(dropped[1]) == set(dropped[2]) >= {
-        "ix_event_contact_kind_time",
-        "ix_event_kind_time",
-        "ix_order_line_product",
-        "ix_order_line_contact_time",
-    }
+    assert (
+        set(dropped[1])
+        == set(dropped[2])
+        >= {
+            "ix_event_contact_kind_time",
+            "ix_event_kind_time",
+            "ix_order_line_product",
+            "ix_order_line_contact_time",
+        }
+    )
     assert not set(dropped[1]) & {"ix_event_import_batch_id", "ix_order_line_event"}
     assert differences(tmp_path / "bulk.db", tmp_path / "by_row.db", timestamps=False) == []
     assert _indexes(tmp_path / "bulk.db") == _indexes(tmp_path / "by_row.db") == _indexes(fresh)
