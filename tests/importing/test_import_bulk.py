@@ -196,7 +196,7 @@ def test_a_bulk_import_failing_half_way_leaves_the_database_with_its_indexes(
     else:
 
         def failing_build(self: DeferredIndexes) -> None:
-            name, sql = self.dropped.pop(0)
+            _name, sql = self.dropped.pop(0)
             self.conn.exec_driver_sql(sql)  # one index built again, then the failure
             raise RuntimeError("the disk is full")
 
