@@ -32,9 +32,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE / ".data"
@@ -49,6 +50,14 @@ HEAD_ROWS = 1000
 """Rows of the head file on which the suggested mapping is checked with a dry run."""
 
 TARGET_RATIO = 2.0
+"""Ours against the same-schema floor."""
+TARGET_BARE_RATIO = {"contacts": 3.0, "orders": 4.0}
+"""Ours against the bare-table floor (issue 14)."""
+TARGET_PEER_RATIO = 4.0
+"""sqlite-utils against ours, for the orders."""
+TARGET_ADD_SECONDS = 2.0
+"""Adding the small file of orders to the database of all the orders."""
+DEFAULT_MORE = 10_000
 TARGET_PEAK_MB = 1000.0
 
 CONTACT_HEADER = (
@@ -194,12 +203,22 @@ def order_rows(count: int, contacts: int, seed: int) -> Iterator[tuple[str, ...]
         )
 
 
+def more_order_rows(count: int, contacts: int, seed: int) -> Iterator[tuple[str, ...]]:
+    """``count`` further orders, of ids no order of ``order_rows`` has."""
+    for customer, order_id, day, amount, quantity in order_rows(count, contacts, seed + 2):
+        yield customer, "NEW-" + order_id.removeprefix("ORD-"), day, amount, quantity
+
+
 def contacts_csv_path(count: int, seed: int) -> Path:
     return DATA_DIR / f"import-contacts-{count}-seed{seed}-v{DATA_VERSION}.csv"
 
 
 def orders_csv_path(count: int, contacts: int, seed: int) -> Path:
     return DATA_DIR / f"import-orders-{count}-of-{contacts}-seed{seed}-v{DATA_VERSION}.csv"
+
+
+def more_orders_csv_path(count: int, contacts: int, seed: int) -> Path:
+    return DATA_DIR / f"import-more-orders-{count}-of-{contacts}-seed{seed}-v{DATA_VERSION}.csv"
 
 
 def base_db_path(contacts: int, seed: int) -> Path:
@@ -227,8 +246,11 @@ def _remove_db(path: Path) -> None:
         path.with_name(path.name + end).unlink(missing_ok=True)
 
 
-def ensure_files(args: argparse.Namespace) -> tuple[Path, Path | None, Path | None]:
-    """The contacts CSV, and for the orders figures the orders CSV and the contacts database."""
+def ensure_files(
+    args: argparse.Namespace,
+) -> tuple[Path, Path | None, Path | None, Path | None]:
+    """The contacts CSV, and for the orders figures the orders CSV, the contacts database and
+    the file of more orders."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     contacts = contacts_csv_path(args.contacts, args.seed)
     if args.rebuild or not contacts.exists():
@@ -239,7 +261,7 @@ def ensure_files(args: argparse.Namespace) -> tuple[Path, Path | None, Path | No
     else:
         print(f"Using the cached {_shown(contacts)} (--rebuild to write it again).")
     if args.only == "contacts":
-        return contacts, None, None
+        return contacts, None, None, None
     orders = orders_csv_path(args.orders, args.contacts, args.seed)
     if args.rebuild or not orders.exists():
         print(f"Writing {args.orders:,} orders to {_shown(orders)} ...", flush=True)
@@ -248,6 +270,9 @@ def ensure_files(args: argparse.Namespace) -> tuple[Path, Path | None, Path | No
         print(f"  {_took(started)}, {_mb(orders.stat().st_size)}.", flush=True)
     else:
         print(f"Using the cached {_shown(orders)}.")
+    more = more_orders_csv_path(args.more, args.contacts, args.seed)
+    if args.rebuild or not more.exists():
+        _write_csv(more, ORDER_HEADER, more_order_rows(args.more, args.contacts, args.seed))
     base = base_db_path(args.contacts, args.seed)
     if args.rebuild or not base.exists():
         print(f"Storing the contacts in {_shown(base)} (floor method) ...", flush=True)
@@ -264,7 +289,7 @@ def ensure_files(args: argparse.Namespace) -> tuple[Path, Path | None, Path | No
         print(f"  {_took(started)}, {_mb(base.stat().st_size)}.", flush=True)
     else:
         print(f"Using the cached {_shown(base)}.")
-    return contacts, orders, base
+    return contacts, orders, base, more
 
 
 # The floors --------------------------------------------------------------------------------
@@ -338,12 +363,34 @@ def floor_orders(db: Path, source: Path) -> int:
         conn.close()
 
 
+def floor_bare(db: Path, source: Path) -> int:
+    """The file as it is into a table with a column per field and nothing else: no types,
+    keys, indexes or checks (the most direct way); the rows stored."""
+    conn = _connect(db)
+    try:
+        with source.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            columns = ", ".join(f'"{name}"' for name in header)
+            conn.execute(f"CREATE TABLE bare ({columns})")
+            conn.execute("BEGIN IMMEDIATE")
+            marks = ", ".join("?" for _ in header)
+            conn.executemany(f"INSERT INTO bare VALUES ({marks})", reader)
+            conn.execute("COMMIT")
+        return conn.execute("SELECT count(*) FROM bare").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def floor_child(what: str, db: Path, source: Path) -> int:
     """Run in a child process, so that its memory is measured alone: prints seconds, rows."""
     if what == "contacts":
         create_schema(db)  # not timed: only reading and inserting are
     started = time.perf_counter()
-    rows = floor_contacts(db, source) if what == "contacts" else floor_orders(db, source)
+    if what == "bare":
+        rows = floor_bare(db, source)
+    else:
+        rows = floor_contacts(db, source) if what == "contacts" else floor_orders(db, source)
     print(json.dumps({"seconds": time.perf_counter() - started, "rows": rows}))
     return 0
 
@@ -481,47 +528,107 @@ class Bench:
 
 
 @dataclass
+class Line:
+    label: str
+    seconds: float | None
+    run: Measured | None
+    db_mb: float | None = None
+
+
+@dataclass
 class Figure:
     what: str
     rows: int
-    ours: Measured | None = None
-    floor: Measured | None = None
-    floor_seconds: float | None = None
+    source_mb: float
+    lines: dict[str, Line] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    def seconds(self, key: str) -> float | None:
+        line = self.lines.get(key)
+        return line.seconds if line else None
+
+
+def _db_mb(db: Path) -> float:
+    return (
+        sum(p.stat().st_size for end in ("", "-wal") if (p := db.with_name(db.name + end)).exists())
+        / 1e6
+    )
+
+
+def _floors(bench: Bench, figure: Figure, source: Path, base: Path | None) -> None:
+    """The bare-table floor, then the same-schema floor (into a copy of ``base`` if given)."""
+    what = figure.what
+    db = bench.work / f"bare-{what}.db"
+    print("  bare floor: csv.reader + executemany into a bare table ...", flush=True)
+    run, child = bench.floor("bare", db, source)
+    figure.lines["bare"] = Line(
+        "bare floor: a table, no indexes", child["seconds"], run, _db_mb(db)
+    )
+    _remove_db(db)
+    db = bench.work / f"floor-{what}.db"
+    if base is not None:
+        shutil.copyfile(base, db)
+    print("  same-schema floor: csv.reader + executemany ...", flush=True)
+    run, child = bench.floor(what, db, source)
+    figure.lines["floor"] = Line("same-schema floor", child["seconds"], run, _db_mb(db))
+    _remove_db(db)
+
+
+def _peer(bench: Bench, figure: Figure, source: Path, base: Path | None) -> None:
+    """sqlite-utils, a tool a user would try first, when it is installed (the `bench` extra)."""
+    tool = shutil.which("sqlite-utils", path=str(Path(sys.executable).parent))
+    tool = tool or shutil.which("sqlite-utils")
+    if tool is None:
+        figure.notes += ("sqlite-utils is not installed (pip install -e '.[bench]'): skipped",)
+        return
+    db = bench.work / f"peer-{figure.what}.db"
+    if base is not None:
+        shutil.copyfile(base, db)
+    print("  sqlite-utils insert --csv ...", flush=True)
+    argv = [tool, "insert", str(db), f"peer_{figure.what}", str(source), "--csv"]
+    run = measure(argv, bench.env(), bench.work / f"peer-{figure.what}.log")
+    size = _db_mb(db) - (base.stat().st_size / 1e6 if base is not None else 0.0)
+    figure.lines["peer"] = Line("sqlite-utils insert --csv", run.seconds, run, size)
+    _remove_db(db)
 
 
 def run_contacts(bench: Bench, source: Path, count: int) -> Figure:
-    figure = Figure("contacts", count)
+    figure = Figure("contacts", count, source.stat().st_size / 1e6)
     maps = bench.maps_for("contacts", source)
-    db = bench.work / "floor-contacts.db"
-    print("  (a) floor: csv.reader + executemany into contact ...", flush=True)
-    figure.floor, child = bench.floor("contacts", db, source)
-    figure.floor_seconds = child["seconds"]
-    _remove_db(db)
+    _floors(bench, figure, source, None)
     db = bench.work / "fresh.db"
-    print("  (b) segdesk import contacts ...", flush=True)
-    figure.ours, report = bench.segdesk("contacts", source, db, maps)
+    print("  segdesk import contacts ...", flush=True)
+    ours, report = bench.segdesk("contacts", source, db, maps)
+    figure.lines["ours"] = Line("segdesk import contacts", ours.seconds, ours, _db_mb(db))
     figure.notes = _check(report, inserted=count)
     _remove_db(db)
+    _peer(bench, figure, source, None)
     return figure
 
 
-def run_orders(bench: Bench, source: Path, base: Path, count: int) -> Figure:
-    figure = Figure("orders", count)
+def run_orders(
+    bench: Bench, source: Path, base: Path, count: int, more: Path, more_count: int
+) -> list[Figure]:
+    """The orders import, then ``more`` orders added to the database it made."""
+    figure = Figure("orders", count, source.stat().st_size / 1e6)
     maps = bench.maps_for("events", source)
-    db = bench.work / "floor-orders.db"
-    shutil.copyfile(base, db)
-    print("  (c) floor: csv.reader + executemany into event ...", flush=True)
-    figure.floor, child = bench.floor("orders", db, source)
-    figure.floor_seconds = child["seconds"]
-    _remove_db(db)
+    _floors(bench, figure, source, base)
     db = bench.work / "db-with-contacts.db"
     shutil.copyfile(base, db)
-    print("  (d) segdesk import events ...", flush=True)
-    figure.ours, report = bench.segdesk("events", source, db, maps)
+    print("  segdesk import events ...", flush=True)
+    ours, report = bench.segdesk("events", source, db, maps)
+    figure.lines["ours"] = Line("segdesk import events", ours.seconds, ours, _db_mb(db))
     figure.notes = _check(report, inserted=count, contacts_created=0)
+    _peer(bench, figure, source, base)
+    added = Figure("more orders", more_count, more.stat().st_size / 1e6)
+    print(f"  segdesk import events: {more_count:,} more orders ...", flush=True)
+    ours, report = bench.segdesk("events", more, db, maps)
+    added.lines["ours"] = Line(
+        f"add {more_count:,} to {count:,} orders", ours.seconds, ours, _db_mb(db)
+    )
+    added.notes = _check(report, inserted=more_count, contacts_created=0)
     _remove_db(db)
-    return figure
+    return [figure, added]
 
 
 def _check(report: dict[str, object], **expected: int) -> tuple[str, ...]:
@@ -572,57 +679,90 @@ def header(args: argparse.Namespace, files: Sequence[Path | None]) -> None:
 
 
 def report(figures: Sequence[Figure]) -> None:
-    tags = {"contacts": ("(a)", "(b)"), "orders": ("(c)", "(d)")}
-    labels = {
-        "contacts": ("floor: csv.reader + executemany", "segdesk import contacts"),
-        "orders": ("floor: csv.reader + executemany", "segdesk import events"),
-    }
     print()
-    print(f"{'':4}{'figure':<34}{'rows':>11}{'time':>10}{'rows/s':>11}{'peak memory':>13}")
+    print(f"{'figure':<40}{'rows':>11}{'time':>9}{'rows/s':>11}{'peak mem':>10}{'db':>9}")
     for figure in figures:
-        floor_tag, ours_tag = tags[figure.what]
-        floor_label, ours_label = labels[figure.what]
-        for tag, label, seconds, run in (
-            (floor_tag, floor_label, figure.floor_seconds, figure.floor),
-            (ours_tag, ours_label, figure.ours.seconds if figure.ours else None, figure.ours),
-        ):
+        print(f"{figure.what} ({figure.source_mb:,.1f} MB file)")
+        for line in figure.lines.values():
+            seconds = line.seconds
             time_text = "—" if seconds is None else f"{seconds:.1f} s"
             rate = "—" if not seconds else f"{figure.rows / seconds:,.0f}"
-            peak = "—" if run is None else f"{run.peak_mb:,.0f} MB"
-            print(f"{tag:<4}{label:<34}{figure.rows:>11,}{time_text:>10}{rate:>11}{peak:>13}")
+            peak = "—" if line.run is None else f"{line.run.peak_mb:,.0f} MB"
+            size = "—" if line.db_mb is None else f"{line.db_mb:,.0f} MB"
+            print(
+                f"  {line.label:<38}{figure.rows:>11,}{time_text:>9}{rate:>11}{peak:>10}{size:>9}"
+            )
 
     print()
-    print(f"{'':4}{'check':<34}{'value':>11}{'target':>12}{'':>4}result")
+    print(f"{'check':<40}{'value':>11}{'target':>12}{'':>4}result")
     for figure in figures:
-        ratio = None
-        if figure.ours and figure.floor_seconds:
-            ratio = figure.ours.seconds / figure.floor_seconds
-        peak = figure.ours.peak_mb if figure.ours else None
-        for label, value, goal, met in (
-            (
-                f"{figure.what}: ours / floor",
-                ratio,
-                f"≤ {TARGET_RATIO:g}x",
-                ratio is not None and ratio <= TARGET_RATIO,
-            ),
-            (
-                f"{figure.what}: peak memory",
-                peak,
-                f"< {TARGET_PEAK_MB:,.0f} MB",
-                peak is not None and peak < TARGET_PEAK_MB,
-            ),
-        ):
+        for label, value, unit, goal, met in _checks(figure):
             if value is None:
                 shown, verdict = "—", "—"
             else:
-                shown = f"{value:.2f}x" if "floor" in label else f"{value:,.0f} MB"
-                verdict = "PASS" if met else "MISS"
-            print(f"{'':4}{label:<34}{shown:>11}{goal:>12}{'':>4}{verdict}")
+                shown = f"{value:,.2f}{unit}" if unit == "x" else f"{value:,.1f}{unit}"
+                verdict = "PASS" if met(value) else "MISS"
+            print(f"{label:<40}{shown:>11}{goal:>12}{'':>4}{verdict}")
     notes = [f"{f.what}: {note}" for f in figures for note in f.notes]
     if notes:
-        print("\nThe import's report:")
+        print("\nNotes:")
         for note in notes:
             print(f"  - {note}")
+
+
+def _ratio(top: float | None, bottom: float | None) -> float | None:
+    return top / bottom if top is not None and bottom else None
+
+
+def _checks(figure: Figure) -> list[tuple[str, float | None, str, str, Any]]:
+    """(label, value, unit, target, test) for each target of the figure."""
+    ours = figure.seconds("ours")
+    peak = figure.lines["ours"].run.peak_mb if figure.lines["ours"].run else None
+    if figure.what == "more orders":
+        return [
+            (
+                f"{figure.what}: time",
+                ours,
+                " s",
+                f"< {TARGET_ADD_SECONDS:g} s",
+                lambda v: v < TARGET_ADD_SECONDS,
+            )
+        ]
+    bare = TARGET_BARE_RATIO[figure.what]
+    checks: list[tuple[str, float | None, str, str, Any]] = [
+        (
+            f"{figure.what}: ours / bare floor",
+            _ratio(ours, figure.seconds("bare")),
+            "x",
+            f"≤ {bare:g}x",
+            lambda v: v <= bare,
+        ),
+        (
+            f"{figure.what}: ours / same-schema floor",
+            _ratio(ours, figure.seconds("floor")),
+            "x",
+            f"≤ {TARGET_RATIO:g}x",
+            lambda v: v <= TARGET_RATIO,
+        ),
+        (
+            f"{figure.what}: peak memory",
+            peak,
+            " MB",
+            f"< {TARGET_PEAK_MB:,.0f} MB",
+            lambda v: v < TARGET_PEAK_MB,
+        ),
+    ]
+    if figure.what == "orders":
+        checks.append(
+            (
+                f"{figure.what}: sqlite-utils / ours",
+                _ratio(figure.seconds("peer"), ours),
+                "x",
+                f"≥ {TARGET_PEER_RATIO:g}x",
+                lambda v: v >= TARGET_PEER_RATIO,
+            )
+        )
+    return checks
 
 
 # Main --------------------------------------------------------------------------------------
@@ -647,14 +787,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", choices=("contacts", "orders"), help="measure only one of the two imports"
     )
+    parser.add_argument(
+        "--more",
+        type=int,
+        default=DEFAULT_MORE,
+        help=f"orders added to the database of all the orders (default {DEFAULT_MORE:,})",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the test data")
     parser.add_argument(
         "--rebuild", action="store_true", help="generate the files again even if cached"
     )
     parser.add_argument("--floor-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.contacts < 1 or args.orders < 1:
-        parser.error("--contacts and --orders must be 1 or more")
+    if args.contacts < 1 or args.orders < 1 or args.more < 1:
+        parser.error("--contacts, --orders and --more must be 1 or more")
     return args
 
 
@@ -672,7 +818,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     overall = time.perf_counter()
     try:
-        contacts, orders, base = ensure_files(args)
+        contacts, orders, base, more = ensure_files(args)
     except KeyboardInterrupt:
         print("\nInterrupted while generating the files.", file=sys.stderr)
         return 130
@@ -688,19 +834,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                     figures.append(run_contacts(bench, contacts, args.contacts))
                 except MeasurementError as exc:
                     failures.append(f"contacts: {exc}")
-            if orders is not None and base is not None:
+            if orders is not None and base is not None and more is not None:
                 print(f"Orders ({args.orders:,}) ...", flush=True)
                 try:
-                    figures.append(run_orders(bench, orders, base, args.orders))
+                    figures += run_orders(bench, orders, base, args.orders, more, args.more)
                 except MeasurementError as exc:
                     failures.append(f"orders: {exc}")
         except KeyboardInterrupt:
             print("\nInterrupted; removing the working files.", file=sys.stderr)
             return 130
 
-    header(args, (contacts, orders))
-    print("  ours: `segdesk import` as a subprocess, start to exit")
+    header(args, (contacts, orders, more))
+    print("  ours and sqlite-utils: a subprocess each, start to exit")
     print("  floors: file open to commit, each in a child process")
+    print("  db: the database file (and -wal) after the figure; sqlite-utils's growth of it")
     print("  peak memory: maximum resident set size of the process")
     report(figures)
     if failures:

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from segdesk.store.tables import Contact, Event
 from segdesk.workspace import Workspace
-from tests.importing.test_import_atomic import BULK_DOMAIN, contacts_file, stock
+from tests.importing.test_import_atomic import BULK_DOMAIN, contacts_file, orders_file, stock
 from tests.reliability.kills import (
     LOCK_TIMEOUT,
     POLL,
@@ -148,6 +148,28 @@ def test_sigkill_mid_import_leaves_the_database_unchanged(
         assert from_file == 0
         assert "plan" not in ws.imports.custom_fields()
     assert not rejects.exists()
+
+
+BULK_ORDERS = 60_000
+"""Orders of a file large enough for the bulk path (``store.deferred_indexes``): its indexes
+are dropped after the first chunk and built again before the commit."""
+
+BULK_WAL_BYTES = 190 * BULK_ORDERS
+"""About what the import writes to the -wal file (rows, then the indexes built again)."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("share", [0.8])
+def test_sigkill_mid_bulk_orders_import_leaves_every_index(tmp_path: Path, share: float) -> None:
+    db = tmp_path / "shop.db"
+    stock(db)
+    before = snapshot(db)
+    source = orders_file(tmp_path / "orders.csv", BULK_ORDERS)
+    rejects = tmp_path / "rejects.csv"
+    command = ["import", "events", str(source), "--json", "--rejects", str(rejects)]
+    _kill_import_at(command, db, int(BULK_WAL_BYTES * share), tmp_path / "stderr.txt")
+    assert snapshot(db) == before  # the schema (every index) and every row
+    assert integrity(db) == ["ok"]
 
 
 def _kill_import_at(command: Sequence[str], db: Path, wal_bytes: int, log: Path) -> None:

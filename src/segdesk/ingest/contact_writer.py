@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, ClassVar
 
 from pyroaring import BitMap
 from sqlalchemy import Connection, bindparam, delete, select
@@ -151,6 +151,11 @@ class ContactWriter:
     identifiers are those this import wrote; their hashes are remembered, and a chunk none of
     whose identifiers hashes like one of them needs no look-up.
     """
+
+    KEPT_INDEXES: ClassVar[dict[str, tuple[str, ...]]] = {"contact": ()}
+    """What a large import keeps of the indexes of the tables it fills (``store.deferred_indexes``;
+    the first table is the one it is measured against). The contacts' unique email and
+    external id, which every chunk's look-ups use, are constraints and always stay."""
 
     def __init__(
         self,

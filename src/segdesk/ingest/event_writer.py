@@ -20,7 +20,7 @@ import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from itertools import repeat
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Column,
@@ -75,6 +75,17 @@ class EventWriter:
     A chunk is handled a column at a time (times, amounts, refs), so that the work per row is
     little more than the insert's own.
     """
+
+    KEPT_INDEXES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "event": ("ix_event_import_batch_id",),
+        "order_line": ("ix_order_line_event",),
+    }
+    """What a large import keeps of the indexes of the tables it fills (``store.deferred_indexes``;
+    measured against the events). The unique (kind, dedup key) index, through which every chunk
+    finds the orders stored, is a constraint and always stays; the lines of an order are read
+    by their order when a later chunk adds to it. Both kept indexes take new keys after all
+    stored ones (a new batch, new order ids), so they cost little. The others (contact and
+    time, kind and time, product, SKU, category, lines by contact) are built after the rows."""
 
     def __init__(
         self,

@@ -29,6 +29,7 @@ from segdesk.ingest.mapping.columns import Mapping
 from segdesk.ingest.sources import FileShape, ReadStats, iter_chunks
 from segdesk.ingest.typed_rows import RecordBuilder
 from segdesk.jobs import CancelCheck, Job, Progress
+from segdesk.store.deferred_indexes import DeferredIndexes
 from segdesk.store.engine import write_connection
 from segdesk.store.inserted import inserted_id
 from segdesk.store.refresh_due import mark_segments_due
@@ -150,13 +151,19 @@ def run_import(
                     mapped=mapping.fields(),
                 )
             stats, job = ReadStats(), Job(cancelled=cancelled)
+            kept = writer.KEPT_INDEXES
+            indexes = DeferredIndexes(conn, kept, sized_by=next(iter(kept)))
+            expected = estimated_rows(shape)
             with _collection_per_chunk() as chunk_done:
                 for chunk in iter_chunks(shape, CHUNK_ROWS, stats=stats, progress=progress):
                     job.check()
+                    indexes.expect(_expected_writes(expected, stats.rows, report))
                     writer.write(builder.build_many(chunk), rejects)
                     chunk_done()
             if isinstance(writer, EventWriter):
                 writer.close(rejects)
+            if not options.dry_run:  # a dry run's rollback gives the indexes back as they were
+                indexes.build()
             report.quality.changes.update(builder.changes)
             if not report.balanced:
                 raise AssertionError(f"import counts do not add up: {report.to_json()}")
@@ -191,6 +198,28 @@ def run_import(
     if rejects.fallback:
         report.decisions.append(f"rejected rows written as UTF-8 with BOM: {rejects.fallback}")
     return report
+
+
+def estimated_rows(shape: FileShape) -> int:
+    """The file's rows, roughly, before reading it: its size over the sampled rows' length
+    (a workbook's are not known: 0). An estimate only decides how fast rows go in."""
+    if shape.sample_is_whole_file:
+        return len(shape.sample)
+    if shape.is_spreadsheet or not shape.sample:
+        return 0
+    sampled = sum(len(",".join(row.values)) + 1 for row in shape.sample)
+    return shape.size_bytes * len(shape.sample) // max(sampled, 1)
+
+
+def _expected_writes(estimate: int, read_so_far: int, report: ImportReport) -> int:
+    """Rows the import will add in all, as far as can be told before a chunk: the file's rows
+    (estimated, or those read so far when more) times the share of the rows written so far
+    that added a row (a contact, an order, a line). Before the first chunk nothing is known:
+    a file imported again adds nothing, and must not rebuild anything."""
+    if not report.read:
+        return 0
+    added = report.inserted + (report.merged if report.target == "events" else 0)
+    return max(estimate, read_so_far) * added // report.read
 
 
 def _stored_quality(report: ImportReport) -> dict[str, object]:
