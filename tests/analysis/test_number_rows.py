@@ -30,7 +30,8 @@ def test_the_fast_path_and_the_portable_one_read_the_same_numbers() -> None:
         times = conn.execute(select(event.c.occurred_at).where(event.c.kind == "order")).scalars()
         days = utc_days(pd.Series(list(times), dtype=object)).to_numpy("datetime64[D]")
         # Reals come back as the same doubles, digits beyond the fifteenth included.
-        awkward = [0.1 + 0.2, 1 / 3, -2.5e-300, 1e300, 123456789.123456789, -0.0]
+        awkward = [0.1 + 0.2, 1 / 3, -2.5e-300, 1e300, 123456789.123456789, -0.0, float("inf")]
+        awkward += [0.29, -0.29, 12.34, -1e-2, 99999999999.99, 1e13, 0.125, 1e13 - 0.01]
         values = [
             number_columns(conn, select(literal(v, type_=event.c.amount.type)), [True])[0][0]
             for v in awkward
