@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 from segdesk.errors import NotFoundError, UserError
 from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.models import lifecycle, rfm
-from segdesk.models.orders import contact_ids, days_before, order_figures
+from segdesk.models.orders import Buyers, Orders, buyers_as_of, day_dates, read_orders
 from segdesk.models.schemes import save_assignment
 from segdesk.store.tables import Scheme, Segment
 
@@ -126,20 +126,18 @@ def saved_thresholds(conn: Connection) -> lifecycle.Thresholds:
 def _run_rfm(
     conn: Connection, name: str, as_of: dt.date, now: dt.datetime, save: bool, job: Job
 ) -> RfmResult:
-    figures = order_figures(conn, as_of)
-    everyone = contact_ids(conn)
+    orders = read_orders(conn, as_of)
     job.step()
-    recency = days_before(as_of, figures["last_order"])
-    scores, points = rfm.score(
-        recency, figures["frequency"].to_numpy(), figures["monetary"].to_numpy()
-    )
+    buyers = buyers_as_of(orders, as_of)
+    recency = buyers.days_since_last
+    scores, points = rfm.score(recency, buyers.frequency, buyers.monetary)
     contacts = pd.DataFrame(
         {
-            "contact_id": figures["contact_id"].to_numpy(),
-            "last_order": figures["last_order"].to_numpy(),
+            "contact_id": orders.contacts[buyers.positions],
+            "last_order": day_dates(buyers.last),
             "recency_days": recency,
-            "frequency": figures["frequency"].to_numpy(),
-            "monetary": figures["monetary"].to_numpy(),
+            "frequency": buyers.frequency,
+            "monetary": buyers.monetary,
             "r": scores["r"].to_numpy(),
             "f": scores["f"].to_numpy(),
             "m": scores["m"].to_numpy(),
@@ -147,14 +145,14 @@ def _run_rfm(
         }
     )
     job.step()
-    ids, codes = _everyone(everyone, contacts, rfm.NO_PURCHASES_CODE)
+    codes = _everyone(orders, buyers, scores["segment"].cat.codes, rfm.NO_PURCHASES_CODE)
     params: dict[str, Any] = {"quantiles": list(rfm.QUANTILES)}
     sizes = _save_or_count(
         conn,
         name,
         RFM,
         rfm.SEGMENT_NAMES,
-        ids,
+        orders.contacts,
         codes,
         params,
         points.to_json(),
@@ -175,30 +173,30 @@ def _run_lifecycle(
     save: bool,
     job: Job,
 ) -> LifecycleResult:
-    figures = order_figures(conn, as_of)
-    everyone = contact_ids(conn)
+    orders = read_orders(conn, as_of)
     job.step()
-    since_first = days_before(as_of, figures["first_order"])
-    since_last = days_before(as_of, figures["last_order"])
+    buyers = buyers_as_of(orders, as_of)
+    since_first, since_last = buyers.days_since_first, buyers.days_since_last
+    stages = lifecycle.stages(since_first, since_last, limits)
     contacts = pd.DataFrame(
         {
-            "contact_id": figures["contact_id"].to_numpy(),
-            "first_order": figures["first_order"].to_numpy(),
-            "last_order": figures["last_order"].to_numpy(),
+            "contact_id": orders.contacts[buyers.positions],
+            "first_order": day_dates(buyers.first),
+            "last_order": day_dates(buyers.last),
             "days_since_first": since_first,
             "days_since_last": since_last,
-            "frequency": figures["frequency"].to_numpy(),
-            "segment": lifecycle.stages(since_first, since_last, limits),
+            "frequency": buyers.frequency,
+            "segment": stages,
         }
     )
     job.step()
-    ids, codes = _everyone(everyone, contacts, lifecycle.NEVER_CODE)
+    codes = _everyone(orders, buyers, stages.codes, lifecycle.NEVER_CODE)
     sizes = _save_or_count(
         conn,
         name,
         LIFECYCLE,
         lifecycle.STAGES,
-        ids,
+        orders.contacts,
         codes,
         limits.to_json(),
         {},
@@ -210,16 +208,12 @@ def _run_lifecycle(
     return LifecycleResult(as_of, sizes, contacts, limits, save)
 
 
-def _everyone(
-    everyone: np.ndarray, contacts: pd.DataFrame, no_orders_code: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every contact id with its segment code; contacts without orders get ``no_orders_code``.
-
-    Both arrays are in contact id order (``everyone`` and ``contacts`` are)."""
-    codes = np.full(len(everyone), no_orders_code, dtype=np.int8)
-    with_orders = contacts["contact_id"].to_numpy()
-    codes[np.searchsorted(everyone, with_orders)] = contacts["segment"].cat.codes.to_numpy()
-    return everyone, codes
+def _everyone(orders: Orders, buyers: Buyers, codes: Any, no_orders_code: int) -> np.ndarray:
+    """The segment code of every contact of ``orders``, in their order: the buyers' ``codes``,
+    ``no_orders_code`` for the others."""
+    everyone = np.full(len(orders.contacts), no_orders_code, dtype=np.int8)
+    everyone[buyers.positions] = np.asarray(codes)
+    return everyone
 
 
 def _save_or_count(

@@ -17,10 +17,10 @@ import numpy as np
 from pyroaring import BitMap
 from sqlalchemy import Connection, and_, bindparam, delete, or_, select
 
-from segdesk.models.orders import columns
 from segdesk.store.bulk import insert_rows
 from segdesk.store.inserted import inserted_id
 from segdesk.store.member_bitmaps import write_member_set
+from segdesk.store.number_rows import number_columns
 from segdesk.store.segment_sizes import record_sizes
 from segdesk.store.tables import ModelRun, Scheme, Segment, SegmentMember
 
@@ -129,10 +129,15 @@ def _update_members(
     """Make the members of ``segment_ids`` exactly the pairs (segments[i], contacts[i]):
     delete the pairs that are gone, insert the new ones, leave the rest alone; and write
     each segment's compact copy of its members."""
-    old = conn.execute(
-        select(member.c.segment_id, member.c.contact_id).where(member.c.segment_id.in_(segment_ids))
-    ).all()
-    old_pairs = np.array(columns(old, 2), dtype=np.int64).T.reshape(-1, 2)
+    old_pairs = np.column_stack(
+        number_columns(
+            conn,
+            select(member.c.segment_id, member.c.contact_id).where(
+                member.c.segment_id.in_(segment_ids)
+            ),
+            [False, False],
+        )
+    )
     span = max(segment_ids) + 1
     old_keys = old_pairs[:, 1] * span + old_pairs[:, 0]
     new_keys = contacts * span + segments

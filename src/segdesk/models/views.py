@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Row, select
 
 from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.models import lifecycle, rfm
-from segdesk.models.orders import contact_ids, days_before, order_figures
+from segdesk.models.orders import buyers_as_of, read_orders
 from segdesk.models.runner import LIFECYCLE, RFM, RfmResult
 from segdesk.store.tables import ModelRun, Scheme, Segment
 
@@ -101,15 +101,17 @@ def saved_grid(
     points = rfm.Breakpoints(
         *(tuple(float(v) for v in stored.get(k, ())) for k in ("recency", "frequency", "monetary"))
     )
-    figures = order_figures(conn, run.as_of)
-    contacts = len(contact_ids(conn))
+    orders = read_orders(conn, run.as_of)
     job.step("orders read")
-    recency = days_before(run.as_of, figures["last_order"])
-    r = 5 - rfm.groups_above(recency, points.recency)
-    f = 1 + rfm.groups_above(figures["frequency"].to_numpy(), points.frequency)
+    buyers = buyers_as_of(orders, run.as_of)
+    r = 5 - rfm.groups_above(buyers.days_since_last, points.recency)
+    f = 1 + rfm.groups_above(buyers.frequency, points.frequency)
     cells = _cells(r, f)
     job.step("scored")
-    return RfmGrid(run.as_of, _utc(run.ran_at), points, cells, contacts, contacts - len(figures))
+    contacts = len(orders.contacts)
+    return RfmGrid(
+        run.as_of, _utc(run.ran_at), points, cells, contacts, contacts - len(buyers.positions)
+    )
 
 
 def saved_lifecycle(conn: Connection) -> LifecycleView:
