@@ -96,6 +96,10 @@ class SegdeskApp(ReportsFailures, App[None]):
                 timeout=8,
             )
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        # The kind of our boxes' borders; the 16-colour theme sets "ascii" (see docs/themes.md).
+        return {"border-kind": "round"}
+
     def watch_theme(self, theme: str) -> None:
         if self._remember_theme:
             save_setting("theme", theme)
