@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from syrupy.assertion import SnapshotAssertion
 from pytest_textual_snapshot import SVGImageExtension
+from syrupy.assertion import SnapshotAssertion
 
 from segdesk.demo import fresh_demo_copy
 from segdesk.tui.app import make_app
