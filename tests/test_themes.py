@@ -216,3 +216,4 @@ async def test_the_palette_lists_our_themes_before_the_built_in_ones(tmp_path: P
         assert "textual-dark" in names[len(ours) :]
         await pilot.press(*"segdesk-light", "enter")
         await wait_until(pilot, lambda: app.theme == "segdesk-light", "the theme is applied")
+    assert load_settings()["theme"] == "segdesk-light"  # chosen in the palette: remembered
