@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.command import CommandList, CommandPalette
 
 from segdesk.paths import config_dir
@@ -13,16 +14,53 @@ from segdesk.tui.app import make_app
 from segdesk.tui.themes import load_themes, starting_theme, theme_folders
 from tests.tui.helpers import settle, wait_until
 
+BUNDLED = ["segdesk-ansi", "segdesk-contrast", "segdesk-dark", "segdesk-light", "segdesk-paper"]
+
 
 def test_shipped_themes_load() -> None:
     themes, problems = load_themes(theme_folders())
     by_name = {t.name: t for t in themes}
     assert problems == []
-    assert {"segdesk-dark", "segdesk-light", "segdesk-ansi"} <= set(by_name)
+    assert set(BUNDLED) <= set(by_name)
     assert by_name["segdesk-dark"].dark is True
     assert by_name["segdesk-light"].dark is False
+    assert by_name["segdesk-paper"].dark is False
     assert by_name["segdesk-ansi"].ansi is True
     assert by_name["segdesk-ansi"].variables["block-cursor-background"] == "ansi_white"
+    # Plain +-| borders where the font may lack rounded corners (the Linux console).
+    assert by_name["segdesk-ansi"].variables["border-kind"] == "ascii"
+
+
+def _contrast(one: str, other: str) -> float:
+    """WCAG's contrast ratio of two colours, 1 to 21."""
+
+    def luminance(colour: str) -> float:
+        def channel(value: int) -> float:
+            v = value / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        c = Color.parse(colour)
+        return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_is_readable_in_every_coloured_theme() -> None:
+    """Every colour used for text reaches WCAG AA (4.5:1) on its background; the high-contrast
+    theme reaches AAA (7:1), muted text included."""
+    themes, _ = load_themes(theme_folders()[:1])
+    for theme in themes:
+        if theme.ansi:
+            continue  # the terminal's own colours: not ours to measure
+        least = 7.0 if theme.name == "segdesk-contrast" else 4.5
+        background = theme.background or "#000000"
+        for field in ("foreground", "primary", "secondary", "accent", "warning", "error"):
+            colour = getattr(theme, field)
+            ratio = _contrast(colour, background)
+            assert ratio >= least, f"{theme.name}: {field} {colour} is {ratio:.1f}:1"
+    contrast = next(t for t in themes if t.name == "segdesk-contrast")
+    assert _contrast(contrast.variables["text-muted"], contrast.background or "") >= 7.0
 
 
 def test_broken_files_are_collected_not_fatal(tmp_path: Path) -> None:
@@ -173,8 +211,9 @@ async def test_the_palette_lists_our_themes_before_the_built_in_ones(tmp_path: P
             pilot, lambda: len(listed()) == len(app.available_themes), "every theme is listed"
         )
         names = listed()
-        ours = ["segdesk-ansi", "segdesk-dark", "segdesk-light", "my-shop"]
-        assert names[:4] == ours
-        assert "textual-dark" in names[4:]
+        ours = [*BUNDLED, "my-shop"]
+        assert names[: len(ours)] == ours
+        assert "textual-dark" in names[len(ours) :]
         await pilot.press(*"segdesk-light", "enter")
         await wait_until(pilot, lambda: app.theme == "segdesk-light", "the theme is applied")
+    assert load_settings()["theme"] == "segdesk-light"  # chosen in the palette: remembered

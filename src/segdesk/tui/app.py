@@ -23,6 +23,7 @@ from segdesk.store.quick_read import QuickReader
 from segdesk.tui import screen_registry
 from segdesk.tui.commands import BuilderProvider, ScreensProvider, ThemesProvider
 from segdesk.tui.failures import ReportsFailures
+from segdesk.tui.keymap import KeymapProblem, check_ids, keymap_path, read_keymap
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.themes import DEFAULT_THEME, load_themes, starting_theme, theme_folders
@@ -61,6 +62,7 @@ class SegdeskApp(ReportsFailures, App[None]):
 
     def on_mount(self) -> None:
         self._apply_themes()
+        self._apply_keymap()
         if not is_url(self.db):
             self.reader = QuickReader.open(self.db)
         self._open_or_ask()
@@ -95,6 +97,35 @@ class SegdeskApp(ReportsFailures, App[None]):
                 severity="warning",
                 timeout=8,
             )
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        # The kind of our boxes' borders; the 16-colour theme sets "ascii" (see docs/themes.md).
+        return {"border-kind": "round"}
+
+    # The user's keymap --------------------------------------------------------------------
+
+    def _apply_keymap(self) -> None:
+        """The keymap file's good entries apply at once; its mistakes are reported once the
+        ids are checked, in a thread (that imports every screen)."""
+        keymap, problems = read_keymap(keymap_path())
+        if keymap:
+            self.set_keymap(keymap)
+            self._check_keymap(keymap, problems)
+        elif problems:
+            self._report_keymap(problems)
+
+    @work(thread=True, group="keymap", exit_on_error=False)
+    def _check_keymap(self, keymap: dict[str, str], problems: list[KeymapProblem]) -> None:
+        if found := problems + check_ids(keymap):
+            self.call_from_thread(self._report_keymap, found)
+
+    def _report_keymap(self, problems: list[KeymapProblem]) -> None:
+        self.notify(
+            "\n".join([str(keymap_path()), *map(str, problems)]),
+            title="Keymap",
+            severity="warning",
+            timeout=10,
+        )
 
     def watch_theme(self, theme: str) -> None:
         if self._remember_theme:

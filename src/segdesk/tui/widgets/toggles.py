@@ -44,8 +44,8 @@ class CheckList(widgets.SelectionList[str]):
 
     MARKS = ("[ ]", "[x]")
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False, id="checklist.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="checklist.up"),
     ]
 
     def render_line(self, y: int) -> Strip:
