@@ -69,8 +69,9 @@ from segdesk.ingest.values.numbers import _parse_number_slow, parse_number
 from segdesk.ingest.values.order_status import normalise_status
 from segdesk.ingest.values.text import _clean_text_slow, clean_text
 from tests.ingest.corpus_files import CORPUS, READABLE
+from tests.sizes import sized
 
-EXAMPLES = settings(max_examples=400, deadline=None)
+EXAMPLES = settings(max_examples=sized(200, 800), deadline=None)
 FEW_EXAMPLES = settings(max_examples=120, deadline=None)
 
 # --- strategies -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 
 from segdesk.rules import CatalogField, FieldCatalog, parse, to_english
 from tests.rules.strategies import PRINT_CATALOG, any_rules
+from tests.sizes import sized
 
 PLAIN = FieldCatalog.from_types(
     {"signup_date": "date", "age": "number", "plan": "category", "trade_account": "bool"}
@@ -86,7 +87,7 @@ def test_labels_read_better_than_names() -> None:
     assert to_english(parse("nps > 8", catalog), catalog) == "NPS score is over 8"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=sized(150, 600), deadline=None)
 @given(any_rules)
 def test_every_tree_has_an_english_reading(rule) -> None:
     english = to_english(rule, PRINT_CATALOG)

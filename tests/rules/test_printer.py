@@ -9,9 +9,10 @@ from hypothesis import given, settings
 
 from segdesk.rules import And, Compare, Not, Or, from_json, parse, to_json, to_text
 from tests.rules.strategies import PRINT_CATALOG, any_rules
+from tests.sizes import sized
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=sized(200, 1000), deadline=None)
 @given(any_rules)
 def test_printing_parses_back_to_the_same_tree(rule) -> None:
     text = to_text(rule)
@@ -20,7 +21,7 @@ def test_printing_parses_back_to_the_same_tree(rule) -> None:
     assert to_text(again) == text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=sized(150, 600), deadline=None)
 @given(any_rules)
 def test_json_round_trips_exactly(rule) -> None:
     stored = json.loads(json.dumps(to_json(rule)))

@@ -30,6 +30,7 @@ from tests.rules.strategies import (
     worlds,
 )
 from tests.rules.world import load, memory_engine, reference_ids, sql_ids
+from tests.sizes import sized
 
 ENGINE = memory_engine()
 RULES_PER_WORLD = 6
@@ -42,7 +43,7 @@ def _agree(world: dict[str, Any], rules: list[Any], engine: Engine = ENGINE) -> 
         assert sql_ids(engine, rule, DB_CATALOG, TODAY) == expected, rule
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=sized(150, 600), deadline=None)
 @given(world=worlds(), rules=st.lists(db_rules, min_size=1, max_size=RULES_PER_WORLD))
 def test_sql_matches_the_reference_evaluator(world: dict[str, Any], rules: list[Any]) -> None:
     _agree(world, rules)
@@ -70,7 +71,7 @@ def _hunt(world: dict[str, Any], rules: list[Any]) -> None:
     _agree(world, rules)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=sized(100, 400), deadline=None)
 @given(world=worlds(), rules=st.lists(filtered_rules, min_size=1, max_size=RULES_PER_WORLD))
 def test_filtered_metrics_match_the_reference_evaluator(
     world: dict[str, Any], rules: list[Any]
