@@ -32,6 +32,7 @@ from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.store.deferred_indexes import DeferredIndexes
 from segdesk.store.engine import write_connection
 from segdesk.store.inserted import inserted_id
+from segdesk.store.order_summary import refill as refill_orders
 from segdesk.store.refresh_due import mark_segments_due
 from segdesk.store.tables import FieldDef, ImportBatch
 
@@ -152,7 +153,7 @@ def run_import(
                 )
             stats, job = ReadStats(), Job(cancelled=cancelled)
             kept = writer.KEPT_INDEXES
-            indexes = DeferredIndexes(conn, kept, sized_by=next(iter(kept)))
+            indexes = DeferredIndexes(conn, kept, sized_by=next(iter(kept)), refill=refill_orders)
             expected = estimated_rows(shape)
             with _collection_per_chunk() as chunk_done:
                 for chunk in iter_chunks(shape, CHUNK_ROWS, stats=stats, progress=progress):
