@@ -10,11 +10,15 @@ of re-imported orders, undo, tests and tools that insert rows directly) keeps it
 knowing of it: an insert adds its order to the row; an update or a delete works the contact's
 row out again from its orders. A large import drops the triggers with the indexes it defers
 (``store.deferred_indexes``) and fills the whole table again at the end (:func:`refill`), in
-its transaction. A contact without counted orders has no row.
+its transaction; so does the undo of a large import (:func:`refilled_after`), which would
+otherwise work a row out again for each order it deletes. A contact without counted orders
+has no row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
@@ -101,3 +105,17 @@ def refill(conn: Connection) -> None:
 def create_triggers(conn: Connection) -> None:
     for sql in TRIGGERS.values():
         conn.exec_driver_sql(sql)
+
+
+@contextmanager
+def refilled_after(conn: Connection, large: bool) -> Iterator[None]:
+    """Inside the caller's transaction: when ``large``, the triggers are dropped for the
+    block and the table filled again after it (a rollback gives the triggers back)."""
+    if not large:
+        yield
+        return
+    for name in TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    yield
+    create_triggers(conn)
+    refill(conn)
