@@ -11,7 +11,10 @@ knowing of it: an insert adds its order to the row; an update or a delete works 
 row out again from its orders. A large import drops the triggers with the indexes it defers
 (``store.deferred_indexes``) and fills the whole table again at the end (:func:`refill`), in
 its transaction; so does the undo of a large import (:func:`refilled_after`), which would
-otherwise work a row out again for each order it deletes. A contact without counted orders
+otherwise work a row out again for each order it deletes. Any orders import leaves the insert
+trigger out while it writes (:func:`pause_inserts`) and works the rows of the contacts it
+added orders to out again at the end (:func:`recount_batch`): one grouped statement costs
+about half of what the trigger costs row by row. A contact without counted orders
 has no row.
 """
 
@@ -119,3 +122,26 @@ def refilled_after(conn: Connection, large: bool) -> Iterator[None]:
     yield
     create_triggers(conn)
     refill(conn)
+
+
+INSERT_TRIGGER = "order_summary_insert"
+
+
+def pause_inserts(conn: Connection) -> None:
+    """Leave the insert trigger out until :func:`recount_batch`, inside the caller's
+    transaction (a rollback gives it back)."""
+    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {INSERT_TRIGGER}")
+
+
+def recount_batch(conn: Connection, batch_id: int, *, refilled: bool) -> None:
+    """Give the insert trigger back, and work out again the rows of the contacts the import
+    ``batch_id`` added orders to (nothing to do when the whole table was ``refilled``)."""
+    conn.exec_driver_sql(TRIGGERS[INSERT_TRIGGER])
+    if refilled:
+        return
+    touched = f"SELECT contact_id FROM event WHERE import_batch_id = {int(batch_id)}"
+    conn.exec_driver_sql(f"DELETE FROM order_summary WHERE contact_id IN ({touched})")
+    conn.exec_driver_sql(
+        f"INSERT INTO order_summary ({_COLUMNS}) SELECT contact_id, {_AGGREGATES} FROM event "
+        f"WHERE contact_id IN ({touched}) AND {_counted('event')} GROUP BY contact_id"
+    )
