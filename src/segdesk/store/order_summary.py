@@ -41,6 +41,13 @@ _AGGREGATES = "count(*), coalesce(sum(amount), 0.0), min(occurred_at), max(occur
 _COLUMNS = "contact_id, orders, revenue, first_at, last_at"
 
 
+FILL_SQL = (
+    f"INSERT INTO order_summary ({_COLUMNS}) SELECT contact_id, {_AGGREGATES} "
+    f"FROM event WHERE {_counted('event')} GROUP BY contact_id"
+)
+"""Fills an empty table from the orders (also for tools that load orders with ``sqlite3``)."""
+
+
 def _recount(contact: str) -> str:
     """Statements that work one contact's row out again from its orders."""
     return (
@@ -99,10 +106,7 @@ def refill(conn: Connection) -> None:
     """Fill the whole table again from the orders (after a large load, and in the
     migration that adds it)."""
     conn.exec_driver_sql("DELETE FROM order_summary")
-    conn.exec_driver_sql(
-        f"INSERT INTO order_summary ({_COLUMNS}) SELECT contact_id, {_AGGREGATES} "
-        f"FROM event WHERE {_counted('event')} GROUP BY contact_id"
-    )
+    conn.exec_driver_sql(FILL_SQL)
 
 
 def create_triggers(conn: Connection) -> None:
