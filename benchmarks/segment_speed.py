@@ -43,6 +43,7 @@ from pathlib import Path
 
 from segdesk.rules import DatabaseSegments, FieldCatalog, compile_rule, parse
 from segdesk.store.database import open_database
+from segdesk.store.order_summary import FILL_SQL
 from segdesk.store.version import SCHEMA_VERSION
 
 HERE = Path(__file__).resolve().parent
@@ -168,6 +169,7 @@ def build(path: Path, contacts: int, orders: int, seed: int) -> None:
 
     The event indexes are dropped during the insert and created again after it: building an
     index from sorted keys is much faster than growing it row by row in random contact order.
+    The order summary's triggers go with them, and the summary is filled at the end.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -193,19 +195,20 @@ def build(path: Path, contacts: int, orders: int, seed: int) -> None:
             "updated_at, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             contact_rows(contacts, rng),
         )
-        indexes = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event' "
-            "AND sql IS NOT NULL"
+        indexes = conn.execute(  # the summary's triggers too: it is filled at the end
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            "AND tbl_name = 'event' AND sql IS NOT NULL"
         ).fetchall()
-        for name, _ in indexes:
-            conn.execute(f'DROP INDEX "{name}"')
+        for kind, name, _ in indexes:
+            conn.execute(f'DROP {kind.upper()} "{name}"')
         conn.executemany(
             "INSERT INTO event (contact_id, kind, occurred_at, amount, quantity, ref, dedup_key) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             order_rows(orders, contacts, rng),
         )
-        for _, sql in indexes:
+        for _, _, sql in indexes:
             conn.execute(sql)
+        conn.execute(FILL_SQL)
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,3 +85,11 @@ def add_segment(engine: Engine, name: str, member_ids: Iterable[int], **fields: 
                 for cid in member_ids
             ],
         )
+
+
+def drop_order_summary(conn: sqlite3.Connection) -> None:
+    """Take away what schema 9 adds (``order_summary`` and its triggers), to make an older
+    database."""
+    for name in ("insert", "delete", "update"):
+        conn.execute(f"DROP TRIGGER order_summary_{name}")
+    conn.execute("DROP TABLE order_summary")

@@ -15,7 +15,7 @@ from segdesk.store.migrations import backup_path
 from segdesk.store.quick_read import QuickReader
 from segdesk.store.search_text import SEARCHED_FIELDS, fold, search_text, search_words
 from segdesk.workspace import Workspace
-from tests.factories import add_contacts
+from tests.factories import add_contacts, drop_order_summary
 
 PEOPLE = [
     {"first_name": "Björn", "last_name": "Ødegaard", "email": "bjorn@fjord.example"},
@@ -115,6 +115,7 @@ def _schema_one(db: Path) -> None:
     """Make ``db`` look as the first schema left it: version 1, without what the later
     migrations add (the search text, order statuses and lines, segment sizes, reviews)."""
     with closing(sqlite3.connect(db)) as conn:
+        drop_order_summary(conn)
         conn.execute("ALTER TABLE contact DROP COLUMN search_text")
         conn.execute("ALTER TABLE event DROP COLUMN status")
         conn.execute("DROP TABLE order_line")

@@ -26,6 +26,7 @@ from segdesk.store.migrations import (
 )
 from segdesk.store.tables import Event
 from segdesk.workspace import Workspace
+from tests.factories import drop_order_summary
 
 
 def _mode(path: Path) -> int:
@@ -254,6 +255,7 @@ def test_a_schema_7_database_gains_the_kept_backtests_table_after_a_backup(
     open_database(db).dispose()
     with closing(sqlite3.connect(db)) as conn:  # as schema 7 left it
         conn.execute("drop table backtest_run")
+        drop_order_summary(conn)
         conn.execute("update meta set value='7' where key='schema_version'")
         conn.commit()
     open_database(db, mode="write").dispose()

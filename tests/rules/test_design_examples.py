@@ -241,10 +241,13 @@ def test_example_compiles_for_postgresql(text: str, catalog: FieldCatalog) -> No
     query = compile_rule(parse(text, catalog), catalog, TODAY, Ids())
     sql = str(query.compile(dialect=postgresql.dialect()))
     assert "JSON_EXTRACT" not in sql.upper()
-    # contact ids: from contact, or straight from a lone pass over orders or events
+    # contact ids: from contact, or straight from a lone pass over orders or events, or
+    # from the order summary
     assert list(query.selected_columns.keys()) == ["id"]
-    assert sql.startswith(("SELECT contact.id", "SELECT DISTINCT event.contact_id AS id")) or (
-        sql.startswith("SELECT event.contact_id AS id") and "GROUP BY event.contact_id" in sql
+    assert (
+        sql.startswith(("SELECT contact.id", "SELECT DISTINCT event.contact_id AS id"))
+        or (sql.startswith("SELECT event.contact_id AS id") and "GROUP BY event.contact_id" in sql)
+        or (sql.startswith("SELECT summed.contact_id AS id") and "FROM order_summary" in sql)
     )
 
 

@@ -14,6 +14,7 @@ from segdesk.analysis.member_sets import current_members
 from segdesk.ingest.importer import ImportOptions
 from segdesk.store.database import open_database
 from segdesk.workspace import Workspace
+from tests.factories import drop_order_summary
 from tests.segments.conftest import TODAY
 
 
@@ -115,6 +116,7 @@ def test_migration_7_fills_a_copy_for_every_segment(ws: Workspace) -> None:
     with closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("DROP TABLE segment_member_set")
         conn.execute("DROP TABLE backtest_run")
+        drop_order_summary(conn)
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     open_database(db, mode="write").dispose()
     with Workspace.open(db, mode="read") as again:

@@ -18,6 +18,7 @@ from segdesk.rules import FieldCatalog, parse, to_text
 from segdesk.segments.versions import layout
 from segdesk.store.database import open_database
 from segdesk.workspace import Workspace
+from tests.factories import drop_order_summary
 from tests.segments.conftest import TODAY, members
 
 LATER = TODAY + dt.timedelta(days=30)
@@ -80,6 +81,7 @@ class TestSizeHistory:
             conn.execute("DROP TABLE segment_refresh")
             conn.execute("DROP TABLE segment_review")
             conn.execute("DROP TABLE backtest_run")
+            drop_order_summary(conn)
             conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
             conn.execute("UPDATE segment SET member_count = 7, version = 3 WHERE name = 'Everyone'")
         open_database(db, mode="write").dispose()

@@ -31,8 +31,10 @@ from segdesk.errors import NotFoundError, UserError
 from segdesk.ingest.contact_writer import STORED_FIELDS
 from segdesk.ingest.mapping.columns import Mapping
 from segdesk.ingest.order_rows import ORDER_UPDATED
+from segdesk.store.deferred_indexes import is_large
 from segdesk.store.engine import write_connection
 from segdesk.store.member_bitmaps import write_member_sets_from_rows
+from segdesk.store.order_summary import refilled_after
 from segdesk.store.refresh_due import mark_segments_due
 from segdesk.store.search_text import search_text_of
 from segdesk.store.tables import (
@@ -180,12 +182,13 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
         if refusal is not None:
             raise UserError(refusal)
         added = select(event.c.id).where(event.c.import_batch_id == batch_id)
-        conn.execute(delete(order_line).where(order_line.c.event_id.in_(added)))
-        events_removed = conn.execute(
-            delete(event).where(event.c.import_batch_id == batch_id)
-        ).rowcount
+        with refilled_after(conn, _large(conn, batch_id)):
+            conn.execute(delete(order_line).where(order_line.c.event_id.in_(added)))
+            events_removed = conn.execute(
+                delete(event).where(event.c.import_batch_id == batch_id)
+            ).rowcount
+            orders_restored = _restore_orders(conn, batch_id)
         restored = _restore_changed(conn, batch_id)
-        orders_restored = _restore_orders(conn, batch_id)
         _leave_segments(conn, select(contact.c.id).where(contact.c.import_batch_id == batch_id))
         conn.execute(delete(change).where(change.c.import_batch_id == batch_id))
         removed = conn.execute(
@@ -198,6 +201,17 @@ def undo(engine: Engine, batch_id: int) -> UndoReport:
         )
         mark_segments_due(conn, f"the undo of import {batch_id}")
     return UndoReport(batch_id, removed, restored, events_removed, orders_restored)
+
+
+def _large(conn: Connection, batch_id: int) -> bool:
+    """Whether the undo writes enough orders to fill the order summary again at the end
+    rather than row by row (the rule of ``store.deferred_indexes``)."""
+    batch = batch_table.c
+    written = conn.execute(
+        select(batch.inserted + batch.updated).where(batch.id == batch_id)
+    ).scalar_one()
+    stored = conn.execute(select(func.max(event.c.id))).scalar() or 0
+    return is_large(int(written or 0), int(stored))
 
 
 def _leave_segments(conn: Connection, contact_ids: Select[Any]) -> None:

@@ -32,6 +32,8 @@ from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.store.deferred_indexes import DeferredIndexes
 from segdesk.store.engine import write_connection
 from segdesk.store.inserted import inserted_id
+from segdesk.store.order_summary import pause_inserts, recount_batch
+from segdesk.store.order_summary import refill as refill_orders
 from segdesk.store.refresh_due import mark_segments_due
 from segdesk.store.tables import FieldDef, ImportBatch
 
@@ -150,9 +152,11 @@ def run_import(
                     date_fields=dates,
                     mapped=mapping.fields(),
                 )
+            if isinstance(writer, EventWriter):
+                pause_inserts(conn)
             stats, job = ReadStats(), Job(cancelled=cancelled)
             kept = writer.KEPT_INDEXES
-            indexes = DeferredIndexes(conn, kept, sized_by=next(iter(kept)))
+            indexes = DeferredIndexes(conn, kept, sized_by=next(iter(kept)), refill=refill_orders)
             expected = estimated_rows(shape)
             with _collection_per_chunk() as chunk_done:
                 for chunk in iter_chunks(shape, CHUNK_ROWS, stats=stats, progress=progress):
@@ -164,6 +168,8 @@ def run_import(
                 writer.close(rejects)
             if not options.dry_run:  # a dry run's rollback gives the indexes back as they were
                 indexes.build()
+                if isinstance(writer, EventWriter):
+                    recount_batch(conn, batch_id, refilled=indexes.deferring)
             report.quality.changes.update(builder.changes)
             if not report.balanced:
                 raise AssertionError(f"import counts do not add up: {report.to_json()}")

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from segdesk.rules.tree import And, Filter, Metric, MetricCompare, Not, Or, Rule, walk
+from segdesk.rules.tree import ORDER_KIND, And, Filter, Metric, MetricCompare, Not, Or, Rule, walk
 
 Source: TypeAlias = tuple[str, Filter | None]
 """An event kind and the filter of a metric: what one grouped pass reads."""
 
 ZERO_WITHOUT_EVENTS = ("count", "total")
 """Measures that are 0 for a contact without events; the others are missing."""
+
+SUMMED_UP = ("count", "total", "first", "last")
+"""Measures of all of a contact's counted orders that ``order_summary`` keeps."""
 
 
 def behaviour_source(rule: Rule) -> Source | None:
@@ -73,3 +76,21 @@ def _compare_zero(rule: MetricCompare) -> bool:
         ">": value < 0,
         ">=": value <= 0,
     }[op]
+
+
+def summed_up(rule: Rule) -> bool:
+    """Whether every metric of a metric-only subtree is one ``order_summary`` keeps: orders
+    without a window or a filter, counted, summed, first or last."""
+    return all(
+        m.kind == ORDER_KIND and m.where is None and m.days is None and m.measure in SUMMED_UP
+        for m in metrics_of(rule)
+    )
+
+
+def split_by_summary(rule: Rule) -> bool:
+    """Whether an ``and``/``or`` over one source mixes conditions the summary answers with
+    others (``orders.count in last 90 days >= 2 and orders.total > 500``): each side is then
+    its own pass, so that the summed-up side reads no order."""
+    if not isinstance(rule, And | Or):
+        return False
+    return len({summed_up(item) for item in rule.items}) > 1

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -49,7 +50,14 @@ from sqlalchemy import (
     true,
 )
 
-from segdesk.rules.behaviour import Source, behaviour_source, holds_without_events, metrics_of
+from segdesk.rules.behaviour import (
+    Source,
+    behaviour_source,
+    holds_without_events,
+    metrics_of,
+    split_by_summary,
+    summed_up,
+)
 from segdesk.rules.catalog import CatalogField, FieldCatalog
 from segdesk.rules.chains import flatten, joined
 from segdesk.rules.errors import RuleError
@@ -58,6 +66,7 @@ from segdesk.rules.metric_rows import Rows, metric_rows
 from segdesk.rules.ops import KIND_OF_TYPE, check, measure_kind
 from segdesk.rules.tree import (
     MORE_THAN_AGO,
+    ORDER_KIND,
     WITHIN_LAST,
     And,
     Compare,
@@ -71,12 +80,14 @@ from segdesk.rules.tree import (
     Rule,
     Value,
 )
-from segdesk.store.tables import Contact, Event, SegmentMember
+from segdesk.store.order_status import counted
+from segdesk.store.tables import Contact, Event, OrderSummary, SegmentMember
 from segdesk.store.text_folding import folded
 
 contact = Contact.__table__
 event = Event.__table__
 member = SegmentMember.__table__
+summary = OrderSummary.__table__
 
 LIKE_ESCAPE = "/"
 ISO_FLOOR, ISO_CEILING = "0001-01-01", "9999-12-32"
@@ -149,7 +160,7 @@ class _Compiler:
 
     def condition(self, rule: Rule) -> ColumnElement[bool]:
         source = behaviour_source(rule)
-        if source is not None:
+        if source is not None and not split_by_summary(rule):
             return self.behaviour(source, rule)
         if isinstance(rule, And | Or):
             return self.group(rule)
@@ -196,11 +207,11 @@ class _Compiler:
         the segments named become one list of ids."""
         plain: list[Rule] = []
         refs: list[InSegment | InModel] = []
-        by_source: dict[Source, list[Rule]] = {}
+        by_source: dict[tuple[Source, bool], list[Rule]] = {}
         for item in rule.items:
             source = behaviour_source(item)
             if source is not None:
-                by_source.setdefault(source, []).append(item)
+                by_source.setdefault((source, summed_up(item)), []).append(item)
             elif isinstance(rule, Or) and isinstance(item, InSegment | InModel):
                 refs.append(item)
             else:
@@ -227,7 +238,7 @@ class _Compiler:
         """The rule's contacts straight from its pass, each once, when the rule is one pass
         that holds only for contacts with rows in it; None otherwise."""
         source = behaviour_source(rule)
-        if source is None or isinstance(rule, Not):
+        if source is None or isinstance(rule, Not) or split_by_summary(rule):
             return None
         ids, failing = self.pass_ids(source, rule)
         if failing:
@@ -239,6 +250,39 @@ class _Compiler:
     def pass_ids(self, source: Source, rule: Rule) -> tuple[Select[Any], bool]:
         """The contact ids of the pass: those the rule holds for (False), or, when it holds
         for contacts without rows, those it fails for (True)."""
+        if summed_up(rule) and not self.narrowing(rule, event.c.occurred_at):
+            return self.summary_ids(rule)
+        return self.rows_ids(source, rule)
+
+    def summary_ids(self, rule: Rule) -> tuple[Select[Any], bool]:
+        """:meth:`pass_ids` from ``order_summary``, a row per contact with counted orders.
+        A row whose last order is after today (a backtest, an order dated ahead) tells
+        nothing about the orders up to today: those few contacts are grouped from their
+        orders."""
+        end = day_start(shift(self.today, 1))
+        columns: dict[str, ColumnElement[Any]] = {
+            "count": summary.c.orders,
+            "total": summary.c.revenue,
+            "first": summary.c.first_at,
+            "last": summary.c.last_at,
+        }
+        values = {m: columns[m.measure] for m in metrics_of(rule)}
+        holds = self.metric_condition(rule, values)
+        failing = holds_without_events(rule)
+        settled = select(summary.c.contact_id).where(
+            summary.c.last_at < end, negate(holds) if failing else holds
+        )
+        ahead = select(event.c.contact_id).where(
+            event.c.kind == ORDER_KIND, event.c.occurred_at >= end, counted(event.c.status)
+        )
+        grouped, _ = self.rows_ids((ORDER_KIND, None), rule, among=ahead)
+        both = settled.union_all(grouped).subquery("summed")
+        return select(both.c.contact_id), failing
+
+    def rows_ids(
+        self, source: Source, rule: Rule, among: Select[Any] | None = None
+    ) -> tuple[Select[Any], bool]:
+        """:meth:`pass_ids` from the rows of the source (of the contacts ``among`` only)."""
         kind, where = source
         metrics = metrics_of(rule)
         windows = [m.days for m in metrics]
@@ -252,6 +296,8 @@ class _Compiler:
             return bounds + self.narrowing(rule, column)
 
         rows = metric_rows(kind, where, times, lambda w, value: self.filter_sql(kind, w, value))
+        if among is not None:
+            rows = replace(rows, where=[*rows.where, rows.contact_id.in_(among)])
         if self.any_row_holds(rule):
             return select(rows.contact_id).select_from(rows.source).where(*rows.where), False
         values = {m: self.measure(m, rows, narrower=m.days != widest) for m in metrics}

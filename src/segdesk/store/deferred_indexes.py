@@ -14,11 +14,15 @@ index it had; a commit leaves the same indexes, built again from the very text
 automatic indexes, with no text of their own) are never dropped: the constraint needs them,
 and the import finds its stored keys through them. Other databases keep their indexes (the
 portable twin: the same rows, only slower).
+
+The tables' triggers go with their indexes: a trigger that keeps a summary row by row would
+cost what the index did, or read the table through an index that is gone. They are created
+again after the indexes, and ``refill`` then brings what they keep up to date at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from sqlalchemy import Connection
 
@@ -40,18 +44,27 @@ class DeferredIndexes:
     ``kept`` names, per table, the indexes that stay: those the load reads while it writes
     (a look-up of what it stored in an earlier chunk) and those whose new keys all come after
     the stored ones (an id or a batch number that only grows), which cost little to keep.
-    ``sized_by`` is the table whose size the load is measured against.
+    ``sized_by`` is the table whose size the load is measured against. ``refill`` brings
+    what the tables' triggers keep up to date, after a load that dropped them.
     """
 
     def __init__(
-        self, conn: Connection, kept: Mapping[str, Collection[str]], *, sized_by: str
+        self,
+        conn: Connection,
+        kept: Mapping[str, Collection[str]],
+        *,
+        sized_by: str,
+        refill: Callable[[Connection], None] | None = None,
     ) -> None:
         self.conn = conn
         self.kept = {table: frozenset(names) for table, names in kept.items()}
         self.enabled = conn.dialect.name == "sqlite"
         self.table_rows = _rows_at_most(conn, sized_by) if self.enabled else 0
+        self.refill = refill
         self.dropped: list[tuple[str, str]] = []
         """(name, SQL) of each index dropped, in the order they are to be built again."""
+        self.triggers: list[tuple[str, str]] = []
+        """(name, SQL) of each trigger dropped."""
         self.deferring = False
 
     def expect(self, rows: int) -> bool:
@@ -60,10 +73,13 @@ class DeferredIndexes:
         if not self.deferring and self.enabled and is_large(rows, self.table_rows):
             self.deferring = True
             for table, kept in self.kept.items():
-                for name, sql in _indexes(self.conn, table):
+                for name, sql in _schema(self.conn, "index", table):
                     if name not in kept:
                         self.conn.exec_driver_sql(f"DROP INDEX {_quoted(name)}")
                         self.dropped.append((name, sql))
+                for name, sql in _schema(self.conn, "trigger", table):
+                    self.conn.exec_driver_sql(f"DROP TRIGGER {_quoted(name)}")
+                    self.triggers.append((name, sql))
         return self.deferring
 
     def build(self) -> None:
@@ -72,6 +88,12 @@ class DeferredIndexes:
         while self.dropped:
             _name, sql = self.dropped.pop(0)
             self.conn.exec_driver_sql(sql)
+        if self.triggers:
+            for _name, sql in self.triggers:
+                self.conn.exec_driver_sql(sql)
+            self.triggers.clear()
+            if self.refill is not None:
+                self.refill(self.conn)
 
 
 def _rows_at_most(conn: Connection, table: str) -> int:
@@ -81,12 +103,13 @@ def _rows_at_most(conn: Connection, table: str) -> int:
     return int(found or 0)
 
 
-def _indexes(conn: Connection, table: str) -> list[tuple[str, str]]:
-    """The table's indexes that have SQL of their own (not a constraint's), by name."""
+def _schema(conn: Connection, kind: str, table: str) -> list[tuple[str, str]]:
+    """The table's indexes (or triggers) that have SQL of their own (not a constraint's), by
+    name."""
     rows = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "SELECT name, sql FROM sqlite_master WHERE type = ? AND tbl_name = ? "
         "AND sql IS NOT NULL ORDER BY name",
-        (table,),
+        (kind, table),
     )
     return [(str(name), str(sql)) for name, sql in rows]
 

@@ -23,6 +23,7 @@ from segdesk.store.engine import sqlite_path, use_wal, write_connection
 from segdesk.store.fields import core_field_rows
 from segdesk.store.files import create_private_file
 from segdesk.store.member_bitmaps import fill_member_sets
+from segdesk.store.order_summary import create_triggers, refill
 from segdesk.store.scheme_names import name_segments_within_schemes
 from segdesk.store.search_text import SEARCHED_FIELDS, search_text
 
@@ -98,6 +99,13 @@ def _add_backtest_runs(conn: Connection) -> None:
     tables.BacktestRun.__table__.create(conn)
 
 
+def _add_order_summary(conn: Connection) -> None:
+    """The ``order_summary`` table with the triggers that keep it, filled from the orders."""
+    tables.OrderSummary.__table__.create(conn)
+    create_triggers(conn)
+    refill(conn)
+
+
 # Append new migrations here, in order, and raise SCHEMA_VERSION to the last one's version.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "contacts found by their folded search text", _add_search_text),
@@ -107,6 +115,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "playbook reviews are recorded", _add_segment_reviews),
     Migration(7, "segments keep a compact copy of their members", fill_member_sets),
     Migration(8, "the latest backtest of each segment and scheme is kept", _add_backtest_runs),
+    Migration(9, "each contact's orders are summed up as they are written", _add_order_summary),
 )
 BASE_VERSION = 1
 

@@ -9,9 +9,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Table, UniqueConstraint, column, func
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Column,
+    Index,
+    LargeBinary,
+    Table,
+    UniqueConstraint,
+    column,
+    func,
+)
+from sqlalchemy import (
+    event as schema_events,
+)
 from sqlmodel import Field, SQLModel
 
+from segdesk.store.order_summary import TRIGGERS
 from segdesk.store.text_folding import folded
 
 if TYPE_CHECKING:
@@ -180,6 +194,26 @@ class OrderLine(TableModel, table=True):
     unit_price: float | None = None
     line_total: float | None = None
     attributes: dict[str, Any] | None = _json(dict)
+
+
+class OrderSummary(TableModel, table=True):
+    """A contact's counted orders in one row, kept by triggers on ``event``
+    (``store.order_summary``): what a rule's orders condition without a window reads."""
+
+    __tablename__ = "order_summary"
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    orders: int
+    revenue: float = Field(description="the sum of the amounts, 0 when none has one")
+    first_at: datetime
+    last_at: datetime
+
+
+for _sql in TRIGGERS.values():  # after every table: the triggers name two (SQLite's SQL)
+    schema_events.listen(
+        TableModel.metadata,
+        "after_create",
+        DDL(_sql).execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
+    )
 
 
 class Scheme(TableModel, table=True):
