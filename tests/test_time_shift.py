@@ -127,3 +127,14 @@ def test_playbook_reviews_fall_due_in_the_demo_s_first_week(moved: Path) -> None
         ("VIP customers", "in 2 days"),
         ("Lapsed big spenders", "in 5 days"),
     ]
+
+
+def test_the_triggers_are_the_same_afterwards(moved: Path) -> None:
+    """The order summary's triggers are set aside while every date moves, then put back."""
+
+    def triggers(path: Path) -> list[tuple[str, str]]:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            query = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+            return conn.execute(query).fetchall()
+
+    assert triggers(moved) == triggers(sample_db()) != []

@@ -24,16 +24,26 @@ def move_dates(conn: sqlite3.Connection, days: int) -> None:
 
     Covered: every ``DATE`` and ``DATETIME`` column, the custom date fields in contacts'
     attributes, and the day a static list was frozen (its definition's ``as_of``). Times of
-    day and the text after the date are kept as they are.
+    day and the text after the date are kept as they are. The database's triggers are the
+    same afterwards and did not fire.
     """
     if days == 0:
         return
     with conn:
+        # Triggers keep derived rows (the order summary) in step with single changes; moving
+        # every date at once keeps them in step by itself, so they are set aside meanwhile.
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _sql in triggers:
+            conn.execute(f"DROP TRIGGER {_quote(name)}")
         for table in _tables(conn):
             columns = _date_columns(conn, table)
             if columns:
                 moved = ", ".join(f"{_quote(c)} = {_moved(_quote(c))}" for c in columns)
                 conn.execute(f"UPDATE {_quote(table)} SET {moved}", {"days": f"{days:+d} days"})
+        for _name, sql in triggers:
+            conn.execute(sql)
         _move_attribute_dates(conn, days)
         _move_static_days(conn, days)
         conn.execute(
