@@ -15,6 +15,9 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+SCHEME_TITLES = {"rfm": "RFM", "lifecycle": "Lifecycle"}
+"""How the models' schemes are named on screen; the CLI and the JSON say ``rfm``, ``lifecycle``."""
+
 BARS = "▁▂▃▄▅▆▇█"
 
 

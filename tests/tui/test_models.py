@@ -17,6 +17,7 @@ from segdesk.models.lifecycle import Thresholds
 from segdesk.tui.app import make_app
 from segdesk.tui.screens.models import ModelsScreen
 from segdesk.tui.widgets.rfm_grid import RfmGridView, score_ranges
+from segdesk.tui.widgets.title_bar import TitleBar
 from segdesk.workspace import Workspace
 from segdesk.workspace.models import Models
 from tests.tui.helpers import Notices, plain, settle, wait_until
@@ -199,12 +200,13 @@ async def test_b_and_shift_b_preview_the_scheme_playbooks_and_a_page_shows_its_h
         assert all(k.region.right <= 80 for k in keys)  # the footer fits 80 columns
         assert "RFM playbook" in {k.description for k in keys}
         assert "b and B show the RFM and lifecycle playbooks" in plain(screen.query_one(".hint"))
-        for key, scheme in (("b", "rfm"), ("B", "lifecycle")):
+        for key, scheme, title in (("b", "rfm", "RFM"), ("B", "lifecycle", "Lifecycle")):
             await pilot.press(key)
             await settle(app, pilot)
             preview = app.screen
             assert isinstance(preview, PlaybookPreviewScreen)
             assert preview.markdown == f"# {scheme}\n"
+            assert preview.query_one(TitleBar).where == f"Playbook of {title}"
             await pilot.press("escape")
             await settle(app, pilot)
             assert app.screen is screen

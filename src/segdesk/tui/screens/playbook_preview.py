@@ -18,6 +18,7 @@ from textual.widgets import Markdown, Static
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
+from segdesk.wording import SCHEME_TITLES
 
 if TYPE_CHECKING:
     from segdesk.publish.playbook import PlaybookWritten
@@ -46,7 +47,7 @@ class PlaybookPreviewScreen(ReportsFailures, Screen[None]):
         self.markdown: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield TitleBar(f"Playbook of {self.playbook_of}")
+        yield TitleBar(f"Playbook of {SCHEME_TITLES.get(self.playbook_of, self.playbook_of)}")
         with VerticalScroll(id="preview"):
             yield Static("Reading the playbook…", id="preview-state", classes="muted")
             yield Markdown(id="playbook-text")

@@ -32,7 +32,7 @@ from segdesk.tui.theme_styles import theme_style
 from segdesk.tui.widgets.backtest_panel import BacktestPanel
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
-from segdesk.wording import sparkline
+from segdesk.wording import SCHEME_TITLES, sparkline
 
 if TYPE_CHECKING:
     from segdesk.analysis.snapshots import SnapshotInfo
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 CHART_WIDTH = 24
 """Points the size chart shows, the latest last."""
-SCHEME_TITLES = {"rfm": "RFM", "lifecycle": "Lifecycle"}
 
 
 @dataclass(frozen=True)
