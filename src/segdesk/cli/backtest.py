@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from segdesk.analysis.backtest_text import date_rows, step_averages, time_in_segment
 from segdesk.cli.common import EXIT_OK, open_workspace, print_json
 from segdesk.cli.products import note
 from segdesk.errors import UserError
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from segdesk.analysis.backtest import Backtest, SegmentSeries
 
 CADENCES = ("monthly", "weekly")
-DASH = "—"
 MOVES_SHOWN = 10
 DATE_WORDS = {"monthly": "month ends", "weekly": "Sundays"}
 
@@ -66,9 +66,9 @@ def print_backtest(result: Backtest) -> None:
     if result.scheme is None:
         series = result.segments[0]
         print_table(
-            title, ["date", "people", "kept", "joined", "left", "similarity"], _rows(result)
+            title, ["date", "people", "kept", "joined", "left", "similarity"], date_rows(result)
         )
-        note(f"Average time in the segment: {_days(series.average_days)}.")
+        note(f"Average time in the segment: {time_in_segment(series.average_days)}.")
     else:
         print_table(
             title,
@@ -92,36 +92,8 @@ def print_backtest(result: Backtest) -> None:
     note("--json gives every figure for every date.")
 
 
-def _rows(result: Backtest) -> list[list[str]]:
-    series = result.segments[0]
-    rows = [[str(result.dates[0]), f"{series.sizes[0]:,}", DASH, DASH, DASH, DASH]]
-    for day, size, c in zip(result.dates[1:], series.sizes[1:], series.changes, strict=True):
-        rows.append(
-            [
-                str(day),
-                f"{size:,}",
-                f"{c.retained:,}",
-                f"{c.entered:,}",
-                f"{c.exited:,}",
-                _share(c.jaccard),
-            ]
-        )
-    return rows
-
-
 def _summary(series: SegmentSeries) -> list[str]:
-    changes = series.changes
-    similar = [c.jaccard for c in changes if c.jaccard is not None]
-    return [
-        series.name,
-        f"{series.sizes[0]:,}",
-        f"{series.sizes[-1]:,}",
-        _mean([c.retained for c in changes]),
-        _mean([c.entered for c in changes]),
-        _mean([c.exited for c in changes]),
-        _share(sum(similar) / len(similar)) if similar else DASH,
-        _days(series.average_days, short=True),
-    ]
+    return [series.name, f"{series.sizes[0]:,}", f"{series.sizes[-1]:,}", *step_averages(series)]
 
 
 def _print_moves(result: Backtest) -> None:
@@ -140,17 +112,3 @@ def _print_moves(result: Backtest) -> None:
         ["from", "to", "people"],
         [[a, b, f"{n:,}"] for (a, b), n in moved.most_common(MOVES_SHOWN)],
     )
-
-
-def _mean(values: list[int]) -> str:
-    return f"{sum(values) / len(values):,.0f}" if values else DASH
-
-
-def _share(value: float | None) -> str:
-    return DASH if value is None else f"{value:.0%}"
-
-
-def _days(value: float | None, *, short: bool = False) -> str:
-    if value is None:
-        return DASH if short else "nobody was in it"
-    return f"{value:,.0f}" if short else f"about {value:,.0f} days"

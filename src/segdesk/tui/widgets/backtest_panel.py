@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, ProgressBar, RadioSet, Select, Static
 
+from segdesk.analysis.backtest_text import date_rows, step_averages, time_in_segment
 from segdesk.errors import UserError
 from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
@@ -31,14 +32,13 @@ from segdesk.wording import sparkline
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from segdesk.analysis.backtest import Backtest, Cadence, SegmentSeries
+    from segdesk.analysis.backtest import Backtest, Cadence
     from segdesk.tui.app import SegdeskApp
     from segdesk.workspace import Workspace
 
 CHART_WIDTH = 24
 """Dates the size chart shows, the latest last."""
 CADENCE_WORDS: dict[Cadence, str] = {"monthly": "month ends", "weekly": "Sundays"}
-DASH = "—"
 FIELDS_NOTE = (
     "Conditions on contact fields (plan, city, consent...) use today's values on every date: "
     "the database keeps no history of them."
@@ -283,21 +283,20 @@ class BacktestPanel(ReportsFailures, Vertical):
         table.display = True
         if result.scheme is None:
             table.add_columns("date", *_right("people", "kept", "joined", "left", "similarity"))
-            for row in _date_rows(result):
+            for row in date_rows(result):
                 table.add_row(row[0], *_right(*row[1:]))
         else:
             table.add_columns(
                 "segment", *_right("kept", "joined", "left", "similarity", "days in it")
             )
             for s in result.segments:
-                row = _summary(s)
-                table.add_row(row[0][:30], *_right(*row[1:]))
+                table.add_row(s.name[:30], *_right(*step_averages(s)))
         notes = [DAYS_NOTE, FIELDS_NOTE, *result.notes]
         if result.scheme is not None:
             notes.insert(0, "Kept, joined, left, similarity: averages between consecutive dates.")
         else:
             days = result.segments[0].average_days
-            notes.insert(0, f"Average time in the segment: {_days(days)}.")
+            notes.insert(0, f"Average time in the segment: {time_in_segment(days)}.")
         self.query_one("#backtest-notes", Static).update(Text("\n".join(notes)))
 
     def _chart(self, result: Backtest) -> Table:
@@ -327,51 +326,5 @@ class BacktestPanel(ReportsFailures, Vertical):
         return grid
 
 
-def _date_rows(result: Backtest) -> list[list[str]]:
-    """One segment's figures by date: people, then kept, joined, left and similarity since
-    the date before (dashes on the first)."""
-    series = result.segments[0]
-    rows = [[str(result.dates[0]), f"{series.sizes[0]:,}", DASH, DASH, DASH, DASH]]
-    for day, size, c in zip(result.dates[1:], series.sizes[1:], series.changes, strict=True):
-        rows.append(
-            [
-                str(day),
-                f"{size:,}",
-                f"{c.retained:,}",
-                f"{c.entered:,}",
-                f"{c.exited:,}",
-                _share(c.jaccard),
-            ]
-        )
-    return rows
-
-
-def _summary(series: SegmentSeries) -> list[str]:
-    """A scheme's segment: average kept, joined, left and similarity per step, days in it
-    (its people on the first and last dates are beside its chart)."""
-    changes = series.changes
-    similar = [c.jaccard for c in changes if c.jaccard is not None]
-    return [
-        series.name,
-        _mean([c.retained for c in changes]),
-        _mean([c.entered for c in changes]),
-        _mean([c.exited for c in changes]),
-        _share(sum(similar) / len(similar)) if similar else DASH,
-        DASH if series.average_days is None else f"{series.average_days:,.0f}",
-    ]
-
-
 def _right(*cells: str) -> list[Text]:
     return [Text(c, justify="right") for c in cells]
-
-
-def _mean(values: list[int]) -> str:
-    return f"{sum(values) / len(values):,.0f}" if values else DASH
-
-
-def _share(value: float | None) -> str:
-    return DASH if value is None else f"{value:.0%}"
-
-
-def _days(value: float | None) -> str:
-    return "nobody was in it" if value is None else f"about {value:,.0f} days"
