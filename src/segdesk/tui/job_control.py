@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
@@ -39,3 +40,17 @@ def progress_to(app: App[Any], show: Progress) -> Progress:
             app.call_from_thread(show, done, total, label)
 
     return report
+
+
+def show_if_latest(app: App[Any], show: Callable[..., object], *args: object) -> None:
+    """Pass a thread worker's result to ``show`` on the app's thread, unless the worker was
+    cancelled by then: an exclusive worker started later (a reload after a change) cancels
+    an earlier one, but the earlier thread runs on, and its older result must not land
+    after the newer one. The check runs on the app's thread, where cancelling happens."""
+    worker = get_current_worker()
+
+    def latest() -> None:
+        if not worker.is_cancelled:
+            show(*args)
+
+    app.call_from_thread(latest)

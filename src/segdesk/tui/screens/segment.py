@@ -29,6 +29,7 @@ from textual.worker import Worker
 
 from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
+from segdesk.tui.job_control import show_if_latest
 from segdesk.tui.screen_paths import (
     BUILDER,
     EXPORT,
@@ -205,18 +206,18 @@ class SegmentScreen(ReportsFailures, Screen[None]):
             versions=workspace.segment_views.versions(name),
             contacts=workspace.contacts.count_contacts(),
         )
-        self.app.call_from_thread(self._show, page, workspace)
+        show_if_latest(self.app, self._show, page, workspace)
 
     @work(thread=True, exclusive=True, group="segment-profile", exit_on_error=False)
     def _load_profile(self, workspace: Workspace) -> None:
         """Apart from the page: a profile reads every order, the page only this segment."""
         profile = workspace.profiles.profile(self.segment_name, clock.today())
-        self.app.call_from_thread(self.query_one("#profile", SegmentProfileView).show, profile)
+        show_if_latest(self.app, self.query_one("#profile", SegmentProfileView).show, profile)
 
     @work(thread=True, exclusive=True, group="segment-holdout", exit_on_error=False)
     def _load_holdout(self, workspace: Workspace, name: str) -> None:
         results = workspace.exports.holdout_results(name)
-        self.app.call_from_thread(self._show_holdout, results)
+        show_if_latest(self.app, self._show_holdout, results)
 
     def _show_holdout(self, results: list[HoldoutResponse]) -> None:
         """Shown only for a segment exported with a holdout."""
