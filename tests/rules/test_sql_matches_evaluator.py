@@ -10,14 +10,16 @@ classic mistakes: a bare NOT, a missing-value guard left out, blank text taken f
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, not_, or_, true
 
 from segdesk.rules import And, Compare, Or, compile_rule, compiler, metric_rows
+from segdesk.rules.tree import Metric, MetricCompare
 from segdesk.store.order_status import LEFT_OUT
 from segdesk.store.text_folding import folded
 from tests.rules.strategies import (
@@ -71,8 +73,39 @@ def _hunt(world: dict[str, Any], rules: list[Any]) -> None:
     _agree(world, rules)
 
 
+def _order(amount: float | None, status: str | None) -> dict[str, Any]:
+    at = dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC)
+    return {"contact_id": 1, "kind": "order", "occurred_at": at, "amount": amount,
+            "status": status, "attributes": {}, "lines": []}  # fmt: skip
+
+
+_REFUND_WITHOUT_LINES = {
+    "contacts": [
+        {
+            "id": 1,
+            "created_at": dt.datetime.combine(TODAY, dt.time(8), tzinfo=dt.UTC),
+            "attributes": {},
+        }
+    ],
+    "events": [_order(None, None), _order(0.0, "refunded")],
+    "memberships": {},
+}
+"""A refunded order without lines, asked for by the part of an or that is not a line field."""
+_ASKS_FOR_REFUNDS = MetricCompare(
+    Metric(
+        "order",
+        "avg",
+        None,
+        Or((Compare("product", "is empty"), Compare("status", "=", "refunded"))),
+    ),
+    "=",
+    0,
+)
+
+
 @settings(max_examples=sized(100, 400), deadline=None)
 @given(world=worlds(), rules=st.lists(filtered_rules, min_size=1, max_size=RULES_PER_WORLD))
+@example(world=_REFUND_WITHOUT_LINES, rules=[_ASKS_FOR_REFUNDS])
 def test_filtered_metrics_match_the_reference_evaluator(
     world: dict[str, Any], rules: list[Any]
 ) -> None:

@@ -62,7 +62,7 @@ class Rows:
 def metric_rows(kind: str, where: Filter | None, times: Times, filter_sql: FilterSQL) -> Rows:
     """The rows of the metrics over ``kind`` with the filter ``where``."""
     if not uses_lines(kind, where):
-        conditions = _event_conditions(kind, where, times, filter_sql)
+        conditions = _event_conditions(kind, where, left_out(kind, where), times, filter_sql)
         return Rows(
             event,
             conditions,
@@ -77,7 +77,11 @@ def metric_rows(kind: str, where: Filter | None, times: Times, filter_sql: Filte
     rest = without_lines(kind, where)
     if rest is False:
         return lines
-    lineless = _event_conditions(kind, None if rest is True else rest, times, filter_sql)
+    # The statuses left out follow the whole filter: one that asks for refunds gets refunded
+    # orders without lines too, even where the part naming the status fell away.
+    lineless = _event_conditions(
+        kind, None if rest is True else rest, left_out(kind, where), times, filter_sql
+    )
     has_lines = exists().where(order_line.c.event_id == event.c.id)
     both = union_all(
         select(
@@ -104,10 +108,13 @@ def metric_rows(kind: str, where: Filter | None, times: Times, filter_sql: Filte
 
 
 def _event_conditions(
-    kind: str, where: Filter | None, times: Times, filter_sql: FilterSQL
+    kind: str,
+    where: Filter | None,
+    statuses: frozenset[str],
+    times: Times,
+    filter_sql: FilterSQL,
 ) -> list[ColumnElement[bool]]:
     conditions = [event.c.kind == kind, *times(event.c.occurred_at)]
-    statuses = left_out(kind, where)
     if statuses:
         conditions.append(counted(event.c.status, statuses))
     if where is not None:
