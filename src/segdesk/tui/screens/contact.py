@@ -19,6 +19,7 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from segdesk.tui.failures import ReportsFailures
+from segdesk.tui.job_control import show_if_latest
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.title_bar import TitleBar
 
@@ -92,7 +93,7 @@ class ContactScreen(ReportsFailures, Screen[None]):
     def _load(self, workspace: Workspace) -> None:
         detail = workspace.contacts.detail(self.contact_id)
         bought = workspace.products.bought_by(self.contact_id)
-        self.app.call_from_thread(self._show, detail, bought)
+        show_if_latest(self.app, self._show, detail, bought)
 
     def work_failed(self, worker: Worker, error: BaseException) -> bool:
         self.query_one("#heading", Static).update("This contact could not be shown.")

@@ -28,7 +28,7 @@ from segdesk.errors import UserError
 from segdesk.publish.formats import EXCEL_EUROPE, FORMAT_NAMES, FORMATS, SUFFIXES
 from segdesk.publish.selection import left_out_words
 from segdesk.tui.failures import ReportsFailures
-from segdesk.tui.job_control import cancel_check, progress_to
+from segdesk.tui.job_control import cancel_check, progress_to, show_if_latest
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screen_paths import PLAYBOOK_PREVIEW, make_screen
 from segdesk.tui.widgets.footer import Footer
@@ -193,13 +193,13 @@ class ExportScreen(ReportsFailures, Screen[None]):
     def _load(self, workspace: Workspace) -> None:
         segments = workspace.segments.all()
         log = workspace.exports.log(LOG_ROWS)
-        self.app.call_from_thread(self._show_segments, segments)
-        self.app.call_from_thread(self._show_log, log)
+        show_if_latest(self.app, self._show_segments, segments)
+        show_if_latest(self.app, self._show_log, log)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export-log")
     def _load_log(self, workspace: Workspace) -> None:
         log = workspace.exports.log(LOG_ROWS)
-        self.app.call_from_thread(self._show_log, log)
+        show_if_latest(self.app, self._show_log, log)
 
     # The choices ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from segdesk.tui.failures import ReportsFailures
+from segdesk.tui.job_control import show_if_latest
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.step_card import Figure, StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
@@ -74,10 +75,10 @@ class HomeScreen(ReportsFailures, Screen[None]):
     def _compute(self, workspace: Workspace) -> None:
         summary = workspace.summary(date.today())
         segments = workspace.segments.all()
-        self.app.call_from_thread(self._show, summary)
-        self.app.call_from_thread(self._show_segments, segments, summary.contacts)
+        show_if_latest(self.app, self._show, summary)
+        show_if_latest(self.app, self._show_segments, segments, summary.contacts)
         reviews = workspace.playbooks.reviews(REVIEW_DAYS, date.today())
-        self.app.call_from_thread(self._show_reviews, reviews)
+        show_if_latest(self.app, self._show_reviews, reviews)
 
     def _show(self, s: Summary) -> None:
         cards = self.query(StepCard)

@@ -16,6 +16,7 @@ from textual.worker import Worker
 from segdesk.errors import UserError
 from segdesk.tui.failures import ReportsFailures
 from segdesk.tui.importing import shorten
+from segdesk.tui.job_control import show_if_latest
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.screens.confirm import ConfirmScreen
 from segdesk.tui.widgets.footer import Footer
@@ -115,7 +116,7 @@ class HistoryScreen(ReportsFailures, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="import-history")
     def _load(self, workspace: Workspace) -> None:
         runs = workspace.imports.history()
-        self.app.call_from_thread(self._show, runs)
+        show_if_latest(self.app, self._show, runs)
 
     def _show(self, runs: list[ImportRun]) -> None:
         self.runs = runs

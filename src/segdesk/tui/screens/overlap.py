@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Static
 
 from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
-from segdesk.tui.job_control import cancel_check, progress_to
+from segdesk.tui.job_control import cancel_check, progress_to, show_if_latest
 from segdesk.tui.widgets.footer import Footer
 from segdesk.tui.widgets.overlap_matrix import (
     MEASURE_WORDS,
@@ -145,7 +145,7 @@ class OverlapScreen(ReportsFailures, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="overlap-load")
     def _load(self, workspace: Workspace, min_size: int | None, max_segments: int | None) -> None:
         report = workspace.overlap.report(min_size=min_size, max_segments=max_segments)
-        self.app.call_from_thread(self._show, report)
+        show_if_latest(self.app, self._show, report)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="overlap-profiles")
     def _load_profiles(self, workspace: Workspace, stop: threading.Event) -> None:

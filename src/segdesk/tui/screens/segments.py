@@ -23,7 +23,7 @@ from textual.worker import Worker
 from segdesk.segments.lookup import SegmentInfo, qualified_name
 from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
-from segdesk.tui.job_control import cancel_check, progress_to
+from segdesk.tui.job_control import cancel_check, progress_to, show_if_latest
 from segdesk.tui.screen_paths import BUILDER, PLAYBOOK_FORM, make_screen
 from segdesk.tui.screens.ask_text import AskTextScreen
 from segdesk.tui.screens.confirm import ConfirmScreen
@@ -123,7 +123,7 @@ class SegmentsScreen(ReportsFailures, Screen[None]):
     @work(thread=True, exclusive=True, group="segments-list", exit_on_error=False)
     def _load(self, workspace: Workspace) -> None:
         overview = workspace.segment_views.overview()
-        self.app.call_from_thread(self._loaded, overview)
+        show_if_latest(self.app, self._loaded, overview)
 
     def _loaded(self, overview: SegmentsOverview) -> None:
         self.overview = overview

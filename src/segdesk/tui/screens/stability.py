@@ -27,6 +27,7 @@ from segdesk.analysis.stability import NONE
 from segdesk.errors import UserError
 from segdesk.tui import clock
 from segdesk.tui.failures import ReportsFailures
+from segdesk.tui.job_control import show_if_latest
 from segdesk.tui.messages import DataChanged
 from segdesk.tui.theme_styles import theme_style
 from segdesk.tui.widgets.backtest_panel import BacktestPanel
@@ -151,7 +152,7 @@ class StabilityScreen(ReportsFailures, Screen[None]):
                 problem = str(refused)
         backtest_dates = workspace.backtests.last_year(today=clock.today())
         loaded = Loaded(subjects, snapshots, sizes, stability, problem, backtest_dates)
-        self.app.call_from_thread(self._show, loaded)
+        show_if_latest(self.app, self._show, loaded)
 
     # Showing ------------------------------------------------------------------------------
 
