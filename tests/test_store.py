@@ -24,7 +24,9 @@ from segdesk.store.migrations import (
     ensure_schema,
     read_version,
 )
-from segdesk.store.tables import Event
+from segdesk.store.seconds_columns import SECONDS_COLUMNS
+from segdesk.store.tables import Event, SQLModel
+from segdesk.store.utc_seconds import UtcSeconds
 from segdesk.workspace import Workspace
 from tests.factories import drop_order_summary
 
@@ -269,3 +271,76 @@ def test_a_schema_7_database_gains_the_kept_backtests_table_after_a_backup(
 
     assert "backtest_run" in tables(db) and "backtest_run" not in tables(backup)
     assert {"ix_backtest_run_segment_id", "ix_backtest_run_scheme_id"} <= tables(db)
+
+
+def _as_schema_9(db: Path) -> None:
+    """Put the times of orders back as schema 9 kept them: text in DATETIME columns."""
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("PRAGMA writable_schema = ON")
+        for table, columns in SECONDS_COLUMNS.items():
+            (sql,) = conn.execute(
+                "select sql from sqlite_master where type = 'table' and name = ?", (table,)
+            ).fetchone()
+            for column in columns:
+                sql = sql.replace(f"{column} BIGINT", f"{column} DATETIME")
+            conn.execute(
+                "update sqlite_master set sql = ? where type = 'table' and name = ?", (sql, table)
+            )
+        conn.execute("update meta set value = '9' where key = 'schema_version'")
+    with closing(sqlite3.connect(db)) as conn, conn:
+        for change in ("insert", "update", "delete"):  # the migration makes them again
+            conn.execute(f"drop trigger order_summary_{change}")
+        for table, columns in SECONDS_COLUMNS.items():
+            for column in columns:
+                conn.execute(
+                    f"update {table} set {column} = "
+                    f"strftime('%Y-%m-%d %H:%M:%S.000000', {column}, 'unixepoch')"
+                )
+
+
+def _times(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    with closing(sqlite3.connect(db)) as conn:
+        return {
+            table: conn.execute(
+                f"select {', '.join(columns)}, {', '.join(f'typeof({c})' for c in columns)} "
+                f"from {table} order by rowid"
+            ).fetchall()
+            for table, columns in SECONDS_COLUMNS.items()
+        }
+
+
+def test_migration_10_keeps_the_times_of_orders_as_seconds(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    """A schema 9 database (times as text) is backed up, then holds every time of an order as
+    the same second in an integer, the tables laid out as a new database's."""
+    before = _times(sample_copy)
+    _as_schema_9(sample_copy)
+    old = _times(sample_copy)
+    assert old["event"][0][1] == "text" and old["event"][0][0].endswith(".000000")
+    open_database(sample_copy, mode="write").dispose()
+    assert _version(sample_copy) == str(current_version())
+    assert _times(backup_path(sample_copy, 9)) == old
+    after = _times(sample_copy)
+    assert after == before and len(after["event"]) > 20_000
+    assert {kind for rows in after.values() for row in rows for kind in row[len(row) // 2 :]} == {
+        "integer"
+    }
+    new = tmp_path / "new.db"
+    open_database(new).dispose()
+    assert _layout(sample_copy) == _layout(new)
+    with closing(sqlite3.connect(sample_copy)) as conn:
+        assert conn.execute("pragma foreign_key_check").fetchall() == []
+        triggers = conn.execute("select name from sqlite_master where type = 'trigger'")
+        assert {name for (name,) in triggers} == {
+            f"order_summary_{change}" for change in ("insert", "update", "delete")
+        }
+
+
+def test_seconds_columns_name_every_time_held_as_seconds() -> None:
+    """The list the demo's date shift reads (without SQLAlchemy) is the models' own."""
+    held = {
+        table.name: tuple(c.name for c in table.columns if isinstance(c.type, UtcSeconds))
+        for table in SQLModel.metadata.tables.values()
+    }
+    assert {name: columns for name, columns in held.items() if columns} == SECONDS_COLUMNS

@@ -7,7 +7,7 @@ import re
 import shutil
 import sqlite3
 from contextlib import closing
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,9 @@ import pytest
 from segdesk.demo import fresh_demo_copy
 from segdesk.paths import sample_db
 from segdesk.store.database import open_database
+from segdesk.store.seconds_columns import SECONDS_COLUMNS
 from segdesk.store.time_shift import move_dates
+from segdesk.store.utc_seconds import SECONDS_A_DAY, from_seconds
 from segdesk.workspace import Workspace
 
 ANCHOR = date(2026, 11, 15)
@@ -50,6 +52,14 @@ def test_every_date_anywhere_moves_by_the_same_days(moved: Path) -> None:
     assert before.keys() == after.keys()
     checked = 0
     for key, values in before.items():
+        table, column = key
+        if column in SECONDS_COLUMNS.get(table, ()):
+            assert all(
+                new - old == DAYS * SECONDS_A_DAY
+                for old, new in zip(values, after[key], strict=True)
+            )
+            checked += len(values)
+            continue
         for old, new in zip(values, after[key], strict=True):
             if key == ("meta", "value") or not isinstance(old, str):
                 continue
@@ -64,8 +74,10 @@ def test_every_date_anywhere_moves_by_the_same_days(moved: Path) -> None:
 
 def test_times_of_day_and_null_dates_are_kept(moved: Path) -> None:
     before, after = every_value(sample_db()), every_value(moved)
-    old, new = before["event", "occurred_at"][0], after["event", "occurred_at"][0]
+    old, new = before["contact", "created_at"][0], after["contact", "created_at"][0]
     assert new[10:] == old[10:] and len(new) == len(old)
+    old, new = before["event", "occurred_at"][0], after["event", "occurred_at"][0]
+    assert (new - old) % SECONDS_A_DAY == 0 and old % SECONDS_A_DAY != 0
     deleted = after["segment", "deleted_at"]
     assert deleted and all(value is None for value in deleted)
 
@@ -116,7 +128,7 @@ def test_moving_back_and_forth_restores_the_text(tmp_path: Path) -> None:
 def test_the_moved_demo_reads_as_up_to_yesterday(moved: Path) -> None:
     with closing(sqlite3.connect(moved)) as conn:
         (last,) = conn.execute("SELECT max(occurred_at) FROM event").fetchone()
-    assert datetime.fromisoformat(last).replace(tzinfo=UTC).date() == TODAY - timedelta(days=1)
+    assert from_seconds(last).date() == TODAY - timedelta(days=1)
 
 
 def test_playbook_reviews_fall_due_in_the_demo_s_first_week(moved: Path) -> None:

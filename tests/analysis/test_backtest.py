@@ -101,7 +101,7 @@ def orders(shop: Path) -> pd.DataFrame:
     frame = pd.read_sql("SELECT contact_id, occurred_at, amount, status FROM event", engine)
     engine.dispose()
     frame = frame[~frame["status"].isin(LEFT_OUT)].copy()
-    frame["day"] = pd.to_datetime(frame["occurred_at"]).dt.date
+    frame["day"] = pd.to_datetime(frame["occurred_at"], unit="s").dt.date
     frame["amount"] = frame["amount"].fillna(0.0)
     return frame
 
@@ -305,7 +305,7 @@ def test_rfm_sizes_add_up_to_the_buyers_by_each_date_plus_no_purchases(
         "SELECT contact_id, occurred_at, status FROM event WHERE kind = 'order'", sample
     )
     orders = orders[~orders["status"].isin(LEFT_OUT)]
-    days = pd.to_datetime(orders["occurred_at"]).dt.date
+    days = pd.to_datetime(orders["occurred_at"], unit="s").dt.date
     assert len(rfm_backtest.dates) == 12
     for i, day in enumerate(rfm_backtest.dates):
         sizes = {s.name: s.sizes[i] for s in rfm_backtest.segments}

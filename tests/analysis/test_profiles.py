@@ -85,16 +85,18 @@ class Reference:
         orders = events[
             (events.kind == "order")
             & ~events.status.isin(LEFT_OUT)
-            & (pd.to_datetime(events.occurred_at) < end)
+            & (pd.to_datetime(events.occurred_at, unit="s") < end)
         ].copy()
-        orders["day"] = pd.to_datetime(orders.occurred_at).dt.normalize()
+        orders["day"] = pd.to_datetime(orders.occurred_at, unit="s").dt.normalize()
         orders["amount"] = orders.amount.fillna(0.0)  # an order without an amount adds 0
         per = orders.groupby("contact_id").agg(
             orders=("day", "size"), revenue=("amount", "sum"), last=("day", "max")
         )
         per["days"] = (pd.Timestamp(today) - per["last"]).dt.days
         self.per_contact = per
-        bought = lines[~lines.status.isin(LEFT_OUT) & (pd.to_datetime(lines.occurred_at) < end)]
+        bought = lines[
+            ~lines.status.isin(LEFT_OUT) & (pd.to_datetime(lines.occurred_at, unit="s") < end)
+        ]
         names = bought["product"].fillna(bought["sku"]).fillna("(no name)")
         self.bought = pd.DataFrame(
             {"contact_id": bought.contact_id, "value": names}

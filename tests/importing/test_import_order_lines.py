@@ -18,6 +18,7 @@ from segdesk.ingest import importer
 from segdesk.ingest.known_exports import order_export
 from segdesk.ingest.mapping import suggest_mapping
 from segdesk.ingest.values.order_status import normalise_status
+from segdesk.store.utc_seconds import from_seconds
 from segdesk.workspace import Workspace
 from tests.factories import add_contacts
 from tests.importing.test_import_chunks import SMALL_CHUNK
@@ -93,7 +94,7 @@ def orders(ws: Workspace) -> list[dict[str, Any]]:
         {
             "ref": ref,
             "contact": email or external_id,
-            "at": at[:16],
+            "at": from_seconds(at).isoformat(" ")[:16],
             "amount": amount,
             "quantity": quantity,
             "status": status,

@@ -42,7 +42,7 @@ def pandas_figures(db: Path, as_of: dt.date) -> pd.DataFrame:
             " AND (status IS NULL OR status NOT IN ('refunded', 'voided', 'cancelled'))",
             conn,
         )
-    orders["day"] = pd.to_datetime(orders["occurred_at"].str.slice(0, 10))
+    orders["day"] = pd.to_datetime(orders["occurred_at"], unit="s").dt.normalize()
     orders = orders[orders["day"] <= pd.Timestamp(as_of)]
     per = orders.groupby("contact_id").agg(
         first=("day", "min"),

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, String, func, literal_column, select, type_coerce
+from sqlalchemy import Connection, func, literal_column, select
 
 from segdesk.models import lifecycle, rfm
 from segdesk.models.orders import MONEY_DECIMALS, day_end
@@ -38,8 +38,8 @@ def order_figures(conn: Connection, as_of: dt.date) -> pd.DataFrame:
     query = (
         select(
             who,
-            type_coerce(func.min(event.c.occurred_at), String),
-            type_coerce(func.max(event.c.occurred_at), String),
+            func.min(event.c.occurred_at),
+            func.max(event.c.occurred_at),
             func.count(),
             func.coalesce(func.sum(event.c.amount), 0.0),
         )
@@ -68,10 +68,10 @@ def _columns(rows: Sequence[Sequence[Any]], count: int) -> list[tuple[Any, ...]]
 
 
 def utc_days(values: pd.Series) -> pd.Series:
-    """The UTC day of each stored time (naive UTC text), parsed by pandas."""
+    """The UTC day of each stored time (aware UTC datetimes), by pandas."""
     if values.empty:
         return pd.Series(values, dtype="datetime64[ns]")
-    times = pd.to_datetime(values, utc=True, format="ISO8601")
+    times = pd.to_datetime(values, utc=True)
     return times.dt.tz_localize(None).dt.floor("D")
 
 

@@ -154,7 +154,7 @@ BULK_ORDERS = 60_000
 """Orders of a file large enough for the bulk path (``store.deferred_indexes``): its indexes
 are dropped after the first chunk and built again before the commit."""
 
-BULK_WAL_BYTES = 190 * BULK_ORDERS
+BULK_WAL_BYTES = 135 * BULK_ORDERS
 """About what the import writes to the -wal file (rows, then the indexes built again)."""
 
 

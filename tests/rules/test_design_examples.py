@@ -25,6 +25,7 @@ from segdesk.rules import (
     to_text,
 )
 from segdesk.store.database import open_database
+from segdesk.store.utc_seconds import from_seconds
 
 TODAY = dt.date(2026, 11, 15)
 """The sample's anchor day (``meta.sample_anchor``)."""
@@ -155,7 +156,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, Frames]:
     attributes = pd.json_normalize(contacts["attributes"].map(json.loads).tolist())
     contacts = pd.concat([contacts.drop(columns=["attributes"]), attributes], axis=1)
     contacts["signup"] = pd.to_datetime(contacts["signup_date"]).dt.date
-    events["day"] = pd.to_datetime(events["occurred_at"]).dt.date
+    events["day"] = pd.to_datetime(events["occurred_at"], unit="s").dt.date
     frames = {
         "contacts": contacts,
         "events": events,
@@ -209,7 +210,7 @@ def test_examples_agree_with_the_reference_evaluator(
         segments = DatabaseSegments(conn)
         by_contact: dict[int, list[dict]] = {}
         for e in history:
-            e["occurred_at"] = dt.datetime.fromisoformat(e["occurred_at"]).replace(tzinfo=dt.UTC)
+            e["occurred_at"] = from_seconds(e["occurred_at"])
             by_contact.setdefault(e["contact_id"], []).append(e)
         for person in people:
             person["attributes"] = json.loads(person["attributes"])

@@ -36,7 +36,7 @@ class Shop:
                 conn,
             )
         for frame in (self.orders, self.lines):
-            frame["day"] = pd.to_datetime(frame["occurred_at"]).dt.date
+            frame["day"] = pd.to_datetime(frame["occurred_at"], unit="s").dt.date
         counted = self.orders.loc[~self.orders["status"].isin(LEFT_OUT), "id"]
         self.counted_lines = self.lines[self.lines["event_id"].isin(counted)]
 

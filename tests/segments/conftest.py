@@ -104,5 +104,5 @@ def orders_frame(ws: Workspace, today: dt.date = TODAY) -> pd.DataFrame:
         frame = pd.read_sql(
             text("SELECT contact_id, occurred_at, amount FROM event WHERE kind = 'order'"), conn
         )
-    frame["day"] = pd.to_datetime(frame["occurred_at"]).dt.date
+    frame["day"] = pd.to_datetime(frame["occurred_at"], unit="s").dt.date
     return frame[frame["day"] <= today]

@@ -29,7 +29,6 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Connection,
-    Date,
     FromClause,
     func,
     literal,
@@ -43,6 +42,7 @@ from segdesk.analysis.products import LINE_PRODUCT
 from segdesk.jobs import CancelCheck, Job, Progress
 from segdesk.segments.lookup import find_segment, list_segments
 from segdesk.store.fields import stored_fields
+from segdesk.store.number_rows import utc_day_number
 from segdesk.store.order_status import counted
 from segdesk.store.tables import Contact, Event, OrderLine, Scheme, Segment, SegmentMember
 
@@ -433,7 +433,7 @@ def _order_figures(conn: Connection, ids: Sequence[int], today: dt.date) -> dict
             who,
             func.count().label("orders"),
             func.coalesce(func.sum(event.c.amount), 0.0).label("revenue"),
-            func.date(func.max(event.c.occurred_at), type_=Date).label("last_day"),
+            utc_day_number(func.max(event.c.occurred_at)).label("last_day"),
         )
         .where(
             event.c.kind.concat(literal_column("''")) == ORDER_KIND,
@@ -453,17 +453,14 @@ def _order_figures(conn: Connection, ids: Sequence[int], today: dt.date) -> dict
     found: dict[int, _Orders] = defaultdict(_Orders)
     for group_id, size in _sizes(conn, ids).items():
         found[group_id].size = size
+    today_number = (today - dt.date(1970, 1, 1)).days
     for group_id, last_day, buyers, orders, revenue in conn.execute(query):
         figures = found[group_id]
         figures.buyers += buyers
         figures.orders += orders
         figures.revenue += revenue
-        figures.last_days.append(((today - _as_date(last_day)).days, buyers))
+        figures.last_days.append((today_number - last_day, buyers))
     return found
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def median_of_counts(counted_values: Iterable[tuple[int, int]]) -> float | None:

@@ -26,6 +26,7 @@ from segdesk.store.member_bitmaps import fill_member_sets
 from segdesk.store.order_summary import create_triggers, refill
 from segdesk.store.scheme_names import name_segments_within_schemes
 from segdesk.store.search_text import SEARCHED_FIELDS, search_text
+from segdesk.store.seconds_migration import times_in_seconds
 
 SCHEMA_VERSION_KEY = "schema_version"
 
@@ -116,6 +117,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "segments keep a compact copy of their members", fill_member_sets),
     Migration(8, "the latest backtest of each segment and scheme is kept", _add_backtest_runs),
     Migration(9, "each contact's orders are summed up as they are written", _add_order_summary),
+    Migration(10, "times of orders are kept as whole seconds", times_in_seconds),
 )
 BASE_VERSION = 1
 

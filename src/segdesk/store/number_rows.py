@@ -19,8 +19,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-JULIAN_EPOCH = 2440587.5
-"""The Julian day number of 1970-01-01 at midnight."""
+from segdesk.store.utc_seconds import SECONDS_A_DAY
 
 
 def number_columns(conn: Connection, query: Select[Any], reals: Sequence[bool]) -> list[np.ndarray]:
@@ -60,23 +59,16 @@ def portable_number_columns(
 
 
 class utc_day_number(FunctionElement[int]):
-    """Days from 1970-01-01 to the UTC day of a stored time, as an integer: on SQLite the
-    ``julianday`` of the text's first ten characters (stored times are naive UTC text that
-    starts with the day: parsing only the day is faster than the whole time, and cannot round
-    a time in the last half millisecond of a day up to the next day as ``date`` does),
-    elsewhere the standard ``CAST(... AS DATE)`` minus the epoch."""
+    """Days from 1970-01-01 to the UTC day of a time stored as seconds
+    (:mod:`segdesk.store.utc_seconds`), as an integer: the floor of a division, written with
+    ``%`` so that it holds before 1970 too, where integer division rounds towards zero."""
 
     type = Integer()
     inherit_cache = True
 
 
-@compiles(utc_day_number, "sqlite")
-def _sqlite_day_number(element: utc_day_number, compiler: SQLCompiler, **kw: Any) -> str:
-    time = compiler.process(element.clauses, **kw)
-    return f"CAST(julianday(substr({time}, 1, 10)) - {JULIAN_EPOCH} AS INTEGER)"
-
-
 @compiles(utc_day_number)
 def _day_number(element: utc_day_number, compiler: SQLCompiler, **kw: Any) -> str:
-    time = compiler.process(element.clauses, **kw)
-    return f"(CAST({time} AS DATE) - DATE '1970-01-01')"
+    t = compiler.process(element.clauses, **kw)
+    day = SECONDS_A_DAY
+    return f"(({t}) - ((({t}) % {day}) + {day}) % {day}) / {day}"

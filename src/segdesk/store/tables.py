@@ -27,6 +27,7 @@ from sqlmodel import Field, SQLModel
 
 from segdesk.store.order_summary import TRIGGERS
 from segdesk.store.text_folding import folded
+from segdesk.store.utc_seconds import UtcSeconds
 
 if TYPE_CHECKING:
 
@@ -148,7 +149,7 @@ class Event(TableModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id")
     kind: str = "order"
-    occurred_at: datetime
+    occurred_at: datetime = Field(sa_type=UtcSeconds)
     amount: float | None = None
     quantity: float | None = None
     status: str | None = Field(
@@ -186,7 +187,7 @@ class OrderLine(TableModel, table=True):
     event_id: int = Field(foreign_key="event.id")
     line_no: int = Field(description="1 for the order's first line in the file, then 2, 3...")
     contact_id: int = Field(foreign_key="contact.id")
-    occurred_at: datetime
+    occurred_at: datetime = Field(sa_type=UtcSeconds)
     product: str | None = None
     sku: str | None = None
     category: str | None = None
@@ -204,8 +205,8 @@ class OrderSummary(TableModel, table=True):
     contact_id: int = Field(foreign_key="contact.id", primary_key=True)
     orders: int
     revenue: float = Field(description="the sum of the amounts, 0 when none has one")
-    first_at: datetime
-    last_at: datetime
+    first_at: datetime = Field(sa_type=UtcSeconds)
+    last_at: datetime = Field(sa_type=UtcSeconds)
 
 
 for _sql in TRIGGERS.values():  # after every table: the triggers name two (SQLite's SQL)

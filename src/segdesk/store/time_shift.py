@@ -16,13 +16,16 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
+from segdesk.store.seconds_columns import SECONDS_COLUMNS
+
 DATE_TYPES = ("DATE", "DATETIME")
 
 
 def move_dates(conn: sqlite3.Connection, days: int) -> None:
     """Move every date and time in the database ``days`` days later, in one transaction.
 
-    Covered: every ``DATE`` and ``DATETIME`` column, the custom date fields in contacts'
+    Covered: every ``DATE`` and ``DATETIME`` column, the times held as seconds (an integer
+    column, found by name: ``SECONDS_COLUMNS``), the custom date fields in contacts'
     attributes, and the day a static list was frozen (its definition's ``as_of``). Times of
     day and the text after the date are kept as they are. The database's triggers are the
     same afterwards and did not fire.
@@ -41,7 +44,10 @@ def move_dates(conn: sqlite3.Connection, days: int) -> None:
             columns = _date_columns(conn, table)
             if columns:
                 moved = ", ".join(f"{_quote(c)} = {_moved(_quote(c))}" for c in columns)
-                conn.execute(f"UPDATE {_quote(table)} SET {moved}", {"days": f"{days:+d} days"})
+                conn.execute(
+                    f"UPDATE {_quote(table)} SET {moved}",
+                    {"days": f"{days:+d} days", "seconds": days * 86_400},
+                )
         for _name, sql in triggers:
             conn.execute(sql)
         _move_attribute_dates(conn, days)
@@ -61,12 +67,17 @@ def _tables(conn: sqlite3.Connection) -> list[str]:
 
 def _date_columns(conn: sqlite3.Connection, table: str) -> list[str]:
     info = conn.execute(f"PRAGMA table_info({_quote(table)})").fetchall()
-    return [row[1] for row in info if str(row[2]).upper() in DATE_TYPES]
+    seconds = SECONDS_COLUMNS.get(table, ())
+    return [row[1] for row in info if str(row[2]).upper() in DATE_TYPES or row[1] in seconds]
 
 
 def _moved(column: str) -> str:
-    """The column's value with its leading ``YYYY-MM-DD`` moved; NULL stays NULL."""
-    return f"date(substr({column}, 1, 10), :days) || substr({column}, 11)"
+    """The column's value moved: seconds by the days' seconds, text by its leading
+    ``YYYY-MM-DD``; NULL stays NULL."""
+    return (
+        f"CASE typeof({column}) WHEN 'integer' THEN {column} + :seconds "
+        f"ELSE date(substr({column}, 1, 10), :days) || substr({column}, 11) END"
+    )
 
 
 def _quote(name: str) -> str:

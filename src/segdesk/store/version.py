@@ -1,3 +1,3 @@
 """The schema version this Segment Desk writes (the last migration's version)."""
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
