@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:
+        # The shell asks for completions (see README, "Shell completion"): answer and exit.
+        # sys.exit rather than argcomplete's os._exit, so that tests can ask in-process.
+        import argcomplete
+
+        argcomplete.autocomplete(parser, exit_method=sys.exit)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
