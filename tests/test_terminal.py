@@ -11,7 +11,7 @@ import textual.constants
 
 from segdesk.cli.main import build_parser, main
 from segdesk.cli.terminal import TerminalSettings, terminal_settings
-from segdesk.settings import save_setting
+from segdesk.settings import load_settings, save_setting
 from segdesk.tui.app import make_app
 from tests.cli_runs import run
 from tests.tui.helpers import settle
@@ -116,3 +116,4 @@ async def test_color_16_starts_in_the_ansi_theme(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert app.theme == "segdesk-ansi"
+    assert load_settings()["theme"] == "segdesk-light"
