@@ -62,7 +62,7 @@ def test_the_command_starts_the_app_before_loading_the_database_layer() -> None:
 import importlib, json, sys
 cli = importlib.import_module("segdesk.cli.main")
 seen = []
-cli._run_app = lambda db, theme: seen.append({_loaded(HEAVY)}) or 0
+cli._run_app = lambda db, theme, terminal: seen.append({_loaded(HEAVY)}) or 0
 cli.main(["--db", "shop.db"])
 print(json.dumps({{"heavy": seen}}))
 """

@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The command line: parse, call the Workspace, print. Exit 0 done, 2 user error, 1 our fault.
 
 Heavy libraries (SQLAlchemy, pandas, Textual) are imported inside the commands that need

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from segdesk.cli.common import (
     theme_option,
     warn,
 )
+from segdesk.cli.terminal import TerminalSettings, terminal_options, terminal_settings
 from segdesk.errors import UserError
 
 if TYPE_CHECKING:
@@ -39,19 +41,21 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common, theme = common_options(), theme_option()
+    common, theme, terminal = common_options(), theme_option(), terminal_options()
     parser = Parser(
         prog="segdesk",
         description="Segment Desk: a keyboard-driven workbench for customer segments. "
         "Without a command, opens the app.",
-        parents=[common, theme],
+        parents=[common, theme, terminal],
     )
     parser.add_argument("--version", action="version", version=f"segdesk {__version__}")
     parser.set_defaults(handler=cmd_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
 
     demo = commands.add_parser(
-        "demo", parents=[common, theme], help="open the app on a fresh copy of the sample database"
+        "demo",
+        parents=[common, theme, terminal],
+        help="open the app on a fresh copy of the sample database",
     )
     demo.set_defaults(handler=cmd_demo)
 
@@ -95,7 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:
+        # The shell asks for completions (see README, "Shell completion"): answer and exit.
+        # sys.exit rather than argcomplete's os._exit, so that tests can ask in-process.
+        import argcomplete
+
+        argcomplete.autocomplete(parser, exit_method=sys.exit)
+    args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         if handler in (cmd_app, cmd_demo):
@@ -130,24 +141,28 @@ def _said_once() -> WaitReport:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    return _run_app(db_target(args), getattr(args, "theme", None))
+    return _run_app(db_target(args), getattr(args, "theme", None), terminal_settings(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from segdesk.demo import fresh_demo_copy
 
-    return _run_app(str(fresh_demo_copy()), getattr(args, "theme", None))
+    terminal = terminal_settings(args)
+    return _run_app(str(fresh_demo_copy()), getattr(args, "theme", None), terminal)
 
 
-def _run_app(db: str, theme: str | None) -> int:
+def _run_app(db: str, theme: str | None, terminal: TerminalSettings | None = None) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError(
             "the app needs a terminal: run segdesk in one, or use a command (see `segdesk --help`)"
         )
+    terminal = terminal or TerminalSettings()
+    # Before Textual loads: it reads its settings from the environment once.
+    os.environ.update(terminal.environment())
     from segdesk.tui.app import make_app
 
     app = make_app(db=db, theme=theme)
-    app.run()
+    app.run(mouse=terminal.mouse)
     return app.return_code or EXIT_OK
 
 
