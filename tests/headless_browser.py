@@ -38,7 +38,9 @@ class Browser:
     """One headless Chromium with one page; ``close()`` ends it and removes its profile."""
 
     def __init__(self, executable: str, *, width: int = 1280, height: int = 800) -> None:
-        self._profile = tempfile.TemporaryDirectory(prefix="segdesk-chromium-")
+        self._profile = tempfile.TemporaryDirectory(
+            prefix="segdesk-chromium-", ignore_cleanup_errors=True
+        )
         to_browser, self._commands = os.pipe()
         self._replies, from_browser = os.pipe()
 
@@ -121,8 +123,13 @@ class Browser:
         return value
 
     def close(self) -> None:
-        self._process.kill()
-        self._process.wait()
+        """Ask Chromium to quit, so that its helper processes go with it; kill it if it hangs."""
+        try:
+            os.write(self._commands, b'{"id": 0, "method": "Browser.close"}\0')
+            self._process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self._process.kill()
+            self._process.wait()
         os.close(self._commands)
         os.close(self._replies)
         self._profile.cleanup()

@@ -4,6 +4,7 @@ mistakes a user can make, in one line each."""
 from __future__ import annotations
 
 import shlex
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -60,26 +62,38 @@ def _listeners(port: int) -> list[str]:
     return found
 
 
+@dataclass
+class Served:
+    server: subprocess.Popen[str]
+    port: int
+
+
 @pytest.fixture
-def served() -> Iterator[int]:
+def served(tmp_path: Path) -> Iterator[Served]:
     """`segdesk serve --demo` running on a free port, until the test ends."""
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "segdesk", "serve", "--demo", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "segdesk", "serve", "--demo", "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         deadline = time.monotonic() + 15
         while not _accepts(port):
-            assert server.poll() is None, server.communicate()[0]
+            assert server.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "the server never listened"
             time.sleep(0.05)
-        yield port
+        yield Served(server, port)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def _accepts(port: int) -> bool:
@@ -87,25 +101,43 @@ def _accepts(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _descendants(pid: int) -> set[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return {int(c) for c in children}.union(*(_descendants(int(c)) for c in children))
+
+
 @pytest.mark.skipif(not Path("/proc/net/tcp").is_file(), reason="needs Linux's /proc/net/tcp")
-def test_it_listens_on_127_0_0_1_only(served: int) -> None:
-    assert _listeners(served) == ["0100007F"]
+def test_it_listens_on_127_0_0_1_only(served: Served) -> None:
+    assert _listeners(served.port) == ["0100007F"]
 
 
 @pytest.mark.skipif(find_chromium() is None, reason="chromium is not installed")
-def test_a_browser_shows_the_home_screen_of_the_served_database(served: int) -> None:
+def test_a_browser_shows_the_home_screen_and_ctrl_c_ends_its_app(served: Served) -> None:
+    """The page's terminal holds the app's home screen on the sample's figures; stopping the
+    server with the tab still open ends the tab's app at once."""
     with closing(sqlite3.connect(f"{sample_db().as_uri()}?mode=ro", uri=True)) as sample:
         contacts = sample.execute("SELECT count(*) FROM contact").fetchone()[0]
     people = f"{contacts:,} people"
     with Browser(find_chromium() or "", width=1400, height=900) as browser:
         browser.page("Page.enable")
         browser.page("Page.addScriptToEvaluateOnNewDocument", source=CAPTURE_TERMINALS)
-        browser.page("Page.navigate", url=f"http://localhost:{served}/")
+        browser.page("Page.navigate", url=f"http://localhost:{served.port}/")
         screen = browser.wait_for(f"({SCREEN_TEXT}).includes({people!r}) && {SCREEN_TEXT}", 15)
         screen = screen or browser.evaluate(SCREEN_TEXT)
-    assert "Segment Desk · demo.db · Home" in screen
-    assert people in screen
-    assert "c Contacts" in screen
+        assert "Segment Desk · demo.db · Home" in screen
+        assert people in screen
+        assert "c Contacts" in screen
+
+        tab_apps = _descendants(served.server.pid)
+        assert tab_apps
+        served.server.send_signal(signal.SIGINT)
+        assert served.server.wait(timeout=5) == 0
+        deadline = time.monotonic() + 3
+        while (left := [p for p in tab_apps if Path(f"/proc/{p}").exists()]) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        assert left == []
 
 
 def test_each_tab_runs_the_app_on_the_same_database_and_theme() -> None:

@@ -4,15 +4,19 @@ only (docs/serve.md). Each browser tab runs its own app process on the same data
 from __future__ import annotations
 
 import argparse
+import asyncio
 import errno
 import os
 import shlex
 import socket
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from segdesk.cli.common import EXIT_OK, db_target, theme_option
 from segdesk.errors import UserError
+
+if TYPE_CHECKING:
+    from textual_serve.server import Server
 
 HOST = "127.0.0.1"
 """Loopback only: another machine reaches the app through an SSH tunnel, never directly."""
@@ -82,18 +86,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     sys.stdout.flush()
 
-    class QuietServer(Server):
-        async def on_startup(self, app: Any) -> None:
-            """The lines above say where to go: no banner of textual-serve's own."""
-
-    server = QuietServer(
-        app_command(db, theme), host=HOST, port=args.port, title="Segment Desk", public_url=url
-    )
+    server = local_server(Server, app_command(db, theme), args.port, url)
     try:
         server.serve()
     except OSError as exc:
         raise UserError(_port_problem(args.port, exc)) from None
     return EXIT_OK
+
+
+def local_server(server_class: type[Server], command: str, port: int, url: str) -> Server:
+    """textual-serve on 127.0.0.1, without its banner (the lines printed say where to go), and
+    ending every tab's app at ctrl+c instead of waiting for the tabs to close."""
+
+    class LocalServer(server_class):  # type: ignore[valid-type,misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.tabs: set[asyncio.Task[Any]] = set()
+
+        async def handle_websocket(self, request: Any) -> Any:
+            tab = asyncio.current_task()
+            assert tab is not None
+            self.tabs.add(tab)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.tabs.discard(tab)
+
+        async def on_startup(self, app: Any) -> None:
+            pass
+
+        async def on_shutdown(self, app: Any) -> None:
+            for tab in list(self.tabs):
+                tab.cancel()
+
+    return LocalServer(command, host=HOST, port=port, title="Segment Desk", public_url=url)
 
 
 def app_command(db: str, theme: str | None) -> str:
