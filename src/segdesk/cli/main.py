@@ -18,6 +18,7 @@ from segdesk.cli import (
     products,
     profiles,
     segments,
+    serve,
 )
 from segdesk.cli import snapshots as snapshot_commands
 from segdesk.cli.common import (
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     profiles.add_commands(commands, common)
     overlap.add_commands(commands, common)
     snapshot_commands.add_commands(commands, common)
+    serve.add_commands(commands, common)
     return parser
 
 
@@ -152,7 +154,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _run_app(db: str, theme: str | None, terminal: TerminalSettings | None = None) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    in_a_terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if not (in_a_terminal or serve.served_in_a_browser()):
         raise UserError(
             "the app needs a terminal: run segdesk in one, or use a command (see `segdesk --help`)"
         )
