@@ -12,6 +12,8 @@ from textual.widgets import Static
 
 from segdesk.paths import data_dir
 from segdesk.tui.app import make_app
+from segdesk.tui.keymap import keymap_path
+from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.screens.home import HomeScreen
 from segdesk.tui.screens.import_file import ImportScreen
 from segdesk.tui.widgets.step_card import StepCard
@@ -68,6 +70,30 @@ async def test_the_offer_opens_the_import_or_the_demo(no_contacts: Path) -> None
         assert "This database is empty" not in plain(home.query_one("#next", Static))
     with closing(sqlite3.connect(no_contacts)) as conn:  # the user's database, left as it was
         assert conn.execute("SELECT count(*) FROM contact").fetchone() == (0,)
+
+
+async def test_the_offer_and_the_tour_name_the_keys_of_the_keymap(no_contacts: Path) -> None:
+    keymap_path().parent.mkdir(parents=True, exist_ok=True)
+    keymap_path().write_text(
+        'app.import = "I"\nhome.demo = "f5"\nsegments.new = ["N", "f6"]\n', encoding="utf-8"
+    )
+    app = make_app(db=str(no_contacts))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await wait_until(pilot, lambda: home.offers_start, "home has counted no contacts")
+        offer = plain(home.query_one("#next", Static))
+        assert "I  to import contacts" in offer
+        assert "f5  to open the demo" in offer
+        assert _footer_keys(app)["Open the demo"] == "f5"
+
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        tour = plain(app.screen.query_one("#tour", Static))
+        assert "Import    I: choose a file" in tour
+        assert "s, then N or f6 for a new segment" in tour
+        assert "Export    x: lists" in tour
 
 
 def test_the_empty_home(snap_compare, no_contacts: Path) -> None:
