@@ -59,6 +59,8 @@ class SegdeskApp(ReportsFailures, App[None]):
         self.reader: QuickReader | None = None
         self._requested_theme = theme
         self._remember_theme = False
+        self.user_keymap: dict[str, str] = {}
+        """The keymap file's entries in effect: binding id to keys."""
 
     def on_mount(self) -> None:
         self._apply_themes()
@@ -109,6 +111,7 @@ class SegdeskApp(ReportsFailures, App[None]):
         ids are checked, in a thread (that imports every screen)."""
         keymap, problems = read_keymap(keymap_path())
         if keymap:
+            self.user_keymap = keymap
             self.set_keymap(keymap)
             self._check_keymap(keymap, problems)
         elif problems:
@@ -167,6 +170,20 @@ class SegdeskApp(ReportsFailures, App[None]):
         from segdesk.workspace import Workspace
 
         return Workspace.open(self.db, mode=mode)
+
+    async def reopen(self, db: str) -> None:
+        """Open the app on the database ``db`` instead (the demo from an empty home): the
+        current screen reloads, every other screen starts afresh when next shown."""
+        for entry in screen_registry.SCREENS:
+            if entry.mode != self.current_mode:
+                await self.remove_mode(entry.mode)
+                self.add_mode(entry.mode, entry.make)
+        old, self.workspace = self.workspace, None
+        if old is not None:
+            old.close()
+        self.db, self.db_label = db, db_label(db)
+        self.reader = None if is_url(db) else QuickReader.open(db)
+        self.open_workspace("write")
 
     @work(thread=True, exclusive=True, group="due-refresh", exit_on_error=False)
     def finish_due_refresh(self, workspace: Workspace) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pkgutil
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 
@@ -137,6 +138,23 @@ def all_bindings() -> list[tuple[type[DOMNode], Binding]]:
             ):
                 declared = Binding.make_bindings(value.__dict__.get("BINDINGS", []))
                 found += [(value, binding) for binding in declared]
+    return found
+
+
+@cache
+def declared_bindings() -> dict[str, Binding]:
+    """Every binding by its id, with all its keys as declared (before any keymap).
+
+    Imports every module of the app's interface, once: only called by `?`.
+    """
+    found: dict[str, Binding] = {}
+    for _, binding in all_bindings():
+        if binding.id is None:
+            continue
+        if (seen := found.get(binding.id)) is None:
+            found[binding.id] = binding
+        elif binding.key not in seen.key.split(","):
+            found[binding.id] = seen.with_key(f"{seen.key},{binding.key}", seen.key_display)
     return found
 
 

@@ -1,8 +1,10 @@
 """Home: the workflow Import → Build → Document → Review → Export with live figures, and
-the segments with their sizes (Enter opens one)."""
+the segments with their sizes (Enter opens one). On a database without contacts it offers the
+two ways to begin: import a file, or open the demo (see docs/first-run.md)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,8 @@ from segdesk.tui.widgets.step_card import Figure, StepCard
 from segdesk.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from segdesk.segments.lookup import SegmentInfo
     from segdesk.segments.reviews import ReviewDue
     from segdesk.summary import Summary
@@ -35,6 +39,8 @@ STEPS = (
     ("export", "Export"),
 )
 
+DEMO = Binding("d", "open_demo", "Open the demo", id="home.demo")
+
 
 class HomeScreen(ReportsFailures, Screen[None]):
     TITLE = "Home"
@@ -45,7 +51,14 @@ class HomeScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("j", "move(1)", "Down", show=False, id="home.down"),
         Binding("k", "move(-1)", "Up", show=False, id="home.up"),
+        DEMO,
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offers_start = False
+        """Whether the first-run offer is shown: the database has no contacts yet."""
+        self.opening_demo = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Home")
@@ -60,6 +73,11 @@ class HomeScreen(ReportsFailures, Screen[None]):
     def action_move(self, step: int) -> None:
         for table in self.query("#segments"):
             table.move_cursor(row=table.cursor_row + step)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_demo":
+            return self.offers_start and not self.opening_demo
+        return True
 
     def on_mount(self) -> None:
         self.watch(self.app, "workspace", self._load, init=True)
@@ -100,12 +118,51 @@ class HomeScreen(ReportsFailures, Screen[None]):
         cards.filter("#step-export").first().show(_figure(s.exports, "export"))
         alerts = " · ".join(a.text for a in s.alerts)
         self.query_one("#alerts", Static).update(f"Alerts: {alerts}" if alerts else "")
-        hint = (
-            "Press [b]c[/b] to browse contacts, [b]?[/b] for help, [b]ctrl+p[/b] for all commands."
+        self.offers_start = not s.contacts
+        self.refresh_bindings()
+        self.query_one("#next", Static).update(self._next_text())
+
+    def _next_text(self) -> str:
+        """What to do next, naming the keys in effect (a keymap may have moved them)."""
+        from segdesk.tui.key_names import app_binding, key_markup, keys_in_effect
+
+        def key(binding_id: str) -> str:
+            return key_markup(self.app, app_binding(self.app, binding_id))
+
+        if not self.offers_start:
+            return (
+                f"Press {key('app.contacts')} to browse contacts, {key('app.help')} for help, "
+                "[b]ctrl+p[/b] for all commands."
+            )
+        indent = " " * (len(keys_in_effect(self.app, DEMO)) + 4)
+        return (
+            "This database is empty. To begin, press\n"
+            f"  {key('app.import')}  to import contacts or orders from a file (CSV, Excel, …)\n"
+            f"  {key_markup(self.app, DEMO)}  to open the demo: a coffee roaster's 3,000 "
+            f"contacts and\n{indent}20,000 orders, in a fresh copy (this database stays as it is)"
         )
-        if not s.contacts:
-            hint = "This database is empty: press [b]i[/b] to import contacts from a file."
-        self.query_one("#next", Static).update(hint)
+
+    # The demo ----------------------------------------------------------------------------
+
+    def action_open_demo(self) -> None:
+        self.opening_demo = True
+        self.refresh_bindings()
+        self.query_one("#next", Static).update("Opening the demo on a fresh copy of the sample…")
+        self._copy_demo()
+
+    @work(exclusive=True, group="demo", exit_on_error=False)
+    async def _copy_demo(self) -> None:
+        from segdesk.demo import fresh_demo_copy
+
+        path = await asyncio.to_thread(fresh_demo_copy)
+        await self.app.reopen(str(path))
+
+    def work_failed(self, worker: Worker, error: BaseException) -> bool:
+        if worker.group == "demo":  # the offer again; the failure is shown as any other is
+            self.opening_demo = False
+            self.refresh_bindings()
+            self.query_one("#next", Static).update(self._next_text())
+        return False
 
     @on(DataTable.RowSelected, "#segments")
     def _open_segment(self, event: DataTable.RowSelected) -> None:

@@ -20,4 +20,8 @@ class TitleBar(Static):
         self.where = where
 
     def on_mount(self) -> None:
+        # The app may be opened on another database (the demo from an empty home).
+        self.watch(self.app, "workspace", self._show, init=True)
+
+    def _show(self) -> None:
         self.update(f"[b]Segment Desk[/b] · {self.app.db_label} · {self.where}")
