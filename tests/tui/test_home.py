@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Static
 
 from segdesk.summary import Summary
@@ -99,6 +100,20 @@ async def test_quit_from_home(shop: Path) -> None:
         await settle(app, pilot)
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_keys_typed_right_after_q_open_no_screen(shop: Path) -> None:
+    """A terminal hands over "quest" at once: s and t reach the app after q, before it closes,
+    and opened a screen that could not be built any more (a traceback on the way out)."""
+    app = make_app(db=str(shop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        home = app.current_mode
+        for key in "quest":
+            app.post_message(events.Key(key, key))
+        await pilot.pause()
+    assert app.return_code == 0 and app._exception is None
+    assert app.current_mode == home
 
 
 async def test_unreadable_database_exits_with_a_message(tmp_path: Path) -> None:

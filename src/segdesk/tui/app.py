@@ -8,7 +8,7 @@ figures when `workspace` is set.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -29,6 +29,8 @@ from segdesk.tui.screens.help import HelpScreen
 from segdesk.tui.themes import DEFAULT_THEME, load_themes, starting_theme, theme_folders
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from segdesk.tui.widgets.contact_list import ContactReader
     from segdesk.workspace import Workspace
     from segdesk.workspace.opening import OpenMode
@@ -61,6 +63,7 @@ class SegdeskApp(ReportsFailures, App[None]):
         self._remember_theme = False
         self.user_keymap: dict[str, str] = {}
         """The keymap file's entries in effect: binding id to keys."""
+        self.leaving = False
 
     def on_mount(self) -> None:
         self._apply_themes()
@@ -212,7 +215,16 @@ class SegdeskApp(ReportsFailures, App[None]):
         self.exit(return_code=2, message=f"segdesk: error: {error}")  # the app cannot start
         return True
 
+    def exit(
+        self, result: Any = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        # Keys typed right after q reach the app before it closes: they must open no screen.
+        self.leaving = True
+        super().exit(result, return_code, message)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.leaving:
+            return False
         # The key of the screen the user is on does nothing there: keep it out of the footer.
         return not (action == "switch_mode" and parameters == (self.current_mode,))
 
